@@ -1,0 +1,47 @@
+"""Core providers: paths, configuration, profiles, the database session."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from upbit_auto_trading.infrastructure.logging.memory_sink import MemoryLogSink
+from upbit_auto_trading.application.system.check_databases import CheckDatabases
+from upbit_auto_trading.application.system.get_system_info import GetSystemInfo
+from upbit_auto_trading.infrastructure.paths import AppPaths
+from upbit_auto_trading.infrastructure.profiles.registry import ProfileRegistry
+from upbit_auto_trading.infrastructure.sqlite.inspector import SqliteDatabaseInspector
+from upbit_auto_trading.infrastructure.sqlite.session import DatabaseSession
+
+
+def _active_profile(registry: ProfileRegistry, requested: str) -> str:
+    return requested or registry.active_profile_id()
+
+
+def _open_session(registry: ProfileRegistry, profile_id: str) -> DatabaseSession:
+    session = DatabaseSession(registry.database_paths(profile_id))
+    session.migrate_all()
+    return session
+
+
+class CoreContainer(containers.DeclarativeContainer):
+    config = providers.Configuration()
+    home = providers.Dependency()
+
+    app_paths = providers.Singleton(AppPaths, home=home)
+    log_sink = providers.Singleton(MemoryLogSink)
+    profile_registry = providers.Singleton(ProfileRegistry, paths=app_paths)
+    active_profile_id = providers.Singleton(_active_profile, registry=profile_registry, requested=config.profile)
+    database_session = providers.Singleton(_open_session, registry=profile_registry, profile_id=active_profile_id)
+
+    active_environment = providers.Callable(
+        lambda registry, profile_id: registry.environment(profile_id), registry=profile_registry, profile_id=active_profile_id
+    )
+    database_inspector = providers.Factory(SqliteDatabaseInspector, session=database_session)
+    get_system_info = providers.Factory(
+        GetSystemInfo,
+        inspector=database_inspector,
+        home=providers.Callable(str, home),
+        profile=active_profile_id,
+        environment=active_environment,
+    )
+    check_databases = providers.Factory(CheckDatabases, inspector=database_inspector)

@@ -1,0 +1,15 @@
+"""What happens once, after the container is built and before any screen or command uses it.
+
+Each bounded context adds its start-up step here (one line each), in dependency order.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def startup(container: Any) -> None:
+    container.core.database_session()  # opens and migrates the active profile's three databases

@@ -1,0 +1,97 @@
+"""The registry of database profiles, kept outside the profile databases themselves.
+
+It lives in ``<home>/config/profiles.json`` so that switching never depends on the database being
+switched away from. This is the foundation's minimal form: built-in profiles and the active one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from upbit_auto_trading.infrastructure.errors import InfrastructureError
+from upbit_auto_trading.infrastructure.paths import AppPaths
+
+BUILTIN_PROFILES = ("development", "testing", "production")
+DATABASE_FILES = {"settings": "settings.sqlite3", "strategies": "strategies.sqlite3", "market_data": "market_data.sqlite3"}
+
+
+class ProfileRegistryError(InfrastructureError):
+    """The profile registry file is unreadable or names an unknown profile; fix or delete the file."""
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temp file beside ``path``, fsync, rename over it; the temp file never survives a failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class ProfileRegistry:
+    def __init__(self, paths: AppPaths) -> None:
+        self._paths = paths
+
+    @property
+    def file(self) -> Path:
+        return self._paths.config_dir / "profiles.json"
+
+    def _default_document(self) -> dict:
+        return {
+            "active": "development",
+            "profiles": [
+                {"id": pid, "name": pid, "environment": pid, "description": "", "databases": {}}
+                for pid in BUILTIN_PROFILES
+            ],
+        }
+
+    def load(self) -> dict:
+        if not self.file.exists():
+            return self._default_document()
+        try:
+            document = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ProfileRegistryError(f"Cannot read the profile registry {self.file}: {exc}") from exc
+        if not isinstance(document, dict) or not isinstance(document.get("profiles"), list):
+            raise ProfileRegistryError(f"The profile registry {self.file} has no 'profiles' list")
+        return document
+
+    def save(self, document: dict) -> None:
+        atomic_write_text(self.file, json.dumps(document, ensure_ascii=False, indent=2))
+
+    def profile_ids(self) -> list[str]:
+        return [p["id"] for p in self.load()["profiles"]]
+
+    def active_profile_id(self) -> str:
+        return str(self.load().get("active", "development"))
+
+    def database_paths(self, profile_id: str) -> dict[str, Path]:
+        for profile in self.load()["profiles"]:
+            if profile["id"] == profile_id:
+                custom = profile.get("databases") or {}
+                default_dir = self._paths.data_dir / profile_id
+                return {
+                    name: Path(custom[name]) if custom.get(name) else default_dir / filename
+                    for name, filename in DATABASE_FILES.items()
+                }
+        raise ProfileRegistryError(f"Unknown profile '{profile_id}' in {self.file}")
+
+    def environment(self, profile_id: str) -> str:
+        for profile in self.load()["profiles"]:
+            if profile["id"] == profile_id:
+                return str(profile.get("environment", "development"))
+        raise ProfileRegistryError(f"Unknown profile '{profile_id}' in {self.file}")

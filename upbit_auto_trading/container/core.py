@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from upbit_auto_trading.infrastructure.logging.memory_sink import MemoryLogSink
 from upbit_auto_trading.application.system.check_databases import CheckDatabases
 from upbit_auto_trading.application.system.get_system_info import GetSystemInfo
+from upbit_auto_trading.infrastructure.logging.memory_sink import MemoryLogSink
 from upbit_auto_trading.infrastructure.paths import AppPaths
 from upbit_auto_trading.infrastructure.profiles.registry import ProfileRegistry
 from upbit_auto_trading.infrastructure.sqlite.inspector import SqliteDatabaseInspector

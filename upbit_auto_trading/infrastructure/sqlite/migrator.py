@@ -86,16 +86,37 @@ def check_not_newer(database: str, version: int, path: Path | str) -> None:
         )
 
 
-def migrate(conn: sqlite3.Connection, database: str, path: Path | str = "") -> list[int]:
-    """Apply every pending migration, each in its own transaction; return the versions applied.
+def peek_schema_version(path: Path) -> int | None:
+    """Read ``user_version`` without changing the file at all (read-only, no WAL switch); None if absent."""
+    if not Path(path).exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)
+        try:
+            return schema_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a readable SQLite database: {exc}") from exc
 
-    A database newer than the code is refused and not touched.
+
+def refuse_if_newer(database: str, path: Path) -> None:
+    """Raise SchemaTooNewError before anything opens (and so touches) a file from a newer app."""
+    version = peek_schema_version(path)
+    if version is not None:
+        check_not_newer(database, version, path)
+
+
+def migrate(conn: sqlite3.Connection, database: str, path: Path | str = "", target: int | None = None) -> list[int]:
+    """Apply every pending migration (up to ``target`` if given), each in its own transaction.
+
+    Returns the versions applied. A database newer than the code is refused and not touched.
     """
     current = schema_version(conn)
     check_not_newer(database, current, path)
     applied: list[int] = []
     for migration in migrations_for(database):
-        if migration.version <= current:
+        if migration.version <= current or (target is not None and migration.version > target):
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:

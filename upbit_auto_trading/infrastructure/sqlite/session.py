@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from upbit_auto_trading.infrastructure.sqlite.database import SqliteDatabase
-from upbit_auto_trading.infrastructure.sqlite.migrator import DATABASE_NAMES, migrate
+from upbit_auto_trading.infrastructure.sqlite.migrator import DATABASE_NAMES, migrate, refuse_if_newer
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ class DatabaseSession:
 
     def migrate_all(self) -> dict[str, list[int]]:
         with self._lock:
+            for name, db in self._databases.items():
+                refuse_if_newer(name, db.path)
             return {name: migrate(db.connection(), name, db.path) for name, db in self._databases.items()}
 
     def database(self, name: str) -> SqliteDatabase:

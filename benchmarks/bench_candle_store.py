@@ -1,0 +1,88 @@
+"""Benchmark the SQLite candle store: insert 1,000,000 candles, then load them into numpy arrays.
+
+Run by hand (never in the test suite):  python benchmarks/bench_candle_store.py [--count N]
+Goals (issue 5): insert < 5 s, load < 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from upbit_auto_trading.domain.market.candle import Candle
+from upbit_auto_trading.infrastructure.sqlite.session import DatabaseSession
+
+
+def make_candles(count: int, market: str = "KRW-BTC", timeframe: str = "1m") -> list[Candle]:
+    rng = random.Random(42)
+    start = 1_500_000_000 - 1_500_000_000 % 60
+    price = 10_000_000
+    out: list[Candle] = []
+    for i in range(count):
+        o = price
+        c = max(100_000, o + rng.randint(-20_000, 20_000))
+        h = max(o, c) + rng.randint(0, 10_000)
+        lo = max(1, min(o, c) - rng.randint(0, 10_000))
+        vol = Decimal(rng.randint(1, 10**10)).scaleb(-8)
+        out.append(
+            Candle(
+                market,
+                timeframe,
+                datetime.fromtimestamp(start + 60 * i, UTC),
+                Decimal(o),
+                Decimal(h),
+                Decimal(lo),
+                Decimal(c),
+                vol,
+                (vol * c).quantize(Decimal("0.00000001")),
+            )
+        )
+        price = c
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from upbit_auto_trading.infrastructure.market_data.candle_store import SqliteCandleStore
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        names = ("settings", "strategies", "market_data")
+        session = DatabaseSession({n: Path(tmp) / f"{n}.sqlite3" for n in names})
+        session.migrate_all()
+        store = SqliteCandleStore(session)
+        t0 = time.perf_counter()
+        candles = make_candles(args.count)
+        t_build = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        counts = store.upsert(candles)
+        t_insert = time.perf_counter() - t0
+        assert counts.inserted == args.count, counts
+        t0 = time.perf_counter()
+        arrays = store.load_arrays("KRW-BTC", "1m")
+        t_load = time.perf_counter() - t0
+        assert len(arrays) == args.count
+        t0 = time.perf_counter()
+        counts = store.upsert(candles[:100_000])
+        t_reupsert = time.perf_counter() - t0
+        assert counts.unchanged == 100_000
+        size = (Path(tmp) / "market_data.sqlite3").stat().st_size
+        session.close_all()
+    print(f"candles:                 {args.count:,}")
+    print(f"build Candle objects:    {t_build:.2f} s (not part of the store)")
+    print(f"insert (one transaction): {t_insert:.2f} s  goal < 5 s   {'OK' if t_insert < 5 else 'MISSED'}")
+    print(f"load_arrays:             {t_load:.3f} s  goal < 0.5 s {'OK' if t_load < 0.5 else 'MISSED'}")
+    print(f"re-upsert 100k unchanged: {t_reupsert:.2f} s")
+    print(f"database size:           {size / 1e6:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

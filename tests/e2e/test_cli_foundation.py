@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from upbit_auto_trading import __version__
+
+
+def test_info_json_shape(cli) -> None:
+    info = cli.json("info")
+    assert info["version"] == __version__
+    assert info["home"] == str(cli.home.resolve())
+    assert info["profile"] == "development"
+    assert set(info["databases"]) == {"settings", "strategies", "market_data"}
+    for entry in info["databases"].values():
+        assert entry["schema_version"] >= 1
+        assert entry["path"].startswith(str(cli.home.resolve()))
+
+
+def test_db_check_ok_and_detects_a_broken_database(cli) -> None:
+    report = cli.json("db", "check")
+    assert report["ok"] is True
+    assert all(d["integrity"] == "ok" for d in report["databases"].values())
+    settings_path = cli.json("info")["databases"]["settings"]["path"]
+    conn = sqlite3.connect(settings_path)
+    conn.execute("PRAGMA user_version = 0")  # looks like an unmigrated file with tables in it
+    conn.commit()
+    conn.close()
+    result = cli.run("--json", "db", "check")
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert "Traceback" not in result.stderr
+
+
+def test_profile_option_selects_another_profile(cli) -> None:
+    info = cli.json("--profile", "testing", "info")
+    assert info["profile"] == "testing"
+    assert "testing" in info["databases"]["settings"]["path"]
+
+
+def test_errors_are_one_line_without_traceback(cli) -> None:
+    result = cli.run("no-such-command")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error:")
+    assert "Traceback" not in result.stderr
+    (cli.home / "config").mkdir(parents=True, exist_ok=True)
+    (cli.home / "config" / "config.yaml").write_text("logging:\n  level: SHOUT\n", encoding="utf-8")
+    result = cli.run("info")
+    assert result.returncode == 1
+    assert "config.yaml" in result.stderr and "logging.level" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_newer_schema_refused_and_untouched(cli) -> None:
+    path = cli.json("info")["databases"]["strategies"]["path"]
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 9999")
+    conn.commit()
+    conn.close()
+    before = open(path, "rb").read()
+    result = cli.run("--json", "info")
+    assert result.returncode == 1
+    assert "newer" in result.stderr
+    assert open(path, "rb").read() == before
+    assert json.loads(result.stdout or "null") is None

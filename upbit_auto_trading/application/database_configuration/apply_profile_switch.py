@@ -1,0 +1,71 @@
+"""The work of a profile switch, run by the config-change gate (now, or after a live trade ends).
+
+Validates the target first (files exist or are created and migrated, integrity, schema version),
+then closes every connection of the old profile, opens the new one, records it as active and
+publishes ProfileSwitched. Any failure leaves the old profile open and active.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from upbit_auto_trading.application.database_configuration.ports import (
+    ActiveSession,
+    DatabaseFiles,
+    EventPublisher,
+    OperationLock,
+    ProfileRepository,
+    SessionProfile,
+)
+
+log = logging.getLogger(__name__)
+
+
+class ApplyProfileSwitch:
+    def __init__(
+        self,
+        profiles: ProfileRepository,
+        files: DatabaseFiles,
+        session: ActiveSession,
+        session_profile: SessionProfile,
+        lock: OperationLock,
+        publisher: EventPublisher,
+    ) -> None:
+        self._profiles = profiles
+        self._files = files
+        self._session = session
+        self._session_profile = session_profile
+        self._lock = lock
+        self._publisher = publisher
+        self._errors: dict[str, BaseException] = {}
+
+    def take_error(self, operation_id: str) -> BaseException | None:
+        return self._errors.pop(operation_id, None)
+
+    def __call__(self, payload: dict) -> None:
+        try:
+            self.execute(str(payload["profile_id"]))
+        except Exception as exc:
+            if payload.get("operation_id"):
+                self._errors[str(payload["operation_id"])] = exc
+            raise
+
+    def execute(self, profile_id: str) -> None:
+        with self._lock.hold("switch profile"):
+            configuration = self._profiles.load()
+            configuration.get(profile_id)
+            paths = self._profiles.database_paths(profile_id)
+            self._files.prepare(paths)
+            old_paths = self._session.paths()
+            self._session.reopen(paths, migrate_now=False)
+            try:
+                configuration.switch_to(profile_id)
+                self._profiles.save(configuration)
+            except BaseException:
+                self._session.reopen(old_paths, migrate_now=False)
+                raise
+            self._session_profile.changed(profile_id)
+        log.info("switched to database profile %s", profile_id)
+        for event in configuration.events:
+            self._publisher.publish(event)
+        configuration.events.clear()

@@ -1,0 +1,99 @@
+"""Move or copy a profile's databases to another folder and repoint the profile (same safety as restore)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from upbit_auto_trading.application.database_configuration.errors import UnsafeOperationError
+from upbit_auto_trading.application.database_configuration.ports import (
+    ActiveSession,
+    DatabaseFiles,
+    EventPublisher,
+    OperationLock,
+    ProfileRepository,
+    SessionProfile,
+)
+from upbit_auto_trading.application.database_configuration.system_safety_check import (
+    SafetyCheckRequest,
+    SystemSafetyCheck,
+)
+from upbit_auto_trading.domain.database_configuration.errors import InvalidProfileError
+from upbit_auto_trading.domain.database_configuration.events import DatabaseReplaced
+from upbit_auto_trading.domain.database_configuration.values import DatabaseName, DatabasePath
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChangeLocationCommand:
+    profile_id: str
+    folder: Path
+    move: bool = True  # False: copy, the old files stay
+
+
+class ChangeDatabaseLocation:
+    def __init__(
+        self,
+        profiles: ProfileRepository,
+        files: DatabaseFiles,
+        session: ActiveSession,
+        session_profile: SessionProfile,
+        safety: SystemSafetyCheck,
+        lock: OperationLock,
+        publisher: EventPublisher,
+    ) -> None:
+        self._profiles = profiles
+        self._files = files
+        self._session = session
+        self._session_profile = session_profile
+        self._safety = safety
+        self._lock = lock
+        self._publisher = publisher
+
+    def execute(self, command: ChangeLocationCommand) -> dict[str, Path]:
+        folder = Path(command.folder).expanduser().resolve()
+        with self._lock.hold("change the database location"):
+            configuration = self._profiles.load()
+            profile = configuration.get(command.profile_id)
+            current = self._profiles.database_paths(profile.id)
+            targets = {name: folder / path.name for name, path in current.items()}
+            if all(targets[n] == current[n] for n in current):
+                raise InvalidProfileError(f"Profile '{profile.id}' already uses {folder}")
+            for target in targets.values():
+                if target.exists():
+                    raise InvalidProfileError(f"{target} already exists; choose an empty folder")
+            self._files.prepare(current)
+            report = self._safety.execute(
+                SafetyCheckRequest(
+                    operation="the move",
+                    paths=current,
+                    space_needed={folder: self._files.total_bytes(current)},
+                )
+            )
+            if not report.ok:
+                raise UnsafeOperationError("change the database location", report.blockers)
+            is_open = profile.id == self._session_profile.current()
+            if is_open:
+                self._session.close_all()
+            try:
+                self._files.copy_live(current, targets)
+                profile.relocate({DatabaseName.parse(n): DatabasePath(p) for n, p in targets.items()})
+                self._profiles.save(configuration)
+            except BaseException:
+                self._files.remove(targets)
+                if is_open:
+                    self._session.reopen(current, migrate_now=False)
+                raise
+            if is_open:
+                self._session.reopen(targets, migrate_now=False)
+            if command.move:
+                self._files.remove(current)
+        log.info("profile %s now uses %s", profile.id, folder)
+        self._publisher.publish(
+            DatabaseReplaced(
+                source="database_configuration", profile_id=profile.id, databases=tuple(targets), reason="relocate"
+            )
+        )
+        return targets

@@ -1,0 +1,31 @@
+"""Delete a profile that is not active; its database files are kept unless asked otherwise.
+
+Backups of the profile are always kept (they can be restored into another profile).
+"""
+
+from __future__ import annotations
+
+from upbit_auto_trading.application.database_configuration.ports import DatabaseFiles, OperationLock, ProfileRepository
+from upbit_auto_trading.application.database_configuration.ports import SessionProfile
+from upbit_auto_trading.domain.database_configuration.errors import ProfileInUseError
+
+
+class DeleteProfile:
+    def __init__(
+        self, profiles: ProfileRepository, files: DatabaseFiles, lock: OperationLock, session_profile: SessionProfile
+    ) -> None:
+        self._profiles = profiles
+        self._files = files
+        self._lock = lock
+        self._session_profile = session_profile
+
+    def execute(self, profile_id: str, *, delete_files: bool = False) -> None:
+        with self._lock.hold("delete profile"):
+            if profile_id == self._session_profile.current():
+                raise ProfileInUseError(f"Profile '{profile_id}' is open in this app; switch to another profile first")
+            configuration = self._profiles.load()
+            paths = self._profiles.database_paths(profile_id)
+            configuration.remove(profile_id)
+            self._profiles.save(configuration)
+            if delete_files:
+                self._files.remove(paths)

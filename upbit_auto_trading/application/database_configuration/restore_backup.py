@@ -1,0 +1,65 @@
+"""Restore a backup into a profile. Goes through the config-change gate: held while a trade is live."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from upbit_auto_trading.application.database_configuration.apply_restore import ApplyRestore
+from upbit_auto_trading.application.database_configuration.dto import ChangeResult
+from upbit_auto_trading.application.database_configuration.gate_client import BACKUP_RESTORE, GateClient
+from upbit_auto_trading.application.database_configuration.ports import BackupStore, ProfileRepository, SessionProfile
+
+
+@dataclass(frozen=True)
+class RestorePlan:
+    """What the user is asked to confirm before a restore."""
+
+    backup_id: str
+    target_profile_id: str
+    target_environment: str
+    backup_profile_id: str
+    backup_environment: str
+
+    @property
+    def needs_typed_confirmation(self) -> bool:
+        """Into production, or from another environment's backup: the profile's name must be typed."""
+        return self.target_environment == "production" or self.backup_environment != self.target_environment
+
+
+class RestoreBackup:
+    def __init__(
+        self,
+        profiles: ProfileRepository,
+        store: BackupStore,
+        session_profile: SessionProfile,
+        gate: GateClient,
+        applier: ApplyRestore,
+    ) -> None:
+        self._profiles = profiles
+        self._store = store
+        self._session_profile = session_profile
+        self._gate = gate
+        self._applier = applier
+
+    def plan(self, backup_id: str, target_profile_id: str | None = None) -> RestorePlan:
+        record = self._store.get(backup_id)
+        target = self._profiles.load().get(target_profile_id or self._session_profile.current())
+        return RestorePlan(
+            record.id, target.id, target.environment.value, record.profile_id.value, record.environment.value
+        )
+
+    async def execute(self, backup_id: str, target_profile_id: str | None = None) -> ChangeResult:
+        plan = self.plan(backup_id, target_profile_id)  # unknown backup or profile: clear error, nothing queued
+        operation_id = uuid.uuid4().hex
+        result = await self._gate.submit(
+            BACKUP_RESTORE,
+            {"backup_id": plan.backup_id, "profile_id": plan.target_profile_id, "operation_id": operation_id},
+            f"restore backup {plan.backup_id} into profile '{plan.target_profile_id}'",
+        )
+        error = self._applier.take_error(operation_id)
+        if error is not None:
+            raise error
+        detail = {"backup": plan.backup_id, "profile": plan.target_profile_id}
+        detail.update(self._applier.take_result(operation_id))
+        return ChangeResult(result.status, result.reason, detail)

@@ -1,0 +1,1 @@
+"""Database configuration: profiles of three databases, backups of them, and their events."""

@@ -1,0 +1,211 @@
+"""The main window: tabs, menu bar, status bar and docks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
+from PyQt6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from upbit_auto_trading import __version__
+from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.log_viewer.dock import LogDock
+from upbit_auto_trading.presentation.desktop.placeholder import PlaceholderTab
+from upbit_auto_trading.presentation.desktop.tabs import TabSpec, tab_specs
+from upbit_auto_trading.presentation.desktop.theme import apply_theme
+from upbit_auto_trading.presentation.desktop.ui_state import UiState
+
+log = logging.getLogger(__name__)
+
+ENVIRONMENT_NAMES = {
+    "development": ("개발", "Development"),
+    "testing": ("테스트", "Testing"),
+    "production": ("운영", "Production"),
+}
+
+
+class MainWindow(QMainWindow):
+    """Tabs are built on first show, so start-up pays only for the tab the user sees."""
+
+    def __init__(self, container: Any, ui_state: UiState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.container = container
+        self.ui_state = ui_state
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(tr("업비트 자동매매", "Upbit Auto Trading") + f" {__version__}")
+        self.resize(1400, 900)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self._specs: list[TabSpec] = tab_specs()
+        self._built: set[int] = set()
+        for spec in self._specs:
+            self.tabs.addTab(QWidget(), spec.title)
+        self.tabs.currentChanged.connect(self._ensure_built)
+
+        self.log_dock = LogDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        self.resizeDocks([self.log_dock], [180], Qt.Orientation.Vertical)
+        self.extra_docks: list[Any] = []
+        self._build_status_bar()
+        self._build_menus()
+        self._restore_state()
+        self._ensure_built(self.tabs.currentIndex())
+
+    # tabs
+    def tab_index(self, key: str) -> int:
+        return next(i for i, spec in enumerate(self._specs) if spec.key == key)
+
+    def tab_widget(self, key: str) -> QWidget:
+        index = self.tab_index(key)
+        self._ensure_built(index)
+        return self.tabs.widget(index)
+
+    def show_tab(self, key: str) -> QWidget:
+        index = self.tab_index(key)
+        self.tabs.setCurrentIndex(index)
+        return self.tab_widget(key)
+
+    def _ensure_built(self, index: int) -> None:
+        if index < 0 or index in self._built:
+            return
+        self._built.add(index)
+        spec = self._specs[index]
+        try:
+            widget = spec.factory(self.container, self)
+        except Exception:
+            log.exception("building the %s tab failed", spec.key)
+            widget = PlaceholderTab(
+                tr(f"{spec.title}: 화면을 여는 중 오류가 발생했습니다 (로그 참조).", f"{spec.title}: failed to open (see the log)."),
+                self,
+            )
+        blocked = self.tabs.blockSignals(True)
+        old = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, spec.title)
+        self.tabs.setCurrentIndex(index)
+        self.tabs.blockSignals(blocked)
+        old.deleteLater()
+
+    # docks
+    def add_dock(self, dock: Any, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> None:
+        self.addDockWidget(area, dock)
+        self.extra_docks.append(dock)
+        self.view_menu.addAction(dock.toggleViewAction())
+
+    # status bar
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        core = self.container.core
+        profile = core.active_profile_id()
+        environment = core.active_environment()
+        ko, en = ENVIRONMENT_NAMES.get(environment, (environment, environment))
+        self.profile_label = QLabel(tr(f"프로필: {profile}", f"Profile: {profile}"), self)
+        self.profile_label.setObjectName("profileLabel")
+        self.environment_badge = QLabel(tr(ko, en), self)
+        self.environment_badge.setObjectName(f"envBadge_{environment}")
+        mode = str(self.container.config.trading.mode() or "paper")
+        self.trading_label = QLabel(self)
+        self.trading_label.setObjectName("tradingStateLabel")
+        self.set_trading_state(live_trades=0, mode=mode)
+        self.connection_label = QLabel(self)
+        self.connection_label.setObjectName("connectionLabel")
+        self.set_connection_state(connected=False, detail=tr("키 없음: 모의 거래", "no API key: paper trading"))
+        bar.addPermanentWidget(self.profile_label)
+        bar.addPermanentWidget(self.environment_badge)
+        bar.addPermanentWidget(self.trading_label)
+        bar.addPermanentWidget(self.connection_label)
+        bar.showMessage(tr("준비", "Ready"), 3000)
+
+    def set_trading_state(self, live_trades: int, mode: str = "paper") -> None:
+        mode_text = tr("모의", "Paper") if mode == "paper" else tr("실거래", "Live")
+        if live_trades:
+            text = tr(f"{mode_text} 거래 중: {live_trades}건", f"{mode_text}: {live_trades} live trade(s)")
+        else:
+            text = tr(f"{mode_text} 거래: 대기", f"{mode_text} trading: idle")
+        self.trading_label.setText(text)
+
+    def set_connection_state(self, connected: bool, detail: str = "") -> None:
+        state = tr("거래소 연결됨", "Exchange connected") if connected else tr("거래소 오프라인", "Exchange offline")
+        self.connection_label.setText(f"{state} ({detail})" if detail else state)
+
+    # menus
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(tr("파일(&F)", "&File"))
+        settings_action = QAction(tr("설정...", "Settings..."), self)
+        settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        settings_action.triggered.connect(lambda: self.show_tab("settings"))
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction(tr("종료", "Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        self.view_menu = menu.addMenu(tr("보기(&V)", "&View"))
+        for number, spec in enumerate(self._specs, start=1):
+            action = QAction(spec.title, self)
+            if number <= 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, key=spec.key: self.show_tab(key))
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.log_dock.toggleViewAction())
+        theme_menu = self.view_menu.addMenu(tr("테마", "Theme"))
+        for theme, ko, en in (("light", "밝게", "Light"), ("dark", "어둡게", "Dark")):
+            action = QAction(tr(ko, en), self)
+            action.triggered.connect(lambda _checked=False, name=theme: self.set_theme(name))
+            theme_menu.addAction(action)
+
+        help_menu = menu.addMenu(tr("도움말(&H)", "&Help"))
+        about = QAction(tr("정보", "About"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def set_theme(self, theme: str) -> None:
+        from PyQt6.QtWidgets import QApplication
+
+        apply_theme(QApplication.instance(), theme)
+        self.ui_state.set_value("theme", theme)
+
+    def _about(self) -> None:
+        home = self.container.core.app_paths().home
+        QMessageBox.about(
+            self,
+            tr("정보", "About"),
+            tr(
+                f"업비트 자동매매 {__version__}\n데이터 폴더: {home}",
+                f"Upbit Auto Trading {__version__}\nHome: {home}",
+            ),
+        )
+
+    # state
+    def _restore_state(self) -> None:
+        geometry = self.ui_state.bytes_value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.ui_state.bytes_value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        last = self.ui_state.value("window/last_tab", "")
+        keys = [spec.key for spec in self._specs]
+        if last in keys:
+            blocked = self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(keys.index(last))
+            self.tabs.blockSignals(blocked)
+
+    def save_state(self) -> None:
+        self.ui_state.set_bytes("window/geometry", self.saveGeometry())
+        self.ui_state.set_bytes("window/state", self.saveState())
+        index = self.tabs.currentIndex()
+        if 0 <= index < len(self._specs):
+            self.ui_state.set_value("window/last_tab", self._specs[index].key)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,54 @@
+"""Light and dark themes: a palette plus a small style sheet."""
+
+from __future__ import annotations
+
+from PyQt6.QtGui import QColor, QPalette
+from PyQt6.QtWidgets import QApplication
+
+THEMES = ("light", "dark")
+
+_DARK = {
+    QPalette.ColorRole.Window: "#1e2126",
+    QPalette.ColorRole.WindowText: "#e6e6e6",
+    QPalette.ColorRole.Base: "#16181c",
+    QPalette.ColorRole.AlternateBase: "#23262c",
+    QPalette.ColorRole.ToolTipBase: "#2b2f36",
+    QPalette.ColorRole.ToolTipText: "#e6e6e6",
+    QPalette.ColorRole.Text: "#e6e6e6",
+    QPalette.ColorRole.Button: "#2b2f36",
+    QPalette.ColorRole.ButtonText: "#e6e6e6",
+    QPalette.ColorRole.BrightText: "#ff5555",
+    QPalette.ColorRole.Highlight: "#3d7bd9",
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.PlaceholderText: "#8a8f98",
+}
+
+_COMMON_QSS = """
+QStatusBar QLabel { padding: 0 8px; }
+QLabel#envBadge_production { background: #c62828; color: white; border-radius: 3px; padding: 1px 6px; }
+QLabel#envBadge_testing { background: #ef6c00; color: white; border-radius: 3px; padding: 1px 6px; }
+QLabel#envBadge_development { background: #2e7d32; color: white; border-radius: 3px; padding: 1px 6px; }
+QLabel#placeholderLabel { font-size: 15px; color: palette(mid); }
+QLabel.error, QLabel#inlineError { color: #d32f2f; }
+"""
+
+
+def apply_theme(app: QApplication, theme: str) -> str:
+    theme = theme if theme in THEMES else "light"
+    app.setStyle("Fusion")
+    if theme == "dark":
+        palette = QPalette()
+        for role, color in _DARK.items():
+            palette.setColor(role, QColor(color))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b7078"))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b7078"))
+    else:
+        palette = app.style().standardPalette()
+    app.setPalette(palette)
+    app.setStyleSheet(_COMMON_QSS)
+    app.setProperty("appTheme", theme)
+    return theme
+
+
+def current_theme(app: QApplication) -> str:
+    return str(app.property("appTheme") or "light")

@@ -8,6 +8,12 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from upbit_auto_trading.container.core import CoreContainer
+from upbit_auto_trading.container.event_bus import EventBusContainer
+from upbit_auto_trading.container.market_data import MarketDataContainer
+from upbit_auto_trading.container.profiles import ProfilesContainer
+from upbit_auto_trading.container.secrets import SecretsContainer
+from upbit_auto_trading.container.triggers import TriggersContainer
+from upbit_auto_trading.container.upbit import UpbitContainer
 
 
 class ApplicationContainer(containers.DeclarativeContainer):
@@ -16,3 +22,9 @@ class ApplicationContainer(containers.DeclarativeContainer):
 
     core = providers.Container(CoreContainer, config=config, home=home)
     # Sub-containers of the bounded contexts are added below, one line each.
+    event_bus = providers.Container(EventBusContainer, core=core)
+    profiles = providers.Container(ProfilesContainer, core=core, event_bus=event_bus)
+    secrets = providers.Container(SecretsContainer, core=core)
+    upbit = providers.Container(UpbitContainer, core=core, config=config)
+    market_data = providers.Container(MarketDataContainer, core=core, upbit=upbit, config=config)
+    triggers = providers.Container(TriggersContainer, core=core, market_data=market_data)

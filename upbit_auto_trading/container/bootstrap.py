@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from dependency_injector import providers
+
 from upbit_auto_trading.container import ApplicationContainer
 from upbit_auto_trading.infrastructure.config.loader import load_config
 from upbit_auto_trading.infrastructure.paths import AppPaths, resolve_home
@@ -25,4 +27,13 @@ def build_container(
     config = load_config(paths.config_file, environ=environ, cli_overrides=cli)
     container = ApplicationContainer(home=paths.home)
     container.config.from_dict(config)
+    container.upbit.credentials.override(providers.Callable(_upbit_credentials, container.secrets.vault))
     return container
+
+
+def _upbit_credentials(vault: Any) -> Any:
+    """The stored keys as the Upbit client wants them, or None (paper trading, public calls only)."""
+    from upbit_auto_trading.infrastructure.upbit.auth import UpbitCredentials
+
+    keys = vault.load()
+    return UpbitCredentials(keys.access_key, keys.secret_key) if keys is not None else None

@@ -65,12 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("window shown %.0f ms after start", (time.perf_counter() - _T0) * 1000)
     if args.screenshot:
         schedule_screenshot(window, Path(args.screenshot))
-    elif args.exit_after_show:
-        QTimer.singleShot(0, lambda: app.exit(0))
 
     async def run_until_quit() -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         app.aboutToQuit.connect(lambda: future.done() or future.set_result(None))
+        if args.exit_after_show:
+            # scheduled from inside the running loop: an exit requested before the loop starts is lost
+            QTimer.singleShot(0, app.quit)
         await future
 
     try:

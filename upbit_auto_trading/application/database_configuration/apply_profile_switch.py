@@ -52,7 +52,7 @@ class ApplyProfileSwitch:
 
     def execute(self, profile_id: str) -> None:
         with self._lock.hold("switch profile"):
-            configuration = self._profiles.load()
+            configuration = self._profiles.load_configuration()
             configuration.get(profile_id)
             paths = self._profiles.database_paths(profile_id)
             self._files.prepare(paths)
@@ -60,7 +60,7 @@ class ApplyProfileSwitch:
             self._session.reopen(paths, migrate_now=False)
             try:
                 configuration.switch_to(profile_id)
-                self._profiles.save(configuration)
+                self._profiles.save_configuration(configuration)
             except BaseException:
                 self._session.reopen(old_paths, migrate_now=False)
                 raise

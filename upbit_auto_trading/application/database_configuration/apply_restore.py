@@ -82,7 +82,7 @@ class ApplyRestore:
         progress = self.progress
         with self._lock.hold("restore"):
             record = self._store.get(backup_id)
-            profile = self._profiles.load().get(profile_id)
+            profile = self._profiles.load_configuration().get(profile_id)
             targets = self._profiles.database_paths(profile.id)
             is_open = profile.id == self._session_profile.current()
             progress(0.05, "verify")

@@ -55,7 +55,7 @@ class ChangeDatabaseLocation:
     def execute(self, command: ChangeLocationCommand) -> dict[str, Path]:
         folder = Path(command.folder).expanduser().resolve()
         with self._lock.hold("change the database location"):
-            configuration = self._profiles.load()
+            configuration = self._profiles.load_configuration()
             profile = configuration.get(command.profile_id)
             current = self._profiles.database_paths(profile.id)
             targets = {name: folder / path.name for name, path in current.items()}
@@ -80,12 +80,14 @@ class ChangeDatabaseLocation:
             try:
                 self._files.copy_live(current, targets)
                 profile.relocate({DatabaseName.parse(n): DatabasePath(p) for n, p in targets.items()})
-                self._profiles.save(configuration)
+                self._profiles.save_configuration(configuration)
             except BaseException:
                 self._files.remove(targets)
+                self._files.finish_copy()
                 if is_open:
                     self._session.reopen(current, migrate_now=False)
                 raise
+            self._files.finish_copy()
             if is_open:
                 self._session.reopen(targets, migrate_now=False)
             if command.move:

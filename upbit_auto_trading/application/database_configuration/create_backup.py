@@ -57,7 +57,7 @@ class CreateBackup:
         command = command or CreateBackupCommand()
         profile_id = command.profile_id or self._session_profile.current()
         with self._lock.hold("back up"):
-            profile = self._profiles.load().get(profile_id)
+            profile = self._profiles.load_configuration().get(profile_id)
             paths = self._profiles.database_paths(profile.id)
             if not all(h.exists for h in self._files.health(paths)):
                 self._files.prepare(paths)

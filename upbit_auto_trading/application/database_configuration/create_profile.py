@@ -39,7 +39,7 @@ class CreateProfile:
             custom_paths=parse_paths(command.paths),
         )
         with self._lock.hold("create profile"):
-            configuration = self._profiles.load()
+            configuration = self._profiles.load_configuration()
             configuration.add(profile)
             taken = {
                 str(path): other.id
@@ -50,5 +50,5 @@ class CreateProfile:
             for path in profile.custom_paths.values():
                 if str(path) in taken:
                     raise InvalidProfileError(f"{path} already belongs to profile '{taken[str(path)]}'")
-            self._profiles.save(configuration)
+            self._profiles.save_configuration(configuration)
         return profile

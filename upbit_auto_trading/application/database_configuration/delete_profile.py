@@ -23,9 +23,9 @@ class DeleteProfile:
         with self._lock.hold("delete profile"):
             if profile_id == self._session_profile.current():
                 raise ProfileInUseError(f"Profile '{profile_id}' is open in this app; switch to another profile first")
-            configuration = self._profiles.load()
+            configuration = self._profiles.load_configuration()
             paths = self._profiles.database_paths(profile_id)
             configuration.remove(profile_id)
-            self._profiles.save(configuration)
+            self._profiles.save_configuration(configuration)
             if delete_files:
                 self._files.remove(paths)

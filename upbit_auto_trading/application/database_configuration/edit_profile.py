@@ -25,8 +25,8 @@ class EditProfile:
     def execute(self, command: EditProfileCommand) -> DatabaseProfile:
         environment = Environment.parse(command.environment) if command.environment else None
         with self._lock.hold("edit profile"):
-            configuration = self._profiles.load()
+            configuration = self._profiles.load_configuration()
             profile = configuration.get(command.profile_id)
             profile.edit(name=command.name, description=command.description, environment=environment)
-            self._profiles.save(configuration)
+            self._profiles.save_configuration(configuration)
         return profile

@@ -12,7 +12,7 @@ class ListProfiles:
         self._files = files
 
     def execute(self, *, with_health: bool = False) -> list[ProfileSummary]:
-        configuration = self._profiles.load()
+        configuration = self._profiles.load_configuration()
         result = []
         for profile in configuration.profiles():
             paths = self._profiles.database_paths(profile.id)

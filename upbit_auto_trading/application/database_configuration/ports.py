@@ -32,9 +32,9 @@ class DatabaseHealth:
 
 
 class ProfileRepository(Protocol):
-    def load(self) -> DatabaseConfiguration: ...
+    def load_configuration(self) -> DatabaseConfiguration: ...
 
-    def save(self, configuration: DatabaseConfiguration) -> None:
+    def save_configuration(self, configuration: DatabaseConfiguration) -> None:
         """Write atomically; a crash leaves either the old or the new registry."""
         ...
 
@@ -90,8 +90,11 @@ class DatabaseFiles(Protocol):
         ...
 
     def copy_live(self, sources: Paths, targets: Paths) -> None:
-        """Copy live databases to new (absent) files consistently; nothing is left on failure."""
+        """Copy live databases to new (absent) files consistently; nothing is left on failure. Until
+        :meth:`finish_copy`, a crash makes the next start delete copies no profile points to."""
         ...
+
+    def finish_copy(self) -> None: ...
 
     def remove(self, paths: Paths) -> None: ...
 

@@ -44,7 +44,7 @@ class RestoreBackup:
 
     def plan(self, backup_id: str, target_profile_id: str | None = None) -> RestorePlan:
         record = self._store.get(backup_id)
-        target = self._profiles.load().get(target_profile_id or self._session_profile.current())
+        target = self._profiles.load_configuration().get(target_profile_id or self._session_profile.current())
         return RestorePlan(
             record.id, target.id, target.environment.value, record.profile_id.value, record.environment.value
         )

@@ -27,7 +27,7 @@ class SwitchProfile:
         self._applier = applier
 
     async def execute(self, profile_id: str) -> ChangeResult:
-        configuration = self._profiles.load()
+        configuration = self._profiles.load_configuration()
         profile = configuration.get(profile_id)  # unknown id: a clear error before anything else
         if profile.id == self._session_profile.current() and configuration.active_id.value == profile.id:
             return ChangeResult("applied", "already active", {"profile": profile.id})

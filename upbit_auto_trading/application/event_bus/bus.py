@@ -76,7 +76,7 @@ class EventBus(FailureHandling):
         self._closed = False
         self._stopping = False
         self._current: tuple[EventPriority, Event] | None = None
-        self._waiters: list[deque[asyncio.Future[None]]] = [deque() for _ in PRIORITIES]
+        self._waiters: list[deque[tuple[asyncio.Future[None], Event]]] = [deque() for _ in PRIORITIES]
         self._pending_retries: dict[
             asyncio.Task[None], tuple[Subscription, EventPriority, Event, int, str]
         ] = {}
@@ -166,7 +166,7 @@ class EventBus(FailureHandling):
         self._closed = True
         for waiters in self._waiters:
             while waiters:
-                waiter = waiters.popleft()
+                waiter, _ = waiters.popleft()
                 if not waiter.done():
                     waiter.set_exception(BusClosedError("The event bus is shutting down."))
         self._stopping = True
@@ -223,30 +223,34 @@ class EventBus(FailureHandling):
         self, event: Event, priority: EventPriority = EventPriority.MEDIUM_CONFIG, *, timeout: Any = _DEFAULT
     ) -> None:
         """Queue ``event``. Raises BusClosedError after stop(), QueueFullError when a never-dropped queue
-        stays full for ``timeout`` s (default ``publish_timeout``; None waits for ever)."""
+        stays full for ``timeout`` s (default ``publish_timeout``; None waits for ever). Publishers that
+        wait are served first-come first-served, so each publisher's events stay in order."""
         if self._closed:
             raise BusClosedError("The event bus is stopped; the event was not published.")
-        if self._queues.push(priority, event):
-            self._after_push(priority, event)
+        waiter = self._enqueue_or_wait(event, priority)
+        if waiter is None:
             return
-        await self._wait_for_room(priority, self.publish_timeout if timeout is _DEFAULT else timeout)
-        await self.publish(event, priority, timeout=timeout)
+        limit = self.publish_timeout if timeout is _DEFAULT else timeout
+        try:
+            await asyncio.wait_for(waiter, limit)
+        except TimeoutError:
+            self._forget_waiter(priority, waiter)
+            raise self._full_error(priority, limit) from None
 
     def publish_nowait(self, event: Event, priority: EventPriority = EventPriority.MEDIUM_CONFIG) -> None:
         """Queue ``event`` without waiting (loop thread only); QueueFullError if a never-dropped queue is full."""
         if self._closed:
             raise BusClosedError("The event bus is stopped; the event was not published.")
-        if not self._queues.push(priority, event):
-            raise QueueFullError(
-                f"The {priority.name} queue is full ({self._queues.capacity(priority)} events)."
-            )
+        if self._waiters[priority.index] or not self._queues.push(priority, event):
+            raise self._full_error(priority, 0)
         self._after_push(priority, event)
 
     def publish_threadsafe(
         self, event: Event, priority: EventPriority = EventPriority.MEDIUM_CONFIG
     ) -> concurrent.futures.Future[None]:
         """Publish from any thread. The future completes when the event is queued (or fails with the
-        error ``publish`` would raise). Never call ``.result()`` on it from the loop thread."""
+        error ``publish`` would raise). Events from one thread keep their order within a priority.
+        Never call ``.result()`` on the future from the loop thread."""
         loop = self._loop
         if loop is None or loop.is_closed():
             raise BusNotRunningError("The event bus has not been started on a loop.")
@@ -262,15 +266,50 @@ class EventBus(FailureHandling):
     def _put_from_thread(
         self, event: Event, priority: EventPriority, future: concurrent.futures.Future[None]
     ) -> None:
-        try:
-            self.publish_nowait(event, priority)
-        except QueueFullError:
-            task = asyncio.ensure_future(self.publish(event, priority))
-            task.add_done_callback(lambda t: _copy_result(t, future))
-        except Exception as exc:  # noqa: BLE001 - handed to the publisher's future
-            future.set_exception(exc)
-        else:
+        if self._closed:
+            future.set_exception(BusClosedError("The event bus is stopped; the event was not published."))
+            return
+        waiter = self._enqueue_or_wait(event, priority)
+        if waiter is None:
             future.set_result(None)
+            return
+        timeout = self.publish_timeout
+        if timeout is not None:
+            handle = asyncio.get_running_loop().call_later(timeout, waiter.cancel)
+            waiter.add_done_callback(lambda _: handle.cancel())
+
+        def done(w: asyncio.Future[None]) -> None:
+            if w.cancelled():
+                self._forget_waiter(priority, w)
+                future.set_exception(self._full_error(priority, timeout))
+            elif w.exception() is not None:
+                future.set_exception(w.exception())  # type: ignore[arg-type]
+            else:
+                future.set_result(None)
+
+        waiter.add_done_callback(done)
+
+    def _enqueue_or_wait(self, event: Event, priority: EventPriority) -> asyncio.Future[None] | None:
+        """Queue now (None) or join the line of waiting publishers (a future set once it is queued)."""
+        waiters = self._waiters[priority.index]
+        if not waiters and self._queues.push(priority, event):
+            self._after_push(priority, event)
+            return None
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        waiters.append((waiter, event))
+        return waiter
+
+    def _forget_waiter(self, priority: EventPriority, waiter: asyncio.Future[None]) -> None:
+        waiters = self._waiters[priority.index]
+        for entry in list(waiters):
+            if entry[0] is waiter:
+                waiters.remove(entry)
+
+    def _full_error(self, priority: EventPriority, timeout: float | None) -> QueueFullError:
+        return QueueFullError(
+            f"The {priority.name} queue is full ({self._queues.capacity(priority)} events; waited {timeout} s); "
+            "the event was not published. Slow down or retry later."
+        )
 
     def _after_push(self, priority: EventPriority, event: Event) -> None:
         self._published[priority.value - 1] += 1
@@ -282,28 +321,20 @@ class EventBus(FailureHandling):
             self._idle = False
             self._wake.set()
 
-    async def _wait_for_room(self, priority: EventPriority, timeout: float | None) -> None:
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[None] = loop.create_future()
-        self._waiters[priority.index].append(waiter)
-        try:
-            await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
-            raise QueueFullError(
-                f"The {priority.name} queue stayed full ({self._queues.capacity(priority)} events) for "
-                f"{timeout} s; the event was not published. Slow down or retry later."
-            ) from None
-        finally:
-            with contextlib.suppress(ValueError):
-                self._waiters[priority.index].remove(waiter)
-
-    def _wake_waiter(self, index: int) -> None:
+    def _admit_waiters(self, index: int) -> None:
+        """Room was made in queue ``index``: queue the first waiting publishers' events, in their order."""
         waiters = self._waiters[index]
+        priority = PRIORITIES[index]
         while waiters:
-            waiter = waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
+            waiter, event = waiters[0]
+            if waiter.done():  # timed out or cancelled
+                waiters.popleft()
+                continue
+            if not self._queues.push(priority, event):
                 return
+            waiters.popleft()
+            self._after_push(priority, event)
+            waiter.set_result(None)
 
     # ----------------------------------------------------------------- dispatching
     async def _run(self) -> None:
@@ -317,6 +348,8 @@ class EventBus(FailureHandling):
                 self._current = None
                 if self._drops_reported != sum(queues.dropped):
                     self._report_drops()
+                    if len(queues):
+                        continue
                 if self._stopping:
                     return
                 self._idle = True
@@ -329,7 +362,7 @@ class EventBus(FailureHandling):
             priority, event = item
             index = priority.value - 1
             if waiters[index]:
-                self._wake_waiter(index)
+                self._admit_waiters(index)
             self._current = item
             for sub in registry.for_type(type(event)):
                 try:
@@ -404,12 +437,3 @@ class EventBus(FailureHandling):
             throughput_per_s=rate,
             recent_failures=tuple(self._recent_failures),
         )
-
-
-def _copy_result(task: asyncio.Future[None], future: concurrent.futures.Future[None]) -> None:
-    if task.cancelled():
-        future.cancel()
-    elif task.exception() is not None:
-        future.set_exception(task.exception())  # type: ignore[arg-type]
-    else:
-        future.set_result(None)

@@ -6,7 +6,7 @@ import numpy as np
 
 from upbit_auto_trading.domain.indicators._kernels import (
     as_float,
-    seeded_smoothing_pair,
+    linear_recurrence,
     window_max,
     window_min,
     window_sum,
@@ -24,16 +24,23 @@ def rsi(close: np.ndarray, period: int = 14) -> np.ndarray:
     if period < 2 or close.shape[0] <= period:
         return out
     change = np.diff(close)
-    gain = np.maximum(change, 0.0)
-    loss = np.maximum(-change, 0.0)
-    avg_gain, avg_loss = seeded_smoothing_pair(
-        gain, loss, 1.0 / period, period - 1, float(gain[:period].mean()), float(loss[:period].mean())
-    )
-    total = avg_gain + avg_loss
+    # Rows: gains and losses. Wilder's alpha scales both averages alike and cancels in the ratio, so the
+    # recurrence runs on the raw changes: z[t] = (1 - 1/n) z[t-1] + change[t], seeded with n * mean.
+    flows = np.empty((2, change.shape[0]))
+    np.maximum(change, 0.0, out=flows[0])
+    np.subtract(flows[0], change, out=flows[1])
+    c = 1.0 - 1.0 / period
+    seeds = flows[:, :period].sum(axis=1)  # = period * the mean of the first `period` changes
+    u = flows[:, period:]
+    u[:, 0] += c * seeds
+    smoothed = linear_recurrence(u, c)
+    total = smoothed[0] + smoothed[1]
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(np.abs(total) < 1e-8, 0.0, 100.0 * avg_gain / total)
-    out[1:] = value
-    out[:period] = np.nan
+        value = np.divide(100.0 * smoothed[0], total)
+    value[np.abs(total) < 1e-8 * period] = 0.0  # TA-Lib: 0 when the averages sum to ~0
+    seed_total = seeds[0] + seeds[1]
+    out[period] = 0.0 if abs(seed_total) < 1e-8 * period else 100.0 * seeds[0] / seed_total
+    out[period + 1 :] = value
     return out
 
 
@@ -70,7 +77,9 @@ def _sma_skip(x: np.ndarray, period: int, first_valid: int) -> np.ndarray:
     return out
 
 
-def mfi(high: np.ndarray, low: np.ndarray, close: np.ndarray, volume: np.ndarray, period: int = 14) -> np.ndarray:
+def mfi(
+    high: np.ndarray, low: np.ndarray, close: np.ndarray, volume: np.ndarray, period: int = 14
+) -> np.ndarray:
     """Money flow index; first value at ``period``; 0 when the total flow is below 1 (TA-Lib)."""
     typical = (as_float(high) + as_float(low) + as_float(close)) / 3.0
     out = np.full(typical.shape[0], np.nan)
@@ -113,8 +122,11 @@ def cci(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int = 20) 
     deviation = np.abs(windows - valid_mean[:, None]).sum(axis=1) / period
     last = typical[period - 1 :]
     numerator = last - valid_mean
+    # A flat window has zero deviation; rounding in the mean must not turn it into +-66.67, so deviations
+    # below 1e-12 of the price level count as zero (TA-Lib's own summation order happens to give exact 0).
+    flat = deviation <= 1e-12 * np.abs(valid_mean)
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where((numerator != 0) & (deviation != 0), numerator / (0.015 * deviation), 0.0)
+        value = np.where((numerator != 0) & ~flat, numerator / (0.015 * deviation), 0.0)
     out[period - 1 :] = value
     return out
 

@@ -7,7 +7,9 @@ import numpy as np
 from upbit_auto_trading.domain.indicators._kernels import as_float, seeded_smoothing, window_sum
 
 
-def bbands(close: np.ndarray, period: int = 20, stddev: float = 2.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def bbands(
+    close: np.ndarray, period: int = 20, stddev: float = 2.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Upper, middle (SMA) and lower band with ddof=0 deviation; first value at ``period - 1``."""
     close = as_float(close)
     middle = window_sum(close, period) / period

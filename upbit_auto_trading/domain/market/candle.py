@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -11,6 +11,7 @@ from upbit_auto_trading.domain.market.timeframe import Timeframe
 
 _ZERO = Decimal(0)
 _CODES = frozenset(Timeframe.codes())
+_NO_OFFSET = timedelta(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,30 +31,36 @@ class Candle:
     close: Decimal
     volume: Decimal
     quote_volume: Decimal
+    _epoch: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
         if not self.market:
-            raise InvalidCandleError("candle market is empty")
+            raise InvalidCandleError("candle market is empty", "empty market")
         if self.timeframe not in _CODES:
             object.__setattr__(self, "timeframe", Timeframe.from_code(self.timeframe).code)
-        if not isinstance(self.start, datetime) or self.start.tzinfo is None:
-            raise InvalidCandleError("candle start must be a timezone-aware datetime")
-        if self.start.utcoffset() != timedelta(0):
-            object.__setattr__(self, "start", self.start.astimezone(UTC))
-        for name in ("open", "high", "low", "close", "volume", "quote_volume"):
-            value = getattr(self, name)
-            if not isinstance(value, Decimal):
-                raise InvalidCandleError(f"candle {name} must be a Decimal, got {type(value).__name__}")
-            if not value.is_finite():
-                raise InvalidCandleError(f"candle {name} is not a finite number: {value}")
-        problem = ohlcv_problem(self.open, self.high, self.low, self.close, self.volume, self.quote_volume)
+        start = self.start
+        if not isinstance(start, datetime) or start.tzinfo is None:
+            raise InvalidCandleError("candle start must be a timezone-aware datetime", "naive start time")
+        if start.tzinfo is not UTC and start.utcoffset() != _NO_OFFSET:
+            start = start.astimezone(UTC)
+            object.__setattr__(self, "start", start)
+        object.__setattr__(self, "_epoch", int(start.timestamp()))
+        values = (self.open, self.high, self.low, self.close, self.volume, self.quote_volume)
+        for value in values:
+            if type(value) is not Decimal or not value.is_finite():
+                raise InvalidCandleError(
+                    f"{self.market} {self.timeframe} {start.isoformat()}: every price and volume must be a "
+                    f"finite Decimal, got {value!r}",
+                    "not a finite number",
+                )
+        problem = ohlcv_problem(*values)
         if problem is not None:
-            raise InvalidCandleError(f"{self.market} {self.timeframe} {self.start.isoformat()}: {problem}")
+            raise InvalidCandleError(f"{self.market} {self.timeframe} {start.isoformat()}: {problem}", problem)
 
     @property
     def start_epoch(self) -> int:
         """Start as integer epoch seconds (UTC)."""
-        return int(self.start.timestamp())
+        return self._epoch
 
     def same_values(self, other: Candle) -> bool:
         """True if OHLCV are numerically equal (ignores representation such as ``1.0`` vs ``1``)."""

@@ -10,7 +10,14 @@ class MarketDataError(DomainError):
 
 
 class InvalidCandleError(MarketDataError):
-    """A candle breaks an OHLCV rule (high < low, non-positive price, negative volume...); fix or drop the row."""
+    """A candle breaks an OHLCV rule (high < low, non-positive price, negative volume...); fix or drop the row.
+
+    ``reason`` is the short rule name (``high < low``) used in import reports.
+    """
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class UnknownTimeframeError(MarketDataError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from upbit_auto_trading.domain.errors import DomainError
 
@@ -24,19 +24,34 @@ class TradeKey:
 
 @dataclass(frozen=True)
 class TradingState:
-    """The set of live trades. Immutable: ``started``/``completed`` return a new state."""
+    """Live trades, counted per key (a start published before the previous completion is dispatched
+    counts twice). Immutable: ``started``/``completed`` return a new state."""
 
-    live: frozenset[TradeKey] = field(default_factory=frozenset)
+    counts: tuple[tuple[TradeKey, int], ...] = ()
+
+    @property
+    def live(self) -> frozenset[TradeKey]:
+        return frozenset(key for key, _ in self.counts)
 
     @property
     def is_idle(self) -> bool:
-        return not self.live
+        return not self.counts
+
+    def _with(self, key: TradeKey, delta: int) -> TradingState:
+        counts = dict(self.counts)
+        n = counts.get(key, 0) + delta
+        if n > 0:
+            counts[key] = n
+        else:
+            counts.pop(key, None)
+        return TradingState(tuple(sorted(counts.items())))
 
     def started(self, key: TradeKey) -> TradingState:
-        return TradingState(self.live | {key})
+        return self._with(key, 1)
 
     def completed(self, key: TradeKey) -> TradingState:
-        return TradingState(self.live - {key})
+        """One trade of ``key`` is over; completing an unknown key changes nothing."""
+        return self._with(key, -1)
 
     def describe(self) -> str:
-        return ", ".join(str(k) for k in sorted(self.live))
+        return ", ".join(str(k) for k, _ in self.counts)

@@ -6,19 +6,19 @@ Prices and volumes are stored as decimal TEXT exactly as parsed (``str(Decimal)`
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import numpy as np
-
 from upbit_auto_trading.application.market_data.dto import SeriesInfo
 from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.market.import_report import UpsertCounts
 from upbit_auto_trading.infrastructure.errors import DatabaseError
+from upbit_auto_trading.infrastructure.market_data import array_cache
 from upbit_auto_trading.infrastructure.sqlite.session import DatabaseSession
 
 _INSERT = (
@@ -30,6 +30,9 @@ _UPDATE = (
     "WHERE market = ? AND timeframe = ? AND start_utc = ?"
 )
 _RANGE = " AND start_utc >= ? AND start_utc <= ?"
+_BULK_ROWS = 50_000
+_BULK_CACHE_KIB = -65536  # 64 MiB while a bulk upsert runs
+_CACHE_MIN_ROWS = 2000  # small series decode fast enough; do not spend space on them
 
 
 def _values(c: Candle) -> tuple[str, str, str, str, str, str]:
@@ -64,19 +67,30 @@ class SqliteCandleStore:
         for c in candles:
             groups[(c.market, c.timeframe)].append(c)
         total = UpsertCounts()
+        bulk = len(candles) >= _BULK_ROWS
+        gc_was_enabled = gc.isenabled()
         try:
             with self._db.transaction() as conn:
-                for (market, timeframe), items in groups.items():
-                    total = total + self._upsert_series(conn, market, timeframe, items)
+                if bulk:  # many new tuples: skip cyclic GC passes and give SQLite a bigger page cache
+                    gc.disable()
+                    conn.execute(f"PRAGMA cache_size = {_BULK_CACHE_KIB}")
+                try:
+                    for (market, timeframe), items in groups.items():
+                        total = total + self._upsert_series(conn, market, timeframe, items)
+                finally:
+                    if bulk:
+                        conn.execute("PRAGMA cache_size = -2000")
         except sqlite3.Error as exc:
             raise DatabaseError(f"Cannot write candles to {self._db.path}: {exc}") from exc
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         return total
 
     def _upsert_series(
         self, conn: sqlite3.Connection, market: str, timeframe: str, items: list[Candle]
     ) -> UpsertCounts:
-        lo = min(c.start_epoch for c in items)
-        hi = max(c.start_epoch for c in items)
+        starts = [c.start_epoch for c in items]
         cur = conn.cursor()
         cur.row_factory = None
         existing = {
@@ -84,15 +98,33 @@ class SqliteCandleStore:
             for row in cur.execute(
                 "SELECT start_utc, open, high, low, close, volume, quote_volume FROM candles "
                 "WHERE market = ? AND timeframe = ?" + _RANGE,
-                (market, timeframe, lo, hi),
+                (market, timeframe, min(starts), max(starts)),
             )
         }
-        inserts: list[tuple] = []
-        updates: list[tuple] = []
         unchanged = 0
+        updates: list[tuple] = []
+        if not existing and len(set(starts)) == len(starts):  # the bulk path: a new stretch of candles
+            inserts = [
+                (
+                    market,
+                    timeframe,
+                    s,
+                    str(c.open),
+                    str(c.high),
+                    str(c.low),
+                    str(c.close),
+                    str(c.volume),
+                    str(c.quote_volume),
+                )
+                for s, c in zip(starts, items, strict=True)
+            ]
+            if inserts:
+                cur.executemany(_INSERT, inserts)
+                array_cache.bump_version(conn, market, timeframe)
+            return UpsertCounts(len(inserts), 0, 0)
+        inserts = []
         seen: set[int] = set()
-        for c in items:
-            start = c.start_epoch
+        for start, c in zip(starts, items, strict=True):
             if start in seen:
                 continue  # a repeat within one call: the first one wins
             seen.add(start)
@@ -108,12 +140,16 @@ class SqliteCandleStore:
             cur.executemany(_INSERT, inserts)
         if updates:
             cur.executemany(_UPDATE, updates)
+        if inserts or updates:
+            array_cache.bump_version(conn, market, timeframe)
         return UpsertCounts(len(inserts), len(updates), unchanged)
 
     def delete_series(self, market: str, timeframe: str) -> int:
         with self._db.transaction() as conn:
             cur = conn.execute("DELETE FROM candles WHERE market = ? AND timeframe = ?", (market, timeframe))
-            return int(cur.rowcount)
+            deleted = int(cur.rowcount)
+            array_cache.bump_version(conn, market, timeframe)
+            return deleted
 
     # ---- reads --------------------------------------------------------------------------------------------
     def series(self) -> list[SeriesInfo]:
@@ -124,15 +160,21 @@ class SqliteCandleStore:
         return [SeriesInfo(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
     def count(self, market: str, timeframe: str) -> int:
-        row = self._db.connection().execute(
-            "SELECT COUNT(*) FROM candles WHERE market = ? AND timeframe = ?", (market, timeframe)
-        ).fetchone()
+        row = (
+            self._db.connection()
+            .execute("SELECT COUNT(*) FROM candles WHERE market = ? AND timeframe = ?", (market, timeframe))
+            .fetchone()
+        )
         return int(row[0])
 
     def newest_start(self, market: str, timeframe: str) -> int | None:
-        row = self._db.connection().execute(
-            "SELECT MAX(start_utc) FROM candles WHERE market = ? AND timeframe = ?", (market, timeframe)
-        ).fetchone()
+        row = (
+            self._db.connection()
+            .execute(
+                "SELECT MAX(start_utc) FROM candles WHERE market = ? AND timeframe = ?", (market, timeframe)
+            )
+            .fetchone()
+        )
         return None if row[0] is None else int(row[0])
 
     def starts(self, market: str, timeframe: str) -> list[int]:
@@ -172,26 +214,24 @@ class SqliteCandleStore:
     def load_arrays(
         self, market: str, timeframe: str, start: datetime | None = None, end: datetime | None = None
     ) -> CandleArrays:
-        cur = self._db.connection().cursor()
-        cur.row_factory = None
-        cur.execute(
-            "SELECT start_utc, CAST(open AS REAL), CAST(high AS REAL), CAST(low AS REAL), CAST(close AS REAL), "
-            "CAST(volume AS REAL), CAST(quote_volume AS REAL) FROM candles "
-            "WHERE market = ? AND timeframe = ?" + _RANGE + " ORDER BY start_utc",
-            (market, timeframe, *_bounds(start, end)),
-        )
-        rows = cur.fetchall()
-        if not rows:
+        """A series as numpy arrays. Uses the packed copy when it is current, else decodes and caches it."""
+        db = self._db
+        conn = db.connection()
+        lo, hi = _bounds(start, end)
+        try:
+            table = array_cache.read_cached(conn, market, timeframe)
+            if table is None:
+                conn.execute("BEGIN")  # one read snapshot for the version and the rows
+                try:
+                    version = array_cache.series_version(conn, market, timeframe)
+                    table = array_cache.read_table(conn, market, timeframe)
+                finally:
+                    conn.execute("COMMIT")
+                if table.shape[1] >= _CACHE_MIN_ROWS and version > 0:
+                    with db.transaction() as wconn:
+                        array_cache.write_cached(wconn, market, timeframe, version, table)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"Cannot read candles from {db.path}: {exc}") from exc
+        if table.shape[1] == 0:
             return CandleArrays.empty(market, timeframe)
-        table = np.array(rows, dtype=np.float64)
-        return CandleArrays(
-            market=market,
-            timeframe=timeframe,
-            start=table[:, 0].astype(np.int64),
-            open=np.ascontiguousarray(table[:, 1]),
-            high=np.ascontiguousarray(table[:, 2]),
-            low=np.ascontiguousarray(table[:, 3]),
-            close=np.ascontiguousarray(table[:, 4]),
-            volume=np.ascontiguousarray(table[:, 5]),
-            quote_volume=np.ascontiguousarray(table[:, 6]),
-        )
+        return array_cache.to_arrays(market, timeframe, table, lo, hi)

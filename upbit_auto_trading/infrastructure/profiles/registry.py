@@ -1,7 +1,11 @@
 """The registry of database profiles, kept outside the profile databases themselves.
 
 It lives in ``<home>/config/profiles.json`` so that switching never depends on the database being
-switched away from. This is the foundation's minimal form: built-in profiles and the active one.
+switched away from. It is also the ProfileRepository port of the database-configuration use cases:
+every write is atomic (temp file beside it, fsync, rename, folder fsync).
+
+Document: ``{"active": ID, "profiles": [{"id", "name", "environment", "description",
+"databases": {NAME: absolute path}}]}``; a database without a path lives in ``<home>/data/<id>/``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,15 @@ import os
 import tempfile
 from pathlib import Path
 
+from upbit_auto_trading.domain.database_configuration.configuration import DatabaseConfiguration
+from upbit_auto_trading.domain.database_configuration.profile import DatabaseProfile
+from upbit_auto_trading.domain.database_configuration.values import (
+    DatabaseName,
+    DatabasePath,
+    Environment,
+    ProfileId,
+)
+from upbit_auto_trading.domain.errors import DomainError
 from upbit_auto_trading.infrastructure.errors import InfrastructureError
 from upbit_auto_trading.infrastructure.paths import AppPaths
 
@@ -35,6 +48,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if os.name == "nt":
+        return
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -45,6 +60,10 @@ def atomic_write_text(path: Path, text: str) -> None:
 class ProfileRegistry:
     def __init__(self, paths: AppPaths) -> None:
         self._paths = paths
+
+    @property
+    def app_paths(self) -> AppPaths:
+        return self._paths
 
     @property
     def file(self) -> Path:
@@ -59,6 +78,7 @@ class ProfileRegistry:
             ],
         }
 
+    # -- the foundation's document API (kept: other code uses it) --------------------------------------
     def load(self) -> dict:
         if not self.file.exists():
             return self._default_document()
@@ -79,15 +99,16 @@ class ProfileRegistry:
     def active_profile_id(self) -> str:
         return str(self.load().get("active", "development"))
 
+    def default_paths(self, profile_id: str) -> dict[str, Path]:
+        folder = self._paths.data_dir / profile_id
+        return {name: folder / filename for name, filename in DATABASE_FILES.items()}
+
     def database_paths(self, profile_id: str) -> dict[str, Path]:
         for profile in self.load()["profiles"]:
             if profile["id"] == profile_id:
                 custom = profile.get("databases") or {}
-                default_dir = self._paths.data_dir / profile_id
-                return {
-                    name: Path(custom[name]) if custom.get(name) else default_dir / filename
-                    for name, filename in DATABASE_FILES.items()
-                }
+                defaults = self.default_paths(profile_id)
+                return {name: Path(custom[name]) if custom.get(name) else defaults[name] for name in DATABASE_FILES}
         raise ProfileRegistryError(f"Unknown profile '{profile_id}' in {self.file}")
 
     def environment(self, profile_id: str) -> str:
@@ -95,3 +116,41 @@ class ProfileRegistry:
             if profile["id"] == profile_id:
                 return str(profile.get("environment", "development"))
         raise ProfileRegistryError(f"Unknown profile '{profile_id}' in {self.file}")
+
+    # -- the ProfileRepository port ----------------------------------------------------------------
+    def load_configuration(self) -> DatabaseConfiguration:
+        document = self.load()
+        try:
+            profiles = [
+                DatabaseProfile(
+                    profile_id=ProfileId(str(p["id"])),
+                    name=str(p.get("name") or p["id"]),
+                    environment=Environment.parse(str(p.get("environment", "development"))),
+                    description=str(p.get("description", "")),
+                    custom_paths={
+                        DatabaseName.parse(name): DatabasePath(Path(path))
+                        for name, path in (p.get("databases") or {}).items()
+                        if path
+                    },
+                )
+                for p in document["profiles"]
+            ]
+            return DatabaseConfiguration(profiles, ProfileId(str(document.get("active", "development"))))
+        except (DomainError, KeyError, TypeError) as exc:
+            raise ProfileRegistryError(f"The profile registry {self.file} is invalid: {exc}; fix or delete it") from exc
+
+    def save_configuration(self, configuration: DatabaseConfiguration) -> None:
+        document = {
+            "active": configuration.active_id.value,
+            "profiles": [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "environment": p.environment.value,
+                    "description": p.description,
+                    "databases": {name.value: str(path) for name, path in sorted(p.custom_paths.items())},
+                }
+                for p in configuration.profiles()
+            ],
+        }
+        self.save(document)

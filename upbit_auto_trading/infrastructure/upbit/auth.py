@@ -63,7 +63,9 @@ def query_hash(query_string: str) -> str:
     return hashlib.sha512(hash_source(query_string).encode("utf-8")).hexdigest()
 
 
-def make_token(credentials: UpbitCredentials, query_string: str | None = None, nonce: str | None = None) -> str:
+def make_token(
+    credentials: UpbitCredentials, query_string: str | None = None, nonce: str | None = None
+) -> str:
     """A signed JWT for one request; ``query_string`` is what :func:`encode_query` produced (or None)."""
     payload: dict[str, str] = {"access_key": credentials.access_key, "nonce": nonce or str(uuid.uuid4())}
     if query_string:

@@ -36,10 +36,14 @@ def _many(parse):
 
 
 def markets() -> Call[list[MarketInfo]]:
-    return Call("GET", "/v1/market/all", _many(MarketInfo.from_json), (("is_details", "true"),), group="market")
+    return Call(
+        "GET", "/v1/market/all", _many(MarketInfo.from_json), (("is_details", "true"),), group="market"
+    )
 
 
-def candles(market: str, timeframe: Timeframe, to: datetime | None = None, count: int = 200) -> Call[list[Candle]]:
+def candles(
+    market: str, timeframe: Timeframe, to: datetime | None = None, count: int = 200
+) -> Call[list[Candle]]:
     if not 1 <= count <= MAX_CANDLES_PER_CALL:
         raise UpbitValidationError(f"count must be 1..{MAX_CANDLES_PER_CALL}, got {count}")
     params: list[tuple[str, object]] = [("market", market)]
@@ -50,12 +54,18 @@ def candles(market: str, timeframe: Timeframe, to: datetime | None = None, count
 
 
 def tickers(markets_: Sequence[str]) -> Call[list[Ticker]]:
-    return Call("GET", "/v1/ticker", _many(Ticker.from_json), (("markets", ",".join(markets_)),), group="ticker")
+    return Call(
+        "GET", "/v1/ticker", _many(Ticker.from_json), (("markets", ",".join(markets_)),), group="ticker"
+    )
 
 
 def orderbooks(markets_: Sequence[str]) -> Call[list[Orderbook]]:
     return Call(
-        "GET", "/v1/orderbook", _many(Orderbook.from_json), (("markets", ",".join(markets_)),), group="orderbook"
+        "GET",
+        "/v1/orderbook",
+        _many(Orderbook.from_json),
+        (("markets", ",".join(markets_)),),
+        group="orderbook",
     )
 
 
@@ -114,7 +124,9 @@ def get_order(uuid: str | None = None, identifier: str | None = None) -> Call[Or
     return Call("GET", "/v1/order", Order.from_json, _order_key(uuid, identifier), private=True)
 
 
-def open_orders(market: str | None = None, states: Sequence[str] = ("wait", "watch"), limit: int = 100) -> Call[list[Order]]:
+def open_orders(
+    market: str | None = None, states: Sequence[str] = ("wait", "watch"), limit: int = 100
+) -> Call[list[Order]]:
     params: list[tuple[str, object]] = []
     if market:
         params.append(("market", market))
@@ -123,7 +135,9 @@ def open_orders(market: str | None = None, states: Sequence[str] = ("wait", "wat
     return Call("GET", "/v1/orders/open", _many(Order.from_json), tuple(params), private=True)
 
 
-def closed_orders(market: str | None = None, states: Sequence[str] = ("done", "cancel"), limit: int = 100) -> Call[list[Order]]:
+def closed_orders(
+    market: str | None = None, states: Sequence[str] = ("done", "cancel"), limit: int = 100
+) -> Call[list[Order]]:
     params: list[tuple[str, object]] = []
     if market:
         params.append(("market", market))

@@ -111,7 +111,12 @@ class Orderbook:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Orderbook:
         units = tuple(
-            OrderbookUnit(req_dec(u, "ask_price"), req_dec(u, "bid_price"), req_dec(u, "ask_size"), req_dec(u, "bid_size"))
+            OrderbookUnit(
+                req_dec(u, "ask_price"),
+                req_dec(u, "bid_price"),
+                req_dec(u, "ask_size"),
+                req_dec(u, "bid_size"),
+            )
             for u in d.get("orderbook_units", [])
         )
         return cls(

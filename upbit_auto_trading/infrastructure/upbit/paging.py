@@ -16,7 +16,9 @@ class CandlePager:
     progress (a misbehaving server must not loop us forever).
     """
 
-    def __init__(self, start: datetime | None = None, end: datetime | None = None, count: int = MAX_CANDLES_PER_CALL):
+    def __init__(
+        self, start: datetime | None = None, end: datetime | None = None, count: int = MAX_CANDLES_PER_CALL
+    ):
         self.start = start
         self.end = end
         self.count = count

@@ -50,7 +50,9 @@ class RemainingReq:
                 fields[key.strip()] = value.strip()
         try:
             return cls(
-                group=fields["group"], sec=int(fields["sec"]), min=int(fields["min"]) if "min" in fields else None
+                group=fields["group"],
+                sec=int(fields["sec"]),
+                min=int(fields["min"]) if "min" in fields else None,
             )
         except (KeyError, ValueError):
             return None
@@ -76,7 +78,7 @@ class RateLimiter:
         limits: Mapping[str, int] | None = None,
         *,
         window: float = 1.0,
-        margin: float = 0.03,
+        margin: float = 0.01,
         backoff: BackoffPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -86,7 +88,7 @@ class RateLimiter:
         self._margin = margin
         self.backoff = backoff or BackoffPolicy()
         self._clock = clock
-        self._log: dict[str, deque[float]] = {}
+        self._log: dict[str, deque[list[float]]] = {}
         self._paused_until: dict[str, float] = {}
         self._blocked_until = 0.0
         self._lock = threading.Lock()
@@ -109,31 +111,52 @@ class RateLimiter:
     def _delay_locked(self, group: str, now: float) -> float:
         self._check_blocked(now)
         log = self._log.setdefault(group, deque())
-        while log and log[0] <= now - self._window - self._margin:
+        while log and log[0][0] <= now - self._window - self._margin:
             log.popleft()
         wait = self._paused_until.get(group, 0.0) - now
-        if len(log) >= self.limit(group):
-            wait = max(wait, log[len(log) - self.limit(group)] + self._window + self._margin - now)
+        limit = self.limit(group)
+        if len(log) >= limit:
+            wait = max(
+                wait, max(e[0] for e in list(log)[: len(log) - limit + 1]) + self._window + self._margin - now
+            )
         return max(0.0, wait)
 
     def try_acquire(self, group: str) -> float:
         """Record a request and return 0 if it may go now; otherwise the seconds to wait (nothing recorded)."""
+        return self._try(group)[0]
+
+    def _try(self, group: str) -> tuple[float, list[float] | None]:
         with self._lock:
             now = self._clock()
             wait = self._delay_locked(group, now)
-            if wait <= 0:
-                self._log.setdefault(group, deque()).append(now)
-            return wait
+            if wait > 0:
+                return wait, None
+            entry = [now]
+            self._log.setdefault(group, deque()).append(entry)
+            return 0.0, entry
 
-    async def acquire(self, group: str) -> None:
-        while (wait := self.try_acquire(group)) > 0:
+    async def acquire(self, group: str) -> list[float]:
+        """Wait until a request of ``group`` may go; pass the returned ticket to :meth:`done` afterwards."""
+        while True:
+            wait, entry = self._try(group)
+            if entry is not None:
+                return entry
             self.waited += wait
             await asyncio.sleep(wait)
 
-    def acquire_sync(self, group: str) -> None:
-        while (wait := self.try_acquire(group)) > 0:
+    def acquire_sync(self, group: str) -> list[float]:
+        while True:
+            wait, entry = self._try(group)
+            if entry is not None:
+                return entry
             self.waited += wait
             time.sleep(wait)
+
+    def done(self, ticket: list[float]) -> None:
+        """The reply arrived: count the request from now on. The server saw it at some moment between send
+        and reply, so spacing from the reply keeps us inside its window whatever the network delay."""
+        with self._lock:
+            ticket[0] = max(ticket[0], self._clock())
 
     # --- feedback from replies ------------------------------------------------------------------------
 
@@ -150,7 +173,7 @@ class RateLimiter:
             now = self._clock()
             log = self._log.setdefault(info.group, deque())
             if info.sec <= 0:
-                start = log[0] if log else now
+                start = log[0][0] if log else now
                 self._paused_until[info.group] = max(
                     self._paused_until.get(info.group, 0.0), start + self._window + self._margin
                 )

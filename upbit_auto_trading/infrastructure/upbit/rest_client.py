@@ -66,7 +66,9 @@ class UpbitRestClient(RestCore):
         order_lookup_attempts: int = 4,
         order_lookup_delay: float = 0.25,
     ) -> None:
-        super().__init__(base_url, credentials, timeout=timeout, limiter=limiter, max_read_retries=max_read_retries)
+        super().__init__(
+            base_url, credentials, timeout=timeout, limiter=limiter, max_read_retries=max_read_retries
+        )
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
         self._lookup_attempts = order_lookup_attempts
         self._lookup_delay = order_lookup_delay
@@ -85,10 +87,11 @@ class UpbitRestClient(RestCore):
     async def execute(self, call: Call[T]) -> T:
         attempt = 0
         while True:
-            await self.limiter.acquire(call.group)
+            ticket = await self.limiter.acquire(call.group)
             req = self.prepare(call)
             try:
                 resp = await self._http.request(req.method, req.url, headers=req.headers, content=req.content)
+                self.limiter.done(ticket)
             except httpx.TimeoutException as exc:
                 error: UpbitError = UpbitTimeoutError(f"Upbit {call.path} timed out after {self.timeout} s")
                 if call.retry_safe and attempt < self.max_read_retries:
@@ -140,7 +143,11 @@ class UpbitRestClient(RestCore):
         return await self.execute(endpoints.candles(market, _tf(timeframe), to, count))
 
     async def iter_candles(
-        self, market: str, timeframe: Timeframe | str, start: datetime | None = None, end: datetime | None = None
+        self,
+        market: str,
+        timeframe: Timeframe | str,
+        start: datetime | None = None,
+        end: datetime | None = None,
     ) -> AsyncIterator[list[Candle]]:
         """Pages of candles in [start, end), newest page first, each page newest first; 200 per call."""
         pager = CandlePager(start, end)

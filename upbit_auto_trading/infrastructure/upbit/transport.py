@@ -93,13 +93,17 @@ class RestCore:
             try:
                 data = json.loads(text, parse_float=Decimal) if text else None
             except ValueError as exc:
-                raise UpbitProtocolError(f"Upbit {call.path} replied with non-JSON text", status=status) from exc
+                raise UpbitProtocolError(
+                    f"Upbit {call.path} replied with non-JSON text", status=status
+                ) from exc
             try:
                 return call.parse(data)
             except UpbitError:
                 raise
             except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-                raise UpbitProtocolError(f"unexpected Upbit {call.path} reply: {exc!r}", status=status) from exc
+                raise UpbitProtocolError(
+                    f"unexpected Upbit {call.path} reply: {exc!r}", status=status
+                ) from exc
         raise self.error_from_reply(status, text)
 
     @staticmethod

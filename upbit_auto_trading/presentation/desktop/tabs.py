@@ -31,7 +31,9 @@ def _placeholder(title_ko: str, title_en: str) -> TabFactory:
 
 
 def _trigger_builder(container: Any, parent: QWidget | None) -> QWidget:
-    return _placeholder("트리거 빌더", "Trigger builder")(container, parent)
+    from upbit_auto_trading.presentation.desktop.trigger_builder.view import create_trigger_builder
+
+    return create_trigger_builder(container, parent)
 
 
 def _strategy_maker(container: Any, parent: QWidget | None) -> QWidget:
@@ -47,7 +49,9 @@ def _analysis(container: Any, parent: QWidget | None) -> QWidget:
 
 
 def _market_data(container: Any, parent: QWidget | None) -> QWidget:
-    return _placeholder("시장 데이터", "Market data")(container, parent)
+    from upbit_auto_trading.presentation.desktop.market_data.view import create_market_data_tab
+
+    return create_market_data_tab(container, parent)
 
 
 def _trading(container: Any, parent: QWidget | None) -> QWidget:

@@ -9,6 +9,7 @@ from PyQt6.QtWidgets import QApplication, QHBoxLayout, QListWidget, QStackedWidg
 
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.placeholder import PlaceholderTab
+from upbit_auto_trading.presentation.desktop.settings.api_keys.view import create_api_keys_page
 from upbit_auto_trading.presentation.desktop.settings.general_page import GeneralSettingsPage
 from upbit_auto_trading.presentation.desktop.theme import apply_theme, current_theme
 
@@ -48,6 +49,7 @@ class SettingsScreen(QWidget):
             ),
         )
         self.add_page(tr("데이터베이스", "Database"), _database_page(container, self))
+        self.add_page(tr("API 키", "API keys"), create_api_keys_page(container, self))
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.pages.setCurrentRow(0)
 

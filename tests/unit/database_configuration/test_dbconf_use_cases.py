@@ -1,0 +1,196 @@
+"""Use cases against fakes: the safety check and the switch/restore gate handling."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from upbit_auto_trading.application.database_configuration.apply_profile_switch import ApplyProfileSwitch
+from upbit_auto_trading.application.database_configuration.errors import ProfileUnusableError
+from upbit_auto_trading.application.database_configuration.gate_client import PROFILE_SWITCH, GateClient
+from upbit_auto_trading.application.database_configuration.ports import DatabaseHealth
+from upbit_auto_trading.application.database_configuration.switch_profile import SwitchProfile
+from upbit_auto_trading.application.database_configuration.system_safety_check import (
+    SafetyCheckRequest,
+    SystemSafetyCheck,
+)
+from upbit_auto_trading.domain.database_configuration.configuration import DatabaseConfiguration
+from upbit_auto_trading.domain.database_configuration.events import ProfileSwitched
+from upbit_auto_trading.domain.database_configuration.profile import DatabaseProfile
+from upbit_auto_trading.domain.database_configuration.values import Environment, ProfileId
+
+MB = 1024 * 1024
+
+
+class FakeProbe:
+    def __init__(self, free=10**12, users=(), transactions=()):
+        self.free, self.users, self.transactions = free, list(users), list(transactions)
+
+    def free_bytes(self, folder):
+        return self.free
+
+    def foreign_users(self, paths):
+        return self.users
+
+    def open_transactions(self):
+        return self.transactions
+
+
+class FakeTrading:
+    def __init__(self, trade=None):
+        self.trade = trade
+
+    def live_trade(self):
+        return self.trade
+
+
+def test_safety_check_says_what_blocks():
+    check = SystemSafetyCheck(
+        FakeProbe(free=5 * MB, users=["another program (process 7) has the settings database open"], transactions=["a write"]),
+        FakeTrading("s1@KRW-BTC"),
+    )
+    report = check.execute(SafetyCheckRequest("the restore", {"settings": Path("/x")}, {Path("/b"): 100 * MB}))
+    assert not report.ok
+    text = " | ".join(report.blockers)
+    assert "trade is live (s1@KRW-BTC)" in text
+    assert "not enough free disk space in /b" in text
+    assert "process 7" in text and "a write" in text
+
+
+def test_safety_check_passes_when_all_is_well():
+    report = SystemSafetyCheck(FakeProbe(), FakeTrading()).execute(
+        SafetyCheckRequest("the backup", {}, {Path("/b"): MB})
+    )
+    assert report.ok and report.blockers == []
+
+
+class FakeRepo:
+    def __init__(self):
+        self.config = DatabaseConfiguration(
+            [DatabaseProfile(ProfileId(p), p, Environment.parse(p)) for p in ("development", "testing")],
+            ProfileId("development"),
+        )
+        self.saved = 0
+
+    def load_configuration(self):
+        return DatabaseConfiguration(self.config.profiles(), self.config.active_id)
+
+    def save_configuration(self, configuration):
+        self.config = configuration
+        self.saved += 1
+
+    def database_paths(self, profile_id):
+        return {n: Path(f"/data/{profile_id}/{n}.db") for n in ("settings", "strategies", "market_data")}
+
+    def default_paths(self, profile_id):
+        return self.database_paths(profile_id)
+
+
+class FakeFiles:
+    def __init__(self, problem=None):
+        self.problem = problem
+        self.prepared = []
+
+    def health(self, paths, *, thorough=False):
+        return [DatabaseHealth(n, str(p), True, 1, 1, self.problem) for n, p in paths.items()]
+
+    def prepare(self, paths):
+        self.prepared.append(dict(paths))
+
+
+class FakeSession:
+    def __init__(self):
+        self.current_paths = {"settings": Path("/data/development/settings.db")}
+
+    def paths(self):
+        return dict(self.current_paths)
+
+    def close_all(self):
+        pass
+
+    def reopen(self, paths, *, migrate_now=True):
+        self.current_paths = dict(paths)
+
+
+class FakeSessionProfile:
+    def __init__(self):
+        self.id = "development"
+
+    def current(self):
+        return self.id
+
+    def changed(self, profile_id):
+        self.id = profile_id
+
+
+class FakeLock:
+    @contextmanager
+    def hold(self, operation):
+        yield
+
+
+class FakePublisher:
+    def __init__(self):
+        self.events = []
+
+    def publish(self, event):
+        self.events.append(event)
+
+
+class FakeGate:
+    """Holds everything (a live trade) until release()."""
+
+    def __init__(self):
+        self.appliers, self.held = {}, []
+
+    def register_applier(self, kind, applier):
+        self.appliers[kind] = applier
+
+    async def submit(self, request):
+        self.held.append(request)
+        return type("Outcome", (), {"status": "held", "reason": "A trade is live (s1@KRW-BTC)."})()
+
+    async def release(self):
+        for request in self.held:
+            result = self.appliers[request.kind](request.payload)
+            if hasattr(result, "__await__"):
+                await result
+
+
+def _switch(gate=None, files=None):
+    repo, files, session = FakeRepo(), files or FakeFiles(), FakeSession()
+    session_profile, publisher = FakeSessionProfile(), FakePublisher()
+    applier = ApplyProfileSwitch(repo, files, session, session_profile, FakeLock(), publisher)
+    client = GateClient(gate)
+    client.register(PROFILE_SWITCH, applier)
+    return SwitchProfile(repo, files, session_profile, client, applier), repo, session, session_profile, publisher
+
+
+async def test_switch_without_gate_applies_and_publishes():
+    use_case, repo, session, session_profile, publisher = _switch()
+    result = await use_case.execute("testing")
+    assert result.done
+    assert repo.config.active_id.value == "testing" and session_profile.id == "testing"
+    assert session.current_paths["settings"] == Path("/data/testing/settings.db")
+    assert [type(e) for e in publisher.events] == [ProfileSwitched]
+
+
+async def test_switch_is_held_then_applied_by_the_gate():
+    gate = FakeGate()
+    use_case, repo, session, session_profile, publisher = _switch(gate)
+    result = await use_case.execute("testing")
+    assert result.status == "held" and not result.done
+    assert repo.config.active_id.value == "development" and publisher.events == []
+    assert gate.held[0].payload["profile_id"] == "testing"
+    await gate.release()
+    assert repo.config.active_id.value == "testing" and len(publisher.events) == 1
+
+
+async def test_switch_to_a_damaged_profile_is_refused_before_the_gate():
+    gate = FakeGate()
+    use_case, repo, *_ = _switch(gate, FakeFiles(problem="not a SQLite database"))
+    with pytest.raises(ProfileUnusableError, match="not a SQLite database"):
+        await use_case.execute("testing")
+    assert gate.held == [] and repo.saved == 0

@@ -1,0 +1,292 @@
+"""The trigger builder presenter against a fake view, fake repositories and a fake candle reader (no Qt)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from upbit_auto_trading.application.errors import ConflictError
+from upbit_auto_trading.application.trigger.create_trigger import CreateTrigger
+from upbit_auto_trading.application.trigger.delete_trigger import DeleteTrigger
+from upbit_auto_trading.application.trigger.duplicate_trigger import DuplicateTrigger
+from upbit_auto_trading.application.trigger.edit_trigger import EditTrigger
+from upbit_auto_trading.application.trigger.export_triggers import ExportTriggers
+from upbit_auto_trading.application.trigger.import_triggers import ImportTriggers
+from upbit_auto_trading.application.trigger.list_catalogue import ListCatalogue
+from upbit_auto_trading.application.trigger.list_triggers import ListTriggers
+from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
+    MAIN,
+    TARGET,
+    ImmediateRunner,
+    TriggerBuilderServices,
+)
+from upbit_auto_trading.presentation.desktop.trigger_builder.presenter import (
+    FormState,
+    TriggerBuilderPresenter,
+)
+
+
+class FakeTriggerRepository:
+    def __init__(self):
+        self.rows, self.next_id = {}, 1
+
+    def list(self, search=""):
+        s = search.lower()
+        return sorted(
+            (
+                c
+                for c in self.rows.values()
+                if not s or s in c.name.lower() or s in c.variable.variable_id.lower()
+            ),
+            key=lambda c: c.name.lower(),
+        )
+
+    def get(self, name):
+        return next((c for c in self.rows.values() if c.name == name), None)
+
+    def get_by_id(self, condition_id):
+        return self.rows.get(condition_id)
+
+    def add(self, condition):
+        if self.get(condition.name):
+            raise ConflictError("taken")
+        stored = replace(condition, condition_id=self.next_id)
+        self.rows[self.next_id] = stored
+        self.next_id += 1
+        return stored
+
+    def update(self, condition):
+        self.rows[condition.condition_id] = condition
+        return condition
+
+    def delete(self, condition_id):
+        return self.rows.pop(condition_id, None) is not None
+
+
+class FakeCatalogueRepository:
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+
+    def load(self):
+        return self.catalogue
+
+
+class FakeCandleReader:
+    def __init__(self, factory):
+        rng = np.random.default_rng(3)
+        self.arrays = factory(np.round(3e7 + np.cumsum(rng.normal(0, 2e5, 3000)), -3))
+        self.calls = 0
+
+    def load_arrays(self, market, timeframe, start=None, end=None):
+        self.calls += 1
+        return self.arrays
+
+
+class FakeView:
+    def __init__(self):
+        self.state = FormState()
+        self.groups = self.targets = self.operators = self.saved = []
+        self.parameters = {MAIN: [], TARGET: []}
+        self.errors, self.validation, self.preview, self.message = {}, None, None, ""
+        self.search, self.selected, self.editing = "", None, None
+        self.confirm_answer, self.path, self.shown_errors, self.infos = True, None, [], []
+        self.help = self.hint = ""
+
+    def show_variables(self, groups):
+        self.groups = groups
+
+    def show_target_variables(self, items):
+        self.targets = items
+
+    def show_operators(self, items):
+        self.operators = items
+
+    def show_markets(self, markets):
+        self.markets = markets
+
+    def show_parameters(self, side, fields):
+        self.parameters[side] = fields
+
+    def set_parameter_error(self, side, name, message):
+        self.errors[(side, name)] = message
+
+    def show_help(self, text):
+        self.help = text
+
+    def set_value_hint(self, text):
+        self.hint = text
+
+    def form(self):
+        return replace(
+            self.state, params=dict(self.state.params), target_params=dict(self.state.target_params)
+        )
+
+    def set_form(self, state):
+        self.state = replace(state)
+
+    def show_validation(self, message):
+        self.validation = message
+
+    def show_preview(self, data, message=""):
+        self.preview, self.message = data, message
+
+    def set_busy(self, busy):
+        pass
+
+    def show_saved(self, rows, selected):
+        self.saved, self.selected = rows, selected or self.selected
+
+    def selected_saved(self):
+        return self.selected
+
+    def search_text(self):
+        return self.search
+
+    def set_editing(self, name):
+        self.editing = name
+
+    def confirm(self, question):
+        return self.confirm_answer
+
+    def ask_open_path(self):
+        return self.path
+
+    def ask_save_path(self, suggested):
+        return self.path
+
+    def show_error(self, message):
+        self.shown_errors.append(message)
+
+    def show_info(self, message):
+        self.infos.append(message)
+
+
+@pytest.fixture
+def setup(catalogue, candles_factory):
+    repo, cat = FakeTriggerRepository(), FakeCatalogueRepository(catalogue)
+    reader = FakeCandleReader(candles_factory)
+    services = TriggerBuilderServices(
+        ListCatalogue(cat),
+        ListTriggers(repo),
+        CreateTrigger(repo, cat),
+        EditTrigger(repo, cat),
+        DeleteTrigger(repo),
+        DuplicateTrigger(repo),
+        ExportTriggers(repo, cat),
+        ImportTriggers(repo, cat),
+        reader,
+    )
+    view = FakeView()
+    presenter = TriggerBuilderPresenter(view, services, ImmediateRunner())
+    presenter.start()
+    return presenter, view, repo, reader
+
+
+def test_presenter_start_shows_grouped_catalogue_and_a_preview(setup):
+    presenter, view, _, _ = setup
+    assert [g.purpose for g in view.groups] == [
+        "trend",
+        "momentum",
+        "volatility",
+        "volume",
+        "price",
+        "capital",
+        "state",
+        "meta",
+    ]
+    assert view.validation == "" and view.preview is not None
+    assert view.preview.count == presenter.preview_count and not view.preview.overlay  # RSI: own pane
+    assert "100" in view.hint
+    assert [f.definition.name for f in view.parameters[MAIN]] == ["period", "timeframe"]
+
+
+def test_presenter_incompatible_targets_are_disabled_with_reason(setup):
+    _, view, _, _ = setup
+    by_id = {t.variable_id: t for t in view.targets}
+    assert by_id["STOCHASTIC"].enabled and by_id["MFI"].enabled
+    assert not by_id["SMA"].enabled and "0-100" in by_id["SMA"].reason
+
+
+def test_presenter_parameter_change_updates_preview_and_inline_errors(setup):
+    presenter, view, _, reader = setup
+    first = view.preview.count
+    view.state.params = {"period": "2"}
+    presenter.form_changed()
+    assert view.preview.count != first
+    view.state.params = {"period": "abc"}
+    presenter.form_changed()
+    assert "whole number" in view.errors[(MAIN, "period")] and view.validation
+    view.state.params = {"period": "500"}
+    presenter.form_changed()
+    assert "<=" in view.errors[(MAIN, "period")]
+    assert reader.calls == 1  # candles loaded once, then cached
+
+
+def test_presenter_out_of_range_value_is_refused(setup):
+    presenter, view, _, _ = setup
+    view.state.value = "150"
+    presenter.form_changed()
+    assert "out of range" in view.validation
+
+
+def test_presenter_overlay_variable_with_variable_target(setup):
+    presenter, view, _, _ = setup
+    presenter.variable_changed("SMA")
+    presenter.target_variable_changed("EMA")
+    view.state.target_params = {"period": "60"}
+    presenter.form_changed()
+    assert view.validation == "" and view.preview.overlay and view.preview.target is not None
+    assert len(view.preview.times) == 2000
+
+
+def test_presenter_position_variable_preview_says_needs_a_position(setup):
+    presenter, view, _, _ = setup
+    presenter.variable_changed("PROFIT_PERCENT")
+    view.state.value = "5"
+    view.state.operator = "ge"
+    presenter.form_changed()
+    text = view.message.lower()
+    assert view.preview.count == 0 and ("position" in text or "포지션" in text)
+
+
+def test_presenter_save_edit_duplicate_delete_export_import(setup, tmp_path):
+    presenter, view, repo, _ = setup
+    view.state.name = "rsi-up"
+    assert presenter.save() and [r.name for r in view.saved] == ["rsi-up"] and view.editing == "rsi-up"
+    view.state.params = {"period": "21"}
+    assert presenter.save()  # edits the same trigger
+    assert repo.get("rsi-up").variable.params["period"] == 21 and len(repo.rows) == 1
+    presenter.new_trigger()
+    assert view.editing is None
+    presenter.saved_selected("rsi-up")
+    assert view.state.params["period"] == "21" and view.state.value == "30"
+    view.selected = "rsi-up"
+    presenter.duplicate()
+    assert [r.name for r in view.saved] == ["rsi-up", "rsi-up (2)"]
+    view.search = "(2)"
+    presenter.search_changed()
+    assert [r.name for r in view.saved] == ["rsi-up (2)"]
+    view.search, view.selected, view.confirm_answer = "", "rsi-up (2)", False
+    presenter.delete()
+    assert len(repo.rows) == 2
+    view.confirm_answer = True
+    presenter.delete()
+    assert [c.name for c in repo.list()] == ["rsi-up"]
+    view.path, view.selected = str(tmp_path / "x.json"), None
+    presenter.export()
+    assert json.loads((tmp_path / "x.json").read_text())["triggers"][0]["name"] == "rsi-up"
+    presenter.import_()
+    assert [c.name for c in repo.list()] == ["rsi-up", "rsi-up (2)"]
+
+
+def test_presenter_save_without_name_or_duplicate_name_shows_error(setup):
+    presenter, view, _, _ = setup
+    assert not presenter.save() and view.shown_errors
+    view.state.name = "a"
+    presenter.save()
+    presenter.new_trigger()
+    view.state.name = "a"
+    assert not presenter.save() and "already exists" in view.shown_errors[-1]

@@ -1,0 +1,1 @@
+"""Trigger use cases: manage saved triggers, export/import them, evaluate them over candles, list the catalogue."""

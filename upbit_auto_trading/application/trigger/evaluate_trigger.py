@@ -1,0 +1,70 @@
+"""Evaluate a trigger over stored candles: the candles where it fires."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from upbit_auto_trading.application.errors import ApplicationError
+from upbit_auto_trading.application.ports.candle_reader import CandleReader
+from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
+from upbit_auto_trading.domain.market.timeframe import Timeframe
+from upbit_auto_trading.domain.trigger.condition import TradingCondition
+from upbit_auto_trading.domain.trigger.evaluation import TriggerEvaluator
+
+WARMUP_CANDLES = 600  # history loaded before --from so indicators are warmed up at the first reported candle
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    candles: CandleArrays  # the candles of the requested range (warm-up history removed)
+    fired: np.ndarray  # bool per candle of ``candles``
+
+    @property
+    def indices(self) -> np.ndarray:
+        return np.flatnonzero(self.fired)
+
+    @property
+    def count(self) -> int:
+        return int(self.indices.shape[0])
+
+    def fired_times(self) -> list[datetime]:
+        return [datetime.fromtimestamp(int(s), UTC) for s in self.candles.start[self.indices]]
+
+
+def _lookback(timeframe: str, candles: int) -> timedelta:
+    seconds = Timeframe.from_code(timeframe).seconds or 31 * 86400
+    return timedelta(seconds=seconds * candles)
+
+
+class EvaluateTrigger:
+    def __init__(self, candles: CandleReader) -> None:
+        self._candles = candles
+
+    def execute(
+        self,
+        condition: TradingCondition,
+        market: str,
+        timeframe: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> EvaluationResult:
+        timeframe = Timeframe.from_code(timeframe or condition.timeframe).code
+        load_from = None if start is None else start - _lookback(timeframe, WARMUP_CANDLES)
+        candles = self._candles.load_arrays(market, timeframe, load_from, end)
+        if len(candles) == 0:
+            raise ApplicationError(
+                f"No {timeframe} candles of {market} are stored for that range; import or download them first"
+            )
+
+        def other(tf: str) -> CandleArrays:
+            first = datetime.fromtimestamp(int(candles.start[0]), UTC) - _lookback(tf, WARMUP_CANDLES)
+            return self._candles.load_arrays(market, tf, first, end)
+
+        fired = TriggerEvaluator(candles, other_timeframes=other).evaluate(condition)
+        first = (
+            0 if start is None else int(np.searchsorted(candles.start, int(start.timestamp()), side="left"))
+        )
+        return EvaluationResult(candles.slice(first, len(candles)), fired[first:])

@@ -1,0 +1,53 @@
+"""Upbit providers: REST clients (base URL from ``config.upbit.api_url``), the candle fetcher for
+downloads, and the loopback server factory. One RateLimiter is shared by every client of the app."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from upbit_auto_trading.infrastructure.upbit.auth import UpbitCredentials
+from upbit_auto_trading.infrastructure.upbit.candle_fetcher import UpbitCandleFetcher
+from upbit_auto_trading.infrastructure.upbit.rate_limiter import RateLimiter
+from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
+from upbit_auto_trading.infrastructure.upbit.sync_client import UpbitSyncClient
+from upbit_auto_trading.infrastructure.upbit_sim.factory import SimServerFactory
+
+
+def _candle_fetcher(
+    default_url: str, timeout: float | None, limiter: RateLimiter, api_url: str | None = None
+) -> UpbitCandleFetcher:
+    client = UpbitSyncClient(api_url or default_url, timeout=float(timeout or 10.0), limiter=limiter)
+    return UpbitCandleFetcher(client)
+
+
+class UpbitContainer(containers.DeclarativeContainer):
+    """``candle_fetcher(api_url=None)`` -> a blocking ``CandlePageFetcher`` (close it, or use ``with``).
+    ``rest_client()`` / ``sync_client()`` need ``credentials`` overridden for private calls."""
+
+    core = providers.DependenciesContainer()
+    config = providers.Configuration()
+
+    credentials = providers.Object(None)  # overridden with UpbitCredentials once keys are stored
+    rate_limiter = providers.Singleton(RateLimiter)
+
+    rest_client = providers.Factory(
+        UpbitRestClient,
+        base_url=config.upbit.api_url,
+        credentials=credentials,
+        timeout=config.upbit.timeout,
+        limiter=rate_limiter,
+    )
+    sync_client = providers.Factory(
+        UpbitSyncClient,
+        base_url=config.upbit.api_url,
+        credentials=credentials,
+        timeout=config.upbit.timeout,
+        limiter=rate_limiter,
+    )
+    candle_fetcher = providers.Factory(
+        _candle_fetcher, default_url=config.upbit.api_url, timeout=config.upbit.timeout, limiter=rate_limiter
+    )
+    sim_server_factory = providers.Factory(SimServerFactory)
+
+
+__all__ = ["UpbitContainer", "UpbitCredentials"]

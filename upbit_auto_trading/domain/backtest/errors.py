@@ -1,0 +1,17 @@
+"""Errors of the backtest context."""
+
+from __future__ import annotations
+
+from upbit_auto_trading.domain.errors import DomainError
+
+
+class BacktestError(DomainError):
+    """Base of backtest errors."""
+
+
+class BacktestInputError(BacktestError):
+    """The candles, signals or settings cannot be backtested (the message says which and why)."""
+
+
+class BacktestCancelled(BacktestError):
+    """The run was cancelled through its CancelToken; nothing was produced."""

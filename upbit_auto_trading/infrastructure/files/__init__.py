@@ -1,0 +1,1 @@
+"""File adapters: atomic replacement, backups with manifests, archives, the operation lock, recovery."""

@@ -1,0 +1,76 @@
+"""Facts for the safety check: free space, other programs holding a database open, open transactions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: the foreign-user check is not available there
+    fcntl = None  # type: ignore[assignment]
+
+# SQLite (unix VFS) keeps a shared lock on this byte of the -shm file for every open WAL connection.
+_SHM_DMS_BYTE = 128
+_FLOCK = "hh4xqqi4x"  # struct flock on 64-bit Linux
+
+
+def _lock_holder(shm: Path) -> int | None:
+    if fcntl is None or not shm.exists():
+        return None
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        request = struct.pack(_FLOCK, fcntl.F_WRLCK, 0, _SHM_DMS_BYTE, 1, 0)
+        l_type, _, _, _, pid = struct.unpack(_FLOCK, fcntl.fcntl(fd, fcntl.F_GETLK, request))
+    except (OSError, struct.error):
+        return None
+    finally:
+        os.close(fd)
+    return pid if l_type != fcntl.F_UNLCK else None
+
+
+class SqliteSafetyProbe:
+    def __init__(self, session: Any, free_bytes: Callable[[Path], int] | None = None) -> None:
+        self._session = session
+        self.measure_free_bytes = free_bytes  # tests simulate a full disk by replacing this
+
+    def free_bytes(self, folder: Path) -> int:
+        if self.measure_free_bytes is not None:
+            return self.measure_free_bytes(Path(folder))
+        probe = Path(folder)
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        return shutil.disk_usage(probe).free
+
+    def foreign_users(self, paths: Mapping[str, Path]) -> list[str]:
+        users = []
+        for name, path in paths.items():
+            path = Path(path)
+            pid = _lock_holder(path.with_name(path.name + "-shm"))
+            if pid is not None and pid != os.getpid():
+                users.append(f"another program (process {pid}) has the {name} database {path} open")
+        return users
+
+    def open_transactions(self) -> list[str]:
+        found = []
+        for name in ("settings", "strategies", "market_data"):
+            try:
+                database = self._session.database(name)
+            except (KeyError, AttributeError):
+                continue
+            for conn in list(getattr(database, "_connections", [])):
+                try:
+                    busy = conn.in_transaction
+                except Exception:  # a closed connection
+                    busy = False
+                if busy:
+                    found.append(f"a write to the {name} database is in progress in this app")
+                    break
+        return found

@@ -1,0 +1,204 @@
+"""Look inside a SQLite file without changing it, and copy a live database with the online backup API."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from upbit_auto_trading.infrastructure.files.errors import DiskFullError, FileOperationError, NotWritableError
+from upbit_auto_trading.infrastructure.sqlite.migrator import latest_version
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_BYTES = 100
+QUICK_CHECK_LIMIT = 32 * 1024 * 1024  # files above this get a structural check only (see docs)
+
+# Tables every database of each kind has had since schema version 1: how a file's kind is recognised.
+EXPECTED_TABLES: dict[str, frozenset[str]] = {
+    "settings": frozenset({"app_settings", "api_credentials", "tv_trading_variables"}),
+    "strategies": frozenset({"trading_conditions", "strategy_profiles", "backtest_results"}),
+    "market_data": frozenset({"candles", "markets"}),
+}
+
+
+@dataclass
+class FileReport:
+    path: Path
+    exists: bool = False
+    bytes: int = 0
+    schema_version: int | None = None
+    tables: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_only_uri(path: Path, immutable: bool) -> str:
+    uri = "file:" + quote(str(Path(path).resolve()))
+    return uri + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def _header_problem(path: Path, size: int) -> str | None:
+    with open(path, "rb") as handle:
+        header = handle.read(HEADER_BYTES)
+    if len(header) < HEADER_BYTES or not header.startswith(SQLITE_MAGIC):
+        return "not a SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    change_counter, version_valid_for = header[24:28], header[92:96]
+    if page_size < 512 or page_size & (page_size - 1):
+        return "damaged SQLite header (page size)"
+    if change_counter == version_valid_for and page_count and page_count * page_size > size:
+        return f"truncated: the header promises {page_count * page_size} bytes, the file has {size}"
+    return None
+
+
+def guess_kind(tables: set[str]) -> str | None:
+    for kind, expected in EXPECTED_TABLES.items():
+        if expected <= tables:
+            return kind
+    return None
+
+
+def inspect_file(path: Path, expected: str, *, thorough: bool, immutable: bool = True) -> FileReport:
+    """Problems of ``path`` as a database of kind ``expected``; ``thorough`` runs ``PRAGMA integrity_check``,
+    otherwise ``quick_check`` for files under 32 MB and the header/schema checks only above."""
+    report = FileReport(Path(path))
+    if not report.path.is_file():
+        report.problems.append("file missing")
+        return report
+    report.exists = True
+    report.bytes = report.path.stat().st_size
+    if report.bytes == 0:
+        report.problems.append("empty file, not a SQLite database")
+        return report
+    problem = _header_problem(report.path, report.bytes)
+    if problem:
+        report.problems.append(problem)
+        return report
+    try:
+        conn = sqlite3.connect(read_only_uri(report.path, immutable), uri=True)
+    except sqlite3.Error as exc:
+        report.problems.append(f"cannot be opened: {exc}")
+        return report
+    try:
+        report.schema_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        report.tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if thorough or report.bytes <= QUICK_CHECK_LIMIT:
+            pragma = "integrity_check" if thorough else "quick_check"
+            rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)")]
+            if rows != ["ok"]:
+                report.problems.append(f"{pragma} failed: " + "; ".join(rows[:5]))
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(f"damaged: {exc}")
+        return report
+    finally:
+        conn.close()
+    missing = EXPECTED_TABLES[expected] - report.tables
+    if missing and (report.schema_version or report.tables):
+        kind = guess_kind(report.tables)
+        hint = f" (it looks like a {kind} database)" if kind else ""
+        report.problems.append(f"not a {expected} database{hint}: missing tables {', '.join(sorted(missing))}")
+    latest = latest_version(expected)
+    if report.schema_version is not None and report.schema_version > latest:
+        report.problems.append(
+            f"schema version {report.schema_version} is newer than this app understands ({latest}); upgrade the app"
+        )
+    return report
+
+
+def online_backup(source: Path, destination: Path) -> None:
+    """Copy a (possibly live) database into a new file in ONE step: a stepped backup restarts on every
+    write by another connection and may never finish. Checkpoints the source's WAL afterwards."""
+    try:
+        src = sqlite3.connect(source, timeout=30)
+    except sqlite3.Error as exc:
+        raise FileOperationError(f"Cannot open {source} to copy it: {exc}") from exc
+    try:
+        try:
+            dst = sqlite3.connect(destination)
+            try:
+                dst.execute("PRAGMA journal_mode = OFF")
+                dst.execute("PRAGMA synchronous = OFF")
+                src.backup(dst, pages=-1)
+            finally:
+                dst.close()
+        except sqlite3.Error as exc:
+            text = str(exc).lower()
+            if "full" in text:
+                raise DiskFullError(f"The disk is full while copying {source.name} to {destination.parent}; "
+                                    "free some space and retry. Nothing was changed.") from exc
+            if "readonly" in text or "unable to open" in text:
+                raise NotWritableError(f"{destination.parent} cannot be written ({exc}); choose another folder") from exc
+            raise FileOperationError(f"Copying {source} failed: {exc}") from exc
+        try:
+            src.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass
+    finally:
+        src.close()
+
+
+def checkpoint_truncate(path: Path) -> None:
+    """Fold the WAL into the database file so the file alone holds every committed transaction."""
+    if not Path(path).exists():
+        return
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def database_schema_version(path: Path) -> int:
+    conn = sqlite3.connect(read_only_uri(path, True), uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def snapshot_copy(source: Path, destination: Path) -> str | None:
+    """Copy a live WAL database by pinning a read snapshot, returning the SHA-256 computed on the way.
+
+    A read transaction pins snapshot M; a PASSIVE checkpoint then backfills the WAL into the file. If it
+    backfilled everything (no frame after M, none held back by an older reader), the file holds exactly
+    snapshot M, and no checkpoint can change it while the read transaction lasts; the first
+    ``page_count * page_size`` bytes are copied and hashed in one pass. Returns None when that condition
+    does not hold (the caller then uses :func:`online_backup`).
+    """
+    import hashlib
+
+    from upbit_auto_trading.infrastructure.files.fsutil import CHUNK
+
+    conn = sqlite3.connect(source, isolation_level=None, timeout=30)
+    try:
+        if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            return None
+        conn.execute("BEGIN")
+        page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])  # starts the read: pins snapshot
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        checkpointer = sqlite3.connect(source, isolation_level=None, timeout=30)
+        try:
+            busy, log_frames, backfilled = checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            checkpointer.close()
+        if busy or log_frames != backfilled:
+            return None
+        remaining = page_count * page_size
+        digest = hashlib.sha256()
+        with open(source, "rb") as src, open(destination, "xb") as dst:
+            while remaining > 0:
+                chunk = src.read(min(CHUNK, remaining))
+                if not chunk:
+                    raise FileOperationError(f"{source} is shorter than its page count says")
+                digest.update(chunk)
+                dst.write(chunk)
+                remaining -= len(chunk)
+        conn.execute("COMMIT")
+        return digest.hexdigest()
+    except sqlite3.Error:
+        Path(destination).unlink(missing_ok=True)
+        return None
+    finally:
+        conn.close()

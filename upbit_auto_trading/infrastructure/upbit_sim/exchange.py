@@ -1,0 +1,295 @@
+"""Accounts and orders of the loopback server, under Upbit's KRW rules (tick, 5,000 KRW minimum, 0.05 % fee)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from upbit_auto_trading.domain.market.tick_size import is_on_tick
+from upbit_auto_trading.infrastructure.upbit_sim.config import SimAccountSpec
+from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay, kst_text
+
+ZERO = Decimal(0)
+VOLUME_STEP = Decimal("0.00000001")
+
+
+class SimRejection(Exception):
+    def __init__(self, status: int, name: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.name = name
+        self.message = message
+
+
+@dataclass
+class Balance:
+    balance: Decimal = ZERO  # available
+    locked: Decimal = ZERO
+    avg_buy_price: Decimal = ZERO
+
+
+@dataclass
+class SimOrder:
+    uuid: str
+    access_key: str
+    market: str
+    side: str
+    ord_type: str
+    price: Decimal | None
+    volume: Decimal | None
+    identifier: str | None
+    created_at: datetime
+    time_in_force: str | None = None
+    state: str = "wait"
+    remaining: Decimal = ZERO
+    executed: Decimal = ZERO
+    paid_fee: Decimal = ZERO
+    locked: Decimal = ZERO
+    trades: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "uuid": self.uuid,
+            "side": self.side,
+            "ord_type": self.ord_type,
+            "price": self.price,
+            "state": self.state,
+            "market": self.market,
+            "created_at": kst_text(self.created_at) + "+09:00",
+            "volume": self.volume,
+            "remaining_volume": self.remaining if self.volume is not None else None,
+            "reserved_fee": ZERO,
+            "remaining_fee": ZERO,
+            "paid_fee": self.paid_fee,
+            "locked": self.locked,
+            "executed_volume": self.executed,
+            "trades_count": len(self.trades),
+            "identifier": self.identifier,
+            "time_in_force": self.time_in_force,
+        }
+
+
+OrderListener = Callable[[SimOrder], None]
+
+
+class SimExchange:
+    def __init__(self, market: MarketReplay, fee_rate: Decimal, min_total: Decimal) -> None:
+        self.market = market
+        self.fee_rate = fee_rate
+        self.min_total = min_total
+        self.accounts: dict[str, dict[str, Balance]] = {}
+        self.orders: dict[str, SimOrder] = {}
+        self._by_identifier: dict[tuple[str, str], str] = {}
+        self._counter = 0
+        self.listeners: list[OrderListener] = []
+        self.placed_count = 0  # successful POST /v1/orders (tests assert no duplicates)
+
+    def add_account(self, spec: SimAccountSpec) -> None:
+        self.accounts[spec.access_key] = {c: Balance(Decimal(a)) for c, a in spec.balances.items()}
+
+    def balances(self, access_key: str) -> dict[str, Balance]:
+        return self.accounts.setdefault(access_key, {})
+
+    def _bal(self, access_key: str, currency: str) -> Balance:
+        return self.balances(access_key).setdefault(currency, Balance())
+
+    def _next_uuid(self) -> str:
+        self._counter += 1
+        return str(uuid.UUID(int=self._counter))
+
+    # --- validation -----------------------------------------------------------------------------------
+
+    def validate(self, access_key: str, body: dict[str, Any]) -> SimOrder:
+        """Check an order the way Upbit does; return it unplaced (funds not yet locked) or raise SimRejection."""
+        market = str(body.get("market") or "")
+        side = str(body.get("side") or "")
+        ord_type = str(body.get("ord_type") or "")
+        if not market or side not in ("bid", "ask") or ord_type not in ("limit", "price", "market", "best"):
+            raise SimRejection(400, "validation_error", "잘못된 API 요청입니다. (market, side, ord_type)")
+        if not self.market.has_market(market):
+            raise SimRejection(404, "market_does_not_exist", f"마켓이 존재하지 않습니다: {market}")
+        price = _num(body.get("price"), "price")
+        volume = _num(body.get("volume"), "volume")
+        tif = body.get("time_in_force")
+        identifier = body.get("identifier")
+        if identifier is not None and (access_key, str(identifier)) in self._by_identifier:
+            raise SimRejection(400, "duplicated_identifier", "이미 사용된 identifier 입니다.")
+        need = {
+            "limit": (True, True),
+            "price": (True, False),
+            "market": (False, True),
+            "best": (side == "bid", side == "ask"),
+        }
+        need_price, need_volume = need[ord_type]
+        if (price is not None) != need_price or (volume is not None) != need_volume:
+            raise SimRejection(400, f"create_{side}_error", "주문 유형에 맞지 않는 price/volume 조합입니다.")
+        if ord_type == "price" and side != "bid" or ord_type == "market" and side != "ask":
+            raise SimRejection(400, f"create_{side}_error", "주문 유형과 주문 방향이 맞지 않습니다.")
+        if ord_type == "best" and tif not in ("ioc", "fok"):
+            raise SimRejection(400, "validation_error", "최유리 주문은 time_in_force(ioc, fok)가 필요합니다.")
+        current = self.market.price(market)
+        if current is None:
+            raise SimRejection(400, "market_offline", "주문 가능한 상태가 아닙니다.")
+        krw = market.startswith("KRW-")
+        if krw and ord_type == "limit" and price is not None and not is_on_tick(price):
+            raise SimRejection(
+                400, f"invalid_price_{side}", "주문가격 단위를 잘못 입력하셨습니다. 확인 후 시도해주세요."
+            )
+        total = {
+            "limit": (price or ZERO) * (volume or ZERO),
+            "price": price or ZERO,
+            "market": (volume or ZERO) * current,
+            "best": (price or ZERO) if side == "bid" else (volume or ZERO) * current,
+        }[ord_type]
+        if krw and total < self.min_total:
+            raise SimRejection(
+                400, f"under_min_total_{side}", f"최소주문금액 이상으로 주문해주세요. ({self.min_total} KRW)"
+            )
+        quote, base = market.split("-", 1)
+        if side == "bid":
+            need_funds = total * (1 + self.fee_rate)
+            if self._bal(access_key, quote).balance < need_funds:
+                raise SimRejection(400, "insufficient_funds_bid", "매수가능 금액이 부족합니다.")
+        elif self._bal(access_key, base).balance < (volume or ZERO):
+            raise SimRejection(400, "insufficient_funds_ask", "매도가능 금액이 부족합니다.")
+        return SimOrder(
+            uuid=self._next_uuid(),
+            access_key=access_key,
+            market=market,
+            side=side,
+            ord_type=ord_type,
+            price=price,
+            volume=volume,
+            identifier=str(identifier) if identifier is not None else None,
+            created_at=self.market.now(market),
+            time_in_force=str(tif) if tif else None,
+            remaining=volume or ZERO,
+        )
+
+    # --- life cycle -----------------------------------------------------------------------------------
+
+    def place(self, access_key: str, body: dict[str, Any]) -> SimOrder:
+        order = self.validate(access_key, body)
+        quote, base = order.market.split("-", 1)
+        if order.side == "bid":
+            reserve = {"limit": (order.price or ZERO) * (order.volume or ZERO)}.get(
+                order.ord_type, order.price or ZERO
+            )
+            reserve = reserve * (1 + self.fee_rate)
+            bal = self._bal(access_key, quote)
+            bal.balance -= reserve
+            bal.locked += reserve
+        else:
+            reserve = order.volume or ZERO
+            bal = self._bal(access_key, base)
+            bal.balance -= reserve
+            bal.locked += reserve
+        order.locked = reserve
+        self.orders[order.uuid] = order
+        if order.identifier:
+            self._by_identifier[(access_key, order.identifier)] = order.uuid
+        self.placed_count += 1
+        self._notify(order)
+        self._try_fill(order, self.market.price(order.market), taker=True)
+        return order
+
+    def find(self, access_key: str, uuid_: str | None, identifier: str | None) -> SimOrder:
+        key = uuid_ or self._by_identifier.get((access_key, identifier or ""), "")
+        order = self.orders.get(key)
+        if order is None or order.access_key != access_key:
+            raise SimRejection(404, "order_not_found", "주문을 찾지 못했습니다.")
+        return order
+
+    def cancel(self, access_key: str, uuid_: str | None, identifier: str | None) -> SimOrder:
+        order = self.find(access_key, uuid_, identifier)
+        if order.state != "wait":
+            raise SimRejection(400, "order_not_cancellable", "취소할 수 없는 주문입니다.")
+        self._release(order)
+        order.state = "cancel"
+        self._notify(order)
+        return order
+
+    def on_candle(self, market: str, low: Decimal, high: Decimal) -> None:
+        """A newly revealed candle: fill resting limit orders its range reached (maker fills at the limit)."""
+        for order in list(self.orders.values()):
+            if (
+                order.market != market
+                or order.state != "wait"
+                or order.ord_type != "limit"
+                or order.price is None
+            ):
+                continue
+            if (order.side == "bid" and low <= order.price) or (order.side == "ask" and high >= order.price):
+                self._fill(order, order.price, order.remaining)
+
+    def _try_fill(self, order: SimOrder, current: Decimal | None, taker: bool) -> None:
+        if current is None:
+            return
+        if order.ord_type == "limit":
+            assert order.price is not None
+            if order.side == "bid" and order.price >= current:
+                self._fill(order, current, order.remaining)
+            elif order.side == "ask" and order.price <= current:
+                self._fill(order, current, order.remaining)
+            elif order.time_in_force in ("ioc", "fok"):
+                self._release(order)
+                order.state = "cancel"
+                self._notify(order)
+        elif order.side == "bid":  # price / best bid: spend the KRW total
+            total = order.price or ZERO
+            volume = (total / current).quantize(VOLUME_STEP, rounding=ROUND_DOWN)
+            self._fill(order, current, volume)
+        else:  # market / best ask
+            self._fill(order, current, order.remaining)
+
+    def _fill(self, order: SimOrder, price: Decimal, volume: Decimal) -> None:
+        quote, base = order.market.split("-", 1)
+        funds = price * volume
+        fee = funds * self.fee_rate
+        qb, bb = self._bal(order.access_key, quote), self._bal(order.access_key, base)
+        if order.side == "bid":
+            qb.locked -= order.locked
+            qb.balance += order.locked - funds - fee
+            held = bb.balance + bb.locked
+            bb.avg_buy_price = (
+                ((bb.avg_buy_price * held) + funds) / (held + volume) if held + volume else ZERO
+            )
+            bb.balance += volume
+        else:
+            bb.locked -= order.locked
+            bb.balance += order.locked - volume
+            qb.balance += funds - fee
+        order.locked = ZERO
+        order.executed += volume
+        order.remaining = ZERO
+        order.paid_fee += fee
+        order.state = "done"
+        order.trades.append({"price": price, "volume": volume, "funds": funds})
+        self._notify(order)
+
+    def _release(self, order: SimOrder) -> None:
+        quote, base = order.market.split("-", 1)
+        bal = self._bal(order.access_key, quote if order.side == "bid" else base)
+        bal.locked -= order.locked
+        bal.balance += order.locked
+        order.locked = ZERO
+
+    def _notify(self, order: SimOrder) -> None:
+        for listener in self.listeners:
+            listener(order)
+
+
+def _num(value: Any, name: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError as exc:
+        raise SimRejection(400, "validation_error", f"{name} 값이 올바르지 않습니다.") from exc
+    if not number.is_finite() or number <= 0:
+        raise SimRejection(400, "validation_error", f"{name} 값은 0보다 커야 합니다.")
+    return number

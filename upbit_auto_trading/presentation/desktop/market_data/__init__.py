@@ -1,0 +1,1 @@
+"""The market-data screen: stored series, candlestick chart, import, download, resample, delete."""

@@ -1,0 +1,1 @@
+"""Settings -> Database: profiles, their files, backups and restores."""

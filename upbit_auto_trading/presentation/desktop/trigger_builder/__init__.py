@@ -1,0 +1,1 @@
+"""The trigger builder tab (MVP: passive view, presenter with no Qt)."""

@@ -1,0 +1,454 @@
+"""Trigger builder widgets (passive: every decision is the presenter's)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QBrush, QColor
+from PyQt6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from upbit_auto_trading.domain.trigger.variables import ParameterType
+from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.trigger_builder.chart import PreviewChart
+from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
+    MAIN,
+    ParameterField,
+    PreviewData,
+    PurposeGroup,
+    SavedRow,
+    VariableItem,
+)
+from upbit_auto_trading.presentation.desktop.trigger_builder.presenter import (
+    FormState,
+    TriggerBuilderPresenter,
+)
+
+TIMEFRAMES = ["1m", "3m", "5m", "10m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"]
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ParameterEditor(QWidget):
+    """A form built from parameter definitions: line edits (numbers) and combos (choices)."""
+
+    def __init__(self, on_change: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._on_change = on_change
+        self._layout = QFormLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._editors: dict[str, QLineEdit | QComboBox] = {}
+        self._errors: dict[str, QLabel] = {}
+
+    def set_fields(self, fields: Sequence[ParameterField]) -> None:
+        while self._layout.rowCount():
+            self._layout.removeRow(0)
+        self._editors.clear()
+        self._errors.clear()
+        for f in fields:
+            d = f.definition
+            tip = f.help_text
+            if d.type is ParameterType.ENUM:
+                editor: QLineEdit | QComboBox = QComboBox()
+                editor.addItems(list(d.choices))
+                editor.setCurrentText(str(f.value))
+                editor.currentTextChanged.connect(lambda _t: self._on_change())
+            else:
+                editor = QLineEdit(str(f.value))
+                editor.setPlaceholderText(f.placeholder)
+                if d.minimum is not None and d.maximum is not None:
+                    tip = f"{tip} ({d.minimum:g} ~ {d.maximum:g})"
+                editor.textEdited.connect(lambda _t: self._on_change())
+            editor.setObjectName(f"param_{d.name}")
+            editor.setToolTip(tip)
+            error = QLabel("")
+            error.setStyleSheet("color: #c0392b;")
+            error.hide()
+            box = QVBoxLayout()
+            box.setSpacing(0)
+            box.addWidget(editor)
+            box.addWidget(error)
+            self._layout.addRow(f.label, box)
+            self._editors[d.name] = editor
+            self._errors[d.name] = error
+
+    def values(self) -> dict[str, str]:
+        return {
+            name: (e.currentText() if isinstance(e, QComboBox) else e.text().strip())
+            for name, e in self._editors.items()
+        }
+
+    def set_value(self, name: str, value: str) -> None:
+        editor = self._editors.get(name)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(value)
+        elif editor is not None:
+            editor.setText(value)
+
+    def set_error(self, name: str, message: str) -> None:
+        label = self._errors.get(name)
+        if label is not None:
+            label.setText(message)
+            label.setVisible(bool(message))
+
+
+class TriggerBuilderWidget(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.presenter: TriggerBuilderPresenter | None = None
+        self._quiet = False
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(lambda: self._notify("form_changed"))
+        self._build()
+
+    # ----- layout ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.variable_tree = QTreeWidget()
+        self.variable_tree.setHeaderHidden(True)
+        self.variable_tree.setObjectName("variablePicker")
+        self.variable_tree.currentItemChanged.connect(self._variable_picked)
+        self.help_label = QLabel("")
+        self.help_label.setWordWrap(True)
+        self.help_label.setObjectName("variableHelp")
+        self.params = ParameterEditor(self._changed)
+
+        self.operator_combo = QComboBox()
+        self.operator_combo.setObjectName("operator")
+        self.operator_combo.currentIndexChanged.connect(lambda _i: self._changed())
+        self.option_edit = QLineEdit()
+        self.option_edit.setPlaceholderText(tr("~= 허용 % / 연속 N봉", "~= percent / N candles"))
+        self.option_edit.textEdited.connect(lambda _t: self._changed())
+
+        self.value_radio = QRadioButton(tr("고정값", "Fixed value"))
+        self.variable_radio = QRadioButton(tr("다른 변수", "Another variable"))
+        self.value_radio.setChecked(True)
+        kinds = QButtonGroup(self)
+        kinds.addButton(self.value_radio)
+        kinds.addButton(self.variable_radio)
+        self.value_radio.toggled.connect(lambda _c: self._changed())
+        self.value_edit = QLineEdit()
+        self.value_edit.setObjectName("targetValue")
+        self.value_edit.textEdited.connect(lambda _t: self._changed())
+        self.target_combo = QComboBox()
+        self.target_combo.setObjectName("targetVariable")
+        self.target_combo.currentIndexChanged.connect(self._target_picked)
+        self.target_params = ParameterEditor(self._changed)
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("triggerName")
+        self.name_edit.setPlaceholderText(tr("예: RSI 과매도 반등", "e.g. RSI oversold bounce"))
+        self.description_edit = QLineEdit()
+        self.timeframe_combo = QComboBox()
+        self.timeframe_combo.addItems(TIMEFRAMES)
+        self.timeframe_combo.currentIndexChanged.connect(lambda _i: self._changed())
+        self.market_combo = QComboBox()
+        self.market_combo.setEditable(True)
+        self.market_combo.currentTextChanged.connect(lambda _t: self._changed())
+        self.validation_label = QLabel("")
+        self.validation_label.setWordWrap(True)
+        self.validation_label.setObjectName("validation")
+        self.validation_label.setStyleSheet("color: #c0392b;")
+        self.editing_label = QLabel("")
+        self.save_button = QPushButton(tr("저장", "Save"))
+        self.save_button.setObjectName("saveTrigger")
+        self.save_button.clicked.connect(lambda: self._notify("save"))
+        new_button = QPushButton(tr("새 트리거", "New"))
+        new_button.clicked.connect(lambda: self._notify("new_trigger"))
+
+        condition = QGroupBox(tr("조건", "Condition"))
+        form = QFormLayout(condition)
+        form.addRow(tr("변수 파라미터", "Parameters"), self.params)
+        form.addRow(tr("연산자", "Operator"), self.operator_combo)
+        form.addRow(tr("옵션", "Option"), self.option_edit)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.value_radio)
+        kind_row.addWidget(self.variable_radio)
+        form.addRow(tr("비교 대상", "Compare with"), kind_row)
+        form.addRow(tr("값", "Value"), self.value_edit)
+        form.addRow(tr("대상 변수", "Target variable"), self.target_combo)
+        form.addRow(tr("대상 파라미터", "Target parameters"), self.target_params)
+        form.addRow(tr("이름", "Name"), self.name_edit)
+        form.addRow(tr("설명", "Description"), self.description_edit)
+        form.addRow(tr("타임프레임", "Timeframe"), self.timeframe_combo)
+        form.addRow(tr("미리보기 마켓", "Preview market"), self.market_combo)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.editing_label, 1)
+        buttons.addWidget(new_button)
+        buttons.addWidget(self.save_button)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(QLabel(tr("변수 (용도별)", "Variables (by purpose)")))
+        left_layout.addWidget(self.variable_tree, 2)
+        left_layout.addWidget(self.help_label)
+        left_layout.addWidget(condition, 3)
+        left_layout.addWidget(self.validation_label)
+        left_layout.addLayout(buttons)
+
+        self.chart = PreviewChart()
+        self.busy_label = QLabel("")
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(tr("검색", "Search"))
+        self.search_edit.setObjectName("triggerSearch")
+        self.search_edit.textEdited.connect(lambda _t: self._notify("search_changed"))
+        self.saved_list = QListWidget()
+        self.saved_list.setObjectName("savedTriggers")
+        self.saved_list.itemDoubleClicked.connect(lambda _i: self._notify("saved_selected"))
+        saved_buttons = QHBoxLayout()
+        for label, action in (
+            (tr("편집", "Edit"), "saved_selected"),
+            (tr("복제", "Duplicate"), "duplicate"),
+            (tr("삭제", "Delete"), "delete"),
+            (tr("내보내기", "Export"), "export"),
+            (tr("가져오기", "Import"), "import_"),
+        ):
+            button = QPushButton(label)
+            button.setObjectName(f"saved_{action}")
+            button.clicked.connect(lambda _c=False, a=action: self._notify(a))
+            saved_buttons.addWidget(button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.busy_label)
+        right_layout.addWidget(self.chart, 3)
+        right_layout.addWidget(QLabel(tr("저장된 트리거", "Saved triggers")))
+        right_layout.addWidget(self.search_edit)
+        right_layout.addWidget(self.saved_list, 1)
+        right_layout.addLayout(saved_buttons)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    # ----- intent -> presenter --------------------------------------------------------------------
+    def _notify(self, action: str, *args: Any) -> None:
+        if self.presenter is not None and not self._quiet:
+            getattr(self.presenter, action)(*args)
+
+    def _changed(self) -> None:
+        if not self._quiet:
+            self._debounce.start()
+
+    def _variable_picked(self, current: QTreeWidgetItem | None, _previous: Any = None) -> None:
+        vid = current.data(0, _ROLE) if current is not None else None
+        if vid:
+            self._notify("variable_changed", vid)
+
+    def _target_picked(self, _index: int) -> None:
+        vid = self.target_combo.currentData(_ROLE)
+        if vid:
+            self._notify("target_variable_changed", vid)
+
+    # ----- presenter -> view (the TriggerBuilderView protocol) -----------------------------------
+    def show_variables(self, groups: Sequence[PurposeGroup]) -> None:
+        self._quiet = True
+        self.variable_tree.clear()
+        for group in groups:
+            parent = QTreeWidgetItem([group.label])
+            parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.variable_tree.addTopLevelItem(parent)
+            for v in group.variables:
+                child = QTreeWidgetItem([v.label])
+                child.setData(0, _ROLE, v.variable_id)
+                child.setToolTip(0, v.help_text)
+                parent.addChild(child)
+            parent.setExpanded(True)
+        self._quiet = False
+
+    def show_target_variables(self, items: Sequence[VariableItem]) -> None:
+        self._quiet = True
+        current = self.target_combo.currentData(_ROLE)
+        self.target_combo.clear()
+        self.target_combo.addItem(tr("(선택)", "(choose)"), "")
+        model = self.target_combo.model()
+        for v in items:
+            self.target_combo.addItem(v.label, v.variable_id)
+            row = self.target_combo.count() - 1
+            item = model.item(row)  # type: ignore[attr-defined]
+            if not v.enabled:
+                item.setEnabled(False)
+                item.setToolTip(v.reason)
+                item.setForeground(QBrush(QColor("#999")))
+            else:
+                item.setToolTip(v.help_text)
+        index = self.target_combo.findData(current, _ROLE)
+        self.target_combo.setCurrentIndex(max(index, 0))
+        self._quiet = False
+
+    def show_operators(self, items: Sequence[tuple[str, str]]) -> None:
+        self._quiet = True
+        self.operator_combo.clear()
+        for value, label in items:
+            self.operator_combo.addItem(label, value)
+        self._quiet = False
+
+    def show_markets(self, markets: Sequence[str]) -> None:
+        self._quiet = True
+        self.market_combo.clear()
+        self.market_combo.addItems(list(markets))
+        self._quiet = False
+
+    def show_parameters(self, side: str, fields: Sequence[ParameterField]) -> None:
+        self._quiet = True
+        (self.params if side == MAIN else self.target_params).set_fields(fields)
+        self._quiet = False
+
+    def set_parameter_error(self, side: str, name: str, message: str) -> None:
+        (self.params if side == MAIN else self.target_params).set_error(name, message)
+
+    def show_help(self, text: str) -> None:
+        self.help_label.setText(text)
+
+    def set_value_hint(self, text: str) -> None:
+        self.value_edit.setPlaceholderText(text)
+        self.value_edit.setToolTip(text)
+
+    def form(self) -> FormState:
+        item = self.variable_tree.currentItem()
+        return FormState(
+            name=self.name_edit.text().strip(),
+            description=self.description_edit.text().strip(),
+            timeframe=self.timeframe_combo.currentText(),
+            market=self.market_combo.currentText().strip(),
+            variable_id=(item.data(0, _ROLE) if item is not None else None) or "RSI",
+            params=self.params.values(),
+            operator=self.operator_combo.currentData(_ROLE) or "gt",
+            target_kind="variable" if self.variable_radio.isChecked() else "value",
+            value=self.value_edit.text().strip(),
+            target_variable_id=self.target_combo.currentData(_ROLE) or "",
+            target_params=self.target_params.values(),
+            option=self.option_edit.text().strip(),
+        )
+
+    def set_form(self, state: FormState) -> None:
+        self._quiet = True
+        self.name_edit.setText(state.name)
+        self.description_edit.setText(state.description)
+        self.timeframe_combo.setCurrentText(state.timeframe)
+        if state.market:
+            self.market_combo.setCurrentText(state.market)
+        for i in range(self.variable_tree.topLevelItemCount()):
+            parent = self.variable_tree.topLevelItem(i)
+            for j in range(parent.childCount()):
+                if parent.child(j).data(0, _ROLE) == state.variable_id:
+                    self.variable_tree.setCurrentItem(parent.child(j))
+        for name, value in state.params.items():
+            self.params.set_value(name, value)
+        self.operator_combo.setCurrentIndex(max(self.operator_combo.findData(state.operator, _ROLE), 0))
+        (self.variable_radio if state.target_kind == "variable" else self.value_radio).setChecked(True)
+        self.value_edit.setText(state.value)
+        self.target_combo.setCurrentIndex(max(self.target_combo.findData(state.target_variable_id, _ROLE), 0))
+        for name, value in state.target_params.items():
+            self.target_params.set_value(name, value)
+        self.option_edit.setText(state.option)
+        self._quiet = False
+
+    def show_validation(self, message: str) -> None:
+        self.validation_label.setText(message)
+
+    def show_preview(self, data: PreviewData | None, message: str = "") -> None:
+        if data is None:
+            self.chart.clear(message)
+        else:
+            self.chart.show_data(data, message)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy_label.setText(tr("계산 중...", "Computing...") if busy else "")
+
+    def show_saved(self, rows: Sequence[SavedRow], selected: str | None) -> None:
+        self.saved_list.clear()
+        for row in rows:
+            item = QListWidgetItem(f"{row.name}  [{row.timeframe}]  {row.summary}")
+            item.setData(_ROLE, row.name)
+            self.saved_list.addItem(item)
+            if row.name == selected:
+                self.saved_list.setCurrentItem(item)
+
+    def selected_saved(self) -> str | None:
+        item = self.saved_list.currentItem()
+        return item.data(_ROLE) if item is not None else None
+
+    def search_text(self) -> str:
+        return self.search_edit.text()
+
+    def set_editing(self, name: str | None) -> None:
+        self.editing_label.setText(
+            tr(f"편집 중: {name}", f"Editing: {name}") if name else tr("새 트리거", "New trigger")
+        )
+
+    def confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self, tr("확인", "Confirm"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_open_path(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("트리거 가져오기", "Import triggers"), "", "JSON (*.json)"
+        )
+        return path or None
+
+    def ask_save_path(self, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("트리거 내보내기", "Export triggers"), suggested, "JSON (*.json)"
+        )
+        return path or None
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, tr("트리거 빌더", "Trigger builder"), message)
+
+    def show_info(self, message: str) -> None:
+        QMessageBox.information(self, tr("트리거 빌더", "Trigger builder"), message)
+
+
+def create_trigger_builder(container: Any, parent: QWidget | None = None) -> QWidget:
+    """Tab factory: wire the presenter to the container's use cases and the stored candles."""
+    from upbit_auto_trading.presentation.desktop.trigger_builder.model import TriggerBuilderServices
+    from upbit_auto_trading.presentation.desktop.trigger_builder.runner import QtBackgroundRunner
+
+    t = container.triggers
+    try:
+        reader = container.market_data.candle_reader()
+    except Exception:  # market data not wired in this build: the preview says so
+        reader = None
+    services = TriggerBuilderServices(
+        list_catalogue=t.list_catalogue(),
+        list_triggers=t.list_triggers(),
+        create_trigger=t.create_trigger(),
+        edit_trigger=t.edit_trigger(),
+        delete_trigger=t.delete_trigger(),
+        duplicate_trigger=t.duplicate_trigger(),
+        export_triggers=t.export_triggers(),
+        import_triggers=t.import_triggers(),
+        candle_reader=reader,
+        markets=lambda: ["KRW-BTC", "USD-BTC"],
+    )
+    widget = TriggerBuilderWidget(parent)
+    runner = QtBackgroundRunner(widget)
+    widget.destroyed.connect(lambda *_: runner.shutdown())
+    widget.presenter = TriggerBuilderPresenter(widget, services, runner)
+    widget.presenter.start()
+    return widget

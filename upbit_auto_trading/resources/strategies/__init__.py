@@ -1,0 +1,1 @@
+"""Sample strategies (JSON, schema version 1)."""

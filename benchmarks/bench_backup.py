@@ -42,7 +42,11 @@ def fill(path: Path, megabytes: int) -> None:
             ((start + 60 * i,) for i in range(rows)),
         )
     blob = os.urandom(64 * 1024)
-    while path.stat().st_size + (Path(str(path) + "-wal").stat().st_size if Path(str(path) + "-wal").exists() else 0) < megabytes * MB:
+    while (
+        path.stat().st_size
+        + (Path(str(path) + "-wal").stat().st_size if Path(str(path) + "-wal").exists() else 0)
+        < megabytes * MB
+    ):
         with conn:
             conn.executemany("INSERT INTO bench_filler (data) VALUES (?)", ((blob,) for _ in range(256)))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -114,8 +118,10 @@ def main() -> int:
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="bench-backup-", dir=args.dir))
     try:
-        print("| profile | plain copy + fsync | online backup API only | backup (API + fsync + SHA-256) | "
-              "verify (SHA-256 + integrity_check) | restore incl. verification | switch median / max |")
+        print(
+            "| profile | plain copy + fsync | online backup API only | backup (snapshot copy + SHA-256 + fsync, manifest) | "
+            "verify (SHA-256 + integrity_check) | restore incl. verification | switch median / max |"
+        )
         print("|---|---|---|---|---|---|---|")
         for size in args.sizes:
             r = one_size(base, size)

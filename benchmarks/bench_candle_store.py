@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"build Candle objects:    {t_build:.2f} s (not part of the store)")
     print(f"insert (one transaction): {t_insert:.2f} s  goal < 5 s   {'OK' if t_insert < 5 else 'MISSED'}")
     print(f"load_arrays, first (decode rows + build cache): {t_load_cold:.3f} s")
-    print(f"load_arrays (packed copy current): {t_load:.3f} s  goal < 0.5 s {'OK' if t_load < 0.5 else 'MISSED'}")
+    print(
+        f"load_arrays (packed copy current): {t_load:.3f} s  goal < 0.5 s {'OK' if t_load < 0.5 else 'MISSED'}"
+    )
     print(f"re-upsert 100k unchanged: {t_reupsert:.2f} s")
     print(f"database size:           {size / 1e6:.0f} MB")
     return 0

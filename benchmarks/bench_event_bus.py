@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import logging
 import random
 import statistics
 import sys
@@ -141,7 +142,9 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def main(events: int, samples: int) -> None:
-    print(f"python {sys.version.split()[0]}, {events:,} events, {samples} latency samples, flood {FLOOD:,} LOW")
+    print(
+        f"python {sys.version.split()[0]}, {events:,} events, {samples} latency samples, flood {FLOOD:,} LOW"
+    )
     bare_t = statistics.median([await bare_throughput(events) for _ in range(3)])
     bus_t = statistics.median([await bus_throughput(events) for _ in range(3)])
     print("| case | events/s (3 no-op handlers) |")
@@ -153,8 +156,12 @@ async def main(events: int, samples: int) -> None:
     print()
     print(f"| case | CRITICAL p50 ms | p99 ms | (with {FLOOD:,} LOW queued) |")
     print("|---|---|---|---|")
-    print(f"| bare asyncio.PriorityQueue, consumer yields after each event | {_pct(bare_l, 0.5):.3f} | {_pct(bare_l, 0.99):.3f} | |")
-    print(f"| EventBus | {_pct(bus_l, 0.5):.3f} | {_pct(bus_l, 0.99):.3f} | goal p99 < 1 ms; LOW still queued at end: {depth:,} |")
+    print(
+        f"| bare asyncio.PriorityQueue, consumer yields after each event | {_pct(bare_l, 0.5):.3f} | {_pct(bare_l, 0.99):.3f} | |"
+    )
+    print(
+        f"| EventBus | {_pct(bus_l, 0.5):.3f} | {_pct(bus_l, 0.99):.3f} | goal p99 < 1 ms; LOW still queued at end: {depth:,} |"
+    )
 
 
 if __name__ == "__main__":
@@ -162,4 +169,7 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args()
+    logging.getLogger("upbit_auto_trading.application.event_bus").setLevel(
+        logging.ERROR
+    )  # the flood left at stop
     asyncio.run(main(args.events, args.samples))

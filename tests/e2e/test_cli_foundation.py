@@ -6,7 +6,8 @@ import sqlite3
 from upbit_auto_trading import __version__
 
 
-def test_info_json_shape(cli) -> None:
+def test_info_json_shape(cli_unseeded) -> None:
+    cli = cli_unseeded
     info = cli.json("info")
     assert info["version"] == __version__
     assert info["home"] == str(cli.home.resolve())
@@ -17,7 +18,8 @@ def test_info_json_shape(cli) -> None:
         assert entry["path"].startswith(str(cli.home.resolve()))
 
 
-def test_db_check_ok_and_detects_a_broken_database(cli) -> None:
+def test_db_check_ok_and_detects_a_broken_database(cli_unseeded) -> None:
+    cli = cli_unseeded
     report = cli.json("db", "check")
     assert report["ok"] is True
     assert all(d["integrity"] == "ok" for d in report["databases"].values())
@@ -32,13 +34,15 @@ def test_db_check_ok_and_detects_a_broken_database(cli) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_profile_option_selects_another_profile(cli) -> None:
+def test_profile_option_selects_another_profile(cli_unseeded) -> None:
+    cli = cli_unseeded
     info = cli.json("--profile", "testing", "info")
     assert info["profile"] == "testing"
     assert "testing" in info["databases"]["settings"]["path"]
 
 
-def test_errors_are_one_line_without_traceback(cli) -> None:
+def test_errors_are_one_line_without_traceback(cli_unseeded) -> None:
+    cli = cli_unseeded
     result = cli.run("no-such-command")
     assert result.returncode == 2
     assert result.stderr.startswith("error:")
@@ -51,7 +55,8 @@ def test_errors_are_one_line_without_traceback(cli) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_newer_schema_refused_and_untouched(cli) -> None:
+def test_newer_schema_refused_and_untouched(cli_unseeded) -> None:
+    cli = cli_unseeded
     path = cli.json("info")["databases"]["strategies"]["path"]
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 9999")

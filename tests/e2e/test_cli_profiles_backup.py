@@ -15,7 +15,11 @@ def cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "upbit_auto_trading", "--home", str(home), *args],
-        capture_output=True, text=True, env=env, input=stdin, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=60,
     )
 
 
@@ -29,9 +33,15 @@ def test_profiles_and_backups_through_the_cli(tmp_path):
     profiles = js(cli(home, "profiles", "list", "--json"))
     assert [p["id"] for p in profiles] == ["development", "testing", "production"]
     assert set(profiles[0]) >= {"id", "name", "environment", "active", "databases"}
-    assert profiles[0]["active"] and set(profiles[0]["databases"]) == {"settings", "strategies", "market_data"}
+    assert profiles[0]["active"] and set(profiles[0]["databases"]) == {
+        "settings",
+        "strategies",
+        "market_data",
+    }
 
-    created = js(cli(home, "profiles", "create", "paper-2", "--name", "Paper", "--environment", "testing", "--json"))
+    created = js(
+        cli(home, "profiles", "create", "paper-2", "--name", "Paper", "--environment", "testing", "--json")
+    )
     assert created["id"] == "paper-2" and not created["active"]
 
     backup = js(cli(home, "backup", "create", "--note", "e2e", "--json"))

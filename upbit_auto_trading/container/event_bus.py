@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from upbit_auto_trading.application.event_bus.bus import EventBus
 from upbit_auto_trading.application.event_bus.gate import ConfigChangeGate
+from upbit_auto_trading.infrastructure.logging.bus_handler import install_bus_log_handler
 from upbit_auto_trading.infrastructure.sqlite.event_store import (
     SqliteDeadLetterStore,
     SqliteHeldRequestStore,
@@ -25,3 +26,5 @@ class EventBusContainer(containers.DeclarativeContainer):
 
     bus = providers.Singleton(EventBus, dead_letters=dead_letter_store, undelivered=undelivered_store)
     gate = providers.Singleton(ConfigChangeGate, bus=bus, store=held_request_store)
+    # Calling it attaches the handler to the root logger (once): log lines then reach LogLineEvent subscribers.
+    log_handler = providers.Singleton(install_bus_log_handler, bus=bus)

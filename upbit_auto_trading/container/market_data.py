@@ -51,7 +51,11 @@ class MarketDataContainer(containers.DeclarativeContainer):
     resample_series = providers.Factory(ResampleSeries, store=candle_store)
     delete_series = providers.Factory(DeleteSeries, store=candle_store)
     seed_bundled_candles = providers.Factory(
-        SeedBundledCandles, catalog=bundled_catalog, store=candle_store, importer=import_candles, ledger=seed_ledger
+        SeedBundledCandles,
+        catalog=bundled_catalog,
+        store=candle_store,
+        importer=import_candles,
+        ledger=seed_ledger,
     )
     candle_fetcher = providers.Factory(
         _candle_fetcher, upbit_fetcher=upbit.candle_fetcher.provider, default_url=config.upbit.api_url

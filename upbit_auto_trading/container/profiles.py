@@ -164,7 +164,9 @@ class ProfilesContainer(containers.DeclarativeContainer):
         publisher=publisher,
         keep_automatic=keep_automatic,
     )
-    gate_client = providers.Singleton(_gate_client, event_bus=event_bus, switch=apply_switch, restore=apply_restore)
+    gate_client = providers.Singleton(
+        _gate_client, event_bus=event_bus, switch=apply_switch, restore=apply_restore
+    )
 
     list_profiles = providers.Factory(ListProfiles, profiles=core.profile_registry, files=files)
     create_profile = providers.Factory(CreateProfile, profiles=core.profile_registry, lock=lock)

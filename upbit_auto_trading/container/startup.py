@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 def startup(container: Any) -> None:
     container.core.database_session()  # opens and migrates the active profile's three databases
-    container.market_data.seed_bundled_candles().execute()  # first run: import the bundled sample candles
+    if container.config.market_data.seed_bundled():
+        container.market_data.seed_bundled_candles().execute()  # first run: import the bundled sample candles
     container.profiles.gate_client()  # registers the profile.switch and backup.restore appliers on the gate
     container.triggers.catalogue_seeder().upgrade_if_needed()  # re-seed the variable catalogue if its version rose

@@ -10,7 +10,6 @@ from upbit_auto_trading.infrastructure.upbit.candle_fetcher import UpbitCandleFe
 from upbit_auto_trading.infrastructure.upbit.rate_limiter import RateLimiter
 from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
 from upbit_auto_trading.infrastructure.upbit.sync_client import UpbitSyncClient
-from upbit_auto_trading.infrastructure.upbit_sim.factory import SimServerFactory
 
 
 def _candle_fetcher(
@@ -18,6 +17,13 @@ def _candle_fetcher(
 ) -> UpbitCandleFetcher:
     client = UpbitSyncClient(api_url or default_url, timeout=float(timeout or 10.0), limiter=limiter)
     return UpbitCandleFetcher(client)
+
+
+def _sim_server_factory(**kwargs: object) -> object:
+    # imported on demand: the loopback server pulls in aiohttp, which no ordinary start needs
+    from upbit_auto_trading.infrastructure.upbit_sim.factory import SimServerFactory
+
+    return SimServerFactory(**kwargs)
 
 
 class UpbitContainer(containers.DeclarativeContainer):
@@ -47,7 +53,7 @@ class UpbitContainer(containers.DeclarativeContainer):
     candle_fetcher = providers.Factory(
         _candle_fetcher, default_url=config.upbit.api_url, timeout=config.upbit.timeout, limiter=rate_limiter
     )
-    sim_server_factory = providers.Factory(SimServerFactory)
+    sim_server_factory = providers.Factory(_sim_server_factory)
 
 
 __all__ = ["UpbitContainer", "UpbitCredentials"]

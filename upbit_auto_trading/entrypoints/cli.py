@@ -13,8 +13,10 @@ from upbit_auto_trading.presentation.cli.app import run
 def _container(args: argparse.Namespace):
     container = build_container(home=args.home, profile=args.profile)
     from upbit_auto_trading.container.logging_setup import configure_logging
+    from upbit_auto_trading.container.startup import startup
 
     configure_logging(container, console=False)
+    startup(container)
     return container
 
 

@@ -30,7 +30,11 @@ def snapshot(paths: dict) -> dict:
                     "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
                 )
             ]
-            content = {"__schema__": sorted(conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall(), key=str)}
+            content = {
+                "__schema__": sorted(
+                    conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall(), key=str
+                )
+            }
             content["__version__"] = conn.execute("PRAGMA user_version").fetchone()[0]
             for table in tables:
                 content[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
@@ -51,7 +55,10 @@ def integrity_ok(path: Path) -> bool:
 def mutate(session, rng: random.Random, step: int) -> None:
     """Random inserts, updates and deletes in all three databases through the app's own connections."""
     with session.settings.transaction() as conn:
-        conn.execute("INSERT OR REPLACE INTO app_settings(key, value) VALUES (?, ?)", (f"k{rng.randint(0, 20)}", str(step)))
+        conn.execute(
+            "INSERT OR REPLACE INTO app_settings(key, value) VALUES (?, ?)",
+            (f"k{rng.randint(0, 20)}", str(step)),
+        )
         if rng.random() < 0.5:
             conn.execute("DELETE FROM app_settings WHERE key = ?", (f"k{rng.randint(0, 20)}",))
     with session.strategies.transaction() as conn:
@@ -74,6 +81,10 @@ def temp_files(home: Path) -> list[Path]:
     found = []
     for path in home.rglob("*"):
         name = path.name
-        if ".uat-tmp" in name or name.startswith(".partial-") or (name.startswith(".") and name.endswith(".tmp")):
+        if (
+            ".uat-tmp" in name
+            or name.startswith(".partial-")
+            or (name.startswith(".") and name.endswith(".tmp"))
+        ):
             found.append(path)
     return found

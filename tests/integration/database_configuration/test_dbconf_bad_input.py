@@ -83,7 +83,9 @@ def test_truncated_backup_with_matching_manifest_is_caught_by_sqlite(app):
 def test_not_sqlite(app):
     container, backup, path = _damage(app, "settings", lambda p: p.write_bytes(b"hello" * 5000))
     _rewrite_manifest(backup.path, "settings", path)
-    assert container.profiles.verify_backup().execute(backup.id).problems == ["settings: not a SQLite database"]
+    assert container.profiles.verify_backup().execute(backup.id).problems == [
+        "settings: not a SQLite database"
+    ]
     _restore_refused(container, backup.id, BackupInvalidError, "not a SQLite database")
 
 
@@ -121,7 +123,9 @@ def test_checksum_mismatch(app):
         path.write_bytes(bytes(data))
 
     container, backup, _ = _damage(app, "strategies", flip)
-    assert any("checksum mismatch" in p for p in container.profiles.verify_backup().execute(backup.id).problems)
+    assert any(
+        "checksum mismatch" in p for p in container.profiles.verify_backup().execute(backup.id).problems
+    )
     _restore_refused(container, backup.id, BackupInvalidError, "checksum mismatch")
 
 

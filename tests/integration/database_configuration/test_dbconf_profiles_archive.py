@@ -8,7 +8,9 @@ import random
 import pytest
 from helpers_dbconf import integrity_ok, make_container, mutate, snapshot, temp_files
 
-from upbit_auto_trading.application.database_configuration.change_database_location import ChangeLocationCommand
+from upbit_auto_trading.application.database_configuration.change_database_location import (
+    ChangeLocationCommand,
+)
 from upbit_auto_trading.application.database_configuration.create_profile import CreateProfileCommand
 from upbit_auto_trading.application.database_configuration.edit_profile import EditProfileCommand
 from upbit_auto_trading.domain.database_configuration.errors import InvalidProfileError, ProfileInUseError
@@ -18,7 +20,9 @@ def test_profile_life_cycle(tmp_path):
     container = make_container(tmp_path / "home")
     p = container.profiles
     p.create_profile().execute(
-        CreateProfileCommand("paper-2", "Paper 2", "testing", "for paper trading", {"settings": tmp_path / "x" / "s.db"})
+        CreateProfileCommand(
+            "paper-2", "Paper 2", "testing", "for paper trading", {"settings": tmp_path / "x" / "s.db"}
+        )
     )
     with pytest.raises(InvalidProfileError, match="already exists"):
         p.create_profile().execute(CreateProfileCommand("paper-2", "again", "testing"))

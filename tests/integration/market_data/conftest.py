@@ -17,7 +17,9 @@ BITSTAMP_FILE = RESOURCES / "bitstamp_btc-usd_1h_2018-05_2022-03.csv.gz"
 
 
 def open_session(directory: Path) -> DatabaseSession:
-    session = DatabaseSession({n: directory / f"{n}.sqlite3" for n in ("settings", "strategies", "market_data")})
+    session = DatabaseSession(
+        {n: directory / f"{n}.sqlite3" for n in ("settings", "strategies", "market_data")}
+    )
     session.migrate_all()
     return session
 

@@ -20,8 +20,20 @@ from .conftest import BITSTAMP_FILE, UPBIT_FILE  # noqa: TID252
 
 def test_row_counts_match_the_data_readme(bundled_store):
     _, _, reports = bundled_store
-    assert reports["upbit"].as_dict() == {"read": 48971, "inserted": 48971, "updated": 0, "duplicates": 0, "rejected": 0}
-    assert reports["cdd"].as_dict() == {"read": 33259, "inserted": 33259, "updated": 0, "duplicates": 0, "rejected": 0}
+    assert reports["upbit"].as_dict() == {
+        "read": 48971,
+        "inserted": 48971,
+        "updated": 0,
+        "duplicates": 0,
+        "rejected": 0,
+    }
+    assert reports["cdd"].as_dict() == {
+        "read": 33259,
+        "inserted": 33259,
+        "updated": 0,
+        "duplicates": 0,
+        "rejected": 0,
+    }
 
 
 def test_reimport_is_idempotent(bundled_store):
@@ -36,7 +48,11 @@ def test_series_ranges_are_utc(bundled_store):
     listed = {(s.market, s.timeframe): s.as_dict() for s in ListSeries(store).execute()}
     upbit = listed[("KRW-BTC", "1h")]
     # 2017-09-25 12:00 KST -> 03:00 UTC; 2023-05-01 08:00 KST -> 2023-04-30 23:00 UTC
-    assert (upbit["first"], upbit["last"], upbit["count"]) == ("2017-09-25T03:00:00Z", "2023-04-30T23:00:00Z", 48971)
+    assert (upbit["first"], upbit["last"], upbit["count"]) == (
+        "2017-09-25T03:00:00Z",
+        "2023-04-30T23:00:00Z",
+        48971,
+    )
     bitstamp = listed[("USD-BTC", "1h")]
     assert (bitstamp["first"], bitstamp["last"]) == ("2018-05-15T06:00:00Z", "2022-03-01T00:00:00Z")
     assert (bitstamp["gaps"], bitstamp["missing"]) == (0, 0)
@@ -57,7 +73,9 @@ def test_spreadsheet_volumes_keep_full_precision(upbit_candles):
     assert any(c.quote_volume == Decimal("1.08608E+11") for c in candles)
     assert any(c.volume == Decimal("0.00003") for c in candles)
     oldest = candles[0]
-    assert (oldest.open, oldest.high, oldest.low, oldest.close) == tuple(map(Decimal, ("4201000", "4244000", "4191000", "4202000")))
+    assert (oldest.open, oldest.high, oldest.low, oldest.close) == tuple(
+        map(Decimal, ("4201000", "4244000", "4191000", "4202000"))
+    )
     assert (oldest.quote_volume, oldest.volume) == (Decimal("414265098.3"), Decimal("98.2104062"))
 
 
@@ -120,6 +138,10 @@ def test_load_arrays_matches_decimal_candles(bundled_store):
     candles = store.load_candles("USD-BTC", "1h")
     assert len(arrays) == len(candles) == 33259
     assert np.all(np.diff(arrays.start) == 3600)
-    assert arrays.close[-1] == float(candles[-1].close) and arrays.quote_volume[0] == float(candles[0].quote_volume)
-    window = store.load_arrays("USD-BTC", "1h", datetime(2020, 1, 1, tzinfo=UTC), datetime(2020, 1, 2, tzinfo=UTC))
+    assert arrays.close[-1] == float(candles[-1].close) and arrays.quote_volume[0] == float(
+        candles[0].quote_volume
+    )
+    window = store.load_arrays(
+        "USD-BTC", "1h", datetime(2020, 1, 1, tzinfo=UTC), datetime(2020, 1, 2, tzinfo=UTC)
+    )
     assert len(window) == 25 and window.start[0] == int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())

@@ -17,24 +17,37 @@ BASE = 1_704_067_200
 
 def _c(i: int, close: str = "100", market: str = "KRW-BTC") -> Candle:
     c = Decimal(close)
-    return Candle(market, "1h", datetime.fromtimestamp(BASE + i * 3600, UTC), c, c, c, c,
-                  Decimal("0.12345678901234567890"), Decimal("1.5E+3"))
+    return Candle(
+        market,
+        "1h",
+        datetime.fromtimestamp(BASE + i * 3600, UTC),
+        c,
+        c,
+        c,
+        c,
+        Decimal("0.12345678901234567890"),
+        Decimal("1.5E+3"),
+    )
 
 
 def test_upsert_counts_and_exact_text(candle_store, session):
     assert candle_store.upsert([_c(i) for i in range(3)]).inserted == 3
     counts = candle_store.upsert([_c(0), _c(1, "101"), _c(3)])
     assert (counts.inserted, counts.updated, counts.unchanged) == (1, 1, 1)
-    row = session.market_data.connection().execute(
-        "SELECT volume, quote_volume, close FROM candles WHERE start_utc = ?", (BASE + 3600,)
-    ).fetchone()
+    row = (
+        session.market_data.connection()
+        .execute("SELECT volume, quote_volume, close FROM candles WHERE start_utc = ?", (BASE + 3600,))
+        .fetchone()
+    )
     assert tuple(row) == ("0.12345678901234567890", "1.5E+3", "101")
     assert candle_store.load_candles("KRW-BTC", "1h")[0].volume == Decimal("0.12345678901234567890")
 
 
 def test_a_failing_write_rolls_back_everything(candle_store, session):
     conn = session.market_data.connection()
-    conn.execute("CREATE TRIGGER boom BEFORE INSERT ON candles WHEN NEW.market = 'BAD-X' BEGIN SELECT RAISE(ABORT, 'boom'); END")
+    conn.execute(
+        "CREATE TRIGGER boom BEFORE INSERT ON candles WHEN NEW.market = 'BAD-X' BEGIN SELECT RAISE(ABORT, 'boom'); END"
+    )
     with pytest.raises(DatabaseError):
         candle_store.upsert([_c(0), _c(1), _c(0, market="BAD-X")])
     assert candle_store.series() == []

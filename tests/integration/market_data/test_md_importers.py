@@ -75,7 +75,9 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(tmp_path, importe
         ("truncated.csv.gz", gzip.compress((UPBIT_HEADER + UPBIT_ROWS).encode())[:-12], "damaged"),
     ],
 )
-def test_malformed_files_raise_and_leave_the_store_unchanged(tmp_path, importer, candle_store, name, content, message):
+def test_malformed_files_raise_and_leave_the_store_unchanged(
+    tmp_path, importer, candle_store, name, content, message
+):
     _import(importer, _write(tmp_path, "good.csv", UPBIT_HEADER + UPBIT_ROWS))
     before = candle_store.load_candles("KRW-BTC", "1h")
     with pytest.raises(ImportFileError, match=message):
@@ -123,11 +125,22 @@ def test_cdd_dates_honour_the_tz_option(tmp_path, importer, candle_store):
 
 def test_generic_with_column_mapping_and_time_zone(tmp_path, importer, candle_store):
     text = "ts,o,hi,lo,last,qty,turnover\n2024-01-01 09:00,10,12,9,11,2,22\n2024-01-01T10:00:00+09:00,11,13,10,12,1,12\n"
-    mapping = {"time": "ts", "high": "hi", "low": "lo", "close": "last", "volume": "qty", "quote_volume": "turnover"}
-    report = _import(importer, _write(tmp_path, "g.csv", text), fmt="generic", tz="Asia/Seoul", column_map=mapping)
+    mapping = {
+        "time": "ts",
+        "high": "hi",
+        "low": "lo",
+        "close": "last",
+        "volume": "qty",
+        "quote_volume": "turnover",
+    }
+    report = _import(
+        importer, _write(tmp_path, "g.csv", text), fmt="generic", tz="Asia/Seoul", column_map=mapping
+    )
     assert report.inserted == 2
     first, second = candle_store.load_candles("KRW-BTC", "1h")
-    assert first.start == datetime(2024, 1, 1, 0, tzinfo=UTC) and second.start == datetime(2024, 1, 1, 1, tzinfo=UTC)
+    assert first.start == datetime(2024, 1, 1, 0, tzinfo=UTC) and second.start == datetime(
+        2024, 1, 1, 1, tzinfo=UTC
+    )
     assert second.quote_volume == Decimal(12)
 
 

@@ -25,8 +25,19 @@ def container(tmp_path):
     candles = []
     for i in range(5000):
         p = Decimal(1000 + i % 50)
-        candles.append(Candle("KRW-BTC", "1h", datetime.fromtimestamp(BASE + i * 3600, UTC), p, p + 5, p - 5, p + 1,
-                              Decimal("1.5"), Decimal("1500")))
+        candles.append(
+            Candle(
+                "KRW-BTC",
+                "1h",
+                datetime.fromtimestamp(BASE + i * 3600, UTC),
+                p,
+                p + 5,
+                p - 5,
+                p + 1,
+                Decimal("1.5"),
+                Decimal("1500"),
+            )
+        )
     store.upsert(candles)
     yield c
     c.core.database_session().close_all()

@@ -36,9 +36,12 @@ def _idle(qtbot, view):
 
 
 def _value(container, key):
-    row = container.core.database_session().settings.connection().execute(
-        "SELECT value FROM app_settings WHERE key = ?", (key,)
-    ).fetchone()
+    row = (
+        container.core.database_session()
+        .settings.connection()
+        .execute("SELECT value FROM app_settings WHERE key = ?", (key,))
+        .fetchone()
+    )
     return row[0] if row else None
 
 
@@ -109,6 +112,9 @@ def test_damaged_backup_is_refused_with_a_message(page, qtbot):
     view.restore_button.click()
     _idle(qtbot, view)
     assert messages[-1][0] == "error" and "truncated" in messages[-1][1]
-    assert sqlite3.connect(container.core.database_session().paths()["settings"]).execute(
-        "PRAGMA integrity_check"
-    ).fetchone()[0] == "ok"
+    assert (
+        sqlite3.connect(container.core.database_session().paths()["settings"])
+        .execute("PRAGMA integrity_check")
+        .fetchone()[0]
+        == "ok"
+    )

@@ -90,13 +90,31 @@ def _files(names=("settings", "strategies", "market_data")):
 
 def test_backup_record_needs_one_file_per_database_and_utc():
     now = datetime.now(UTC)
-    record = BackupRecord(BackupId("b-001"), ProfileId("dev"), Environment.DEVELOPMENT, BackupKind.MANUAL, now, "0.1", _files())
+    record = BackupRecord(
+        BackupId("b-001"), ProfileId("dev"), Environment.DEVELOPMENT, BackupKind.MANUAL, now, "0.1", _files()
+    )
     assert record.total_bytes == 30
     assert record.file(DatabaseName.MARKET_DATA).file_name == "market_data.sqlite3"
     with pytest.raises(DatabaseConfigurationError, match="exactly one file per database"):
-        BackupRecord(BackupId("b-002"), ProfileId("dev"), Environment.DEVELOPMENT, BackupKind.MANUAL, now, "0.1", _files(("settings",)))
+        BackupRecord(
+            BackupId("b-002"),
+            ProfileId("dev"),
+            Environment.DEVELOPMENT,
+            BackupKind.MANUAL,
+            now,
+            "0.1",
+            _files(("settings",)),
+        )
     with pytest.raises(DatabaseConfigurationError, match="timezone"):
-        BackupRecord(BackupId("b-003"), ProfileId("dev"), Environment.DEVELOPMENT, BackupKind.MANUAL, now.replace(tzinfo=None), "0.1", _files())
+        BackupRecord(
+            BackupId("b-003"),
+            ProfileId("dev"),
+            Environment.DEVELOPMENT,
+            BackupKind.MANUAL,
+            now.replace(tzinfo=None),
+            "0.1",
+            _files(),
+        )
     with pytest.raises(DatabaseConfigurationError, match="plain file name"):
         BackupFile(DatabaseName.SETTINGS, "../x", 1, "a" * 64, 1)
 

@@ -91,9 +91,21 @@ class Summary:
 
 
 def _profile(pid, env, active):
-    health = {n: {"exists": True, "bytes": 2048, "schema_version": 1, "problem": None} for n in ("settings", "strategies", "market_data")}
-    return Summary({"id": pid, "name": pid.title(), "environment": env, "active": active, "description": "",
-                    "databases": {n: f"/d/{pid}/{n}" for n in health}, "health": health})
+    health = {
+        n: {"exists": True, "bytes": 2048, "schema_version": 1, "problem": None}
+        for n in ("settings", "strategies", "market_data")
+    }
+    return Summary(
+        {
+            "id": pid,
+            "name": pid.title(),
+            "environment": env,
+            "active": active,
+            "description": "",
+            "databases": {n: f"/d/{pid}/{n}" for n in health},
+            "health": health,
+        }
+    )
 
 
 class Recorder:
@@ -123,16 +135,36 @@ class Restore(AsyncRecorder):
 
 def make(restore_plan=None, switch_result=ChangeResult("applied")):
     set_language("en")
-    backup = Summary({"id": "b1", "created_at": "2024-01-01T00:00:00Z", "kind": "manual", "profile": "development",
-                      "environment": "development", "bytes": 4096, "note": "n", "verified": None})
-    list_profiles = Recorder([_profile("development", "development", True), _profile("production", "production", False)])
+    backup = Summary(
+        {
+            "id": "b1",
+            "created_at": "2024-01-01T00:00:00Z",
+            "kind": "manual",
+            "profile": "development",
+            "environment": "development",
+            "bytes": 4096,
+            "note": "n",
+            "verified": None,
+        }
+    )
+    list_profiles = Recorder(
+        [_profile("development", "development", True), _profile("production", "production", False)]
+    )
     services = DatabaseServices(
-        list_profiles=list_profiles, create_profile=Recorder(), edit_profile=Recorder(), delete_profile=Recorder(),
-        switch_profile=AsyncRecorder(switch_result), create_backup=Recorder(Summary({"id": "b2"})),
-        list_backups=Recorder([backup]), verify_backup=Recorder(VerifyResult("b1", ["settings: checksum mismatch"])),
-        restore_backup=Restore(restore_plan or RestorePlan("b1", "development", "development", "development", "development"),
-                               result=ChangeResult("applied")),
-        delete_backup=Recorder(), backup_folder=lambda backup_id: Path("/backups") / (backup_id or ""),
+        list_profiles=list_profiles,
+        create_profile=Recorder(),
+        edit_profile=Recorder(),
+        delete_profile=Recorder(),
+        switch_profile=AsyncRecorder(switch_result),
+        create_backup=Recorder(Summary({"id": "b2"})),
+        list_backups=Recorder([backup]),
+        verify_backup=Recorder(VerifyResult("b1", ["settings: checksum mismatch"])),
+        restore_backup=Restore(
+            restore_plan or RestorePlan("b1", "development", "development", "development", "development"),
+            result=ChangeResult("applied"),
+        ),
+        delete_backup=Recorder(),
+        backup_folder=lambda backup_id: Path("/backups") / (backup_id or ""),
     )
     view = FakeView()
     presenter = DatabasePagePresenter(view, services, SyncRunner())
@@ -143,7 +175,9 @@ def make(restore_plan=None, switch_result=ChangeResult("applied")):
 def test_loads_profiles_files_and_backups():
     _, view, _ = make()
     assert [(p.id, p.active, p.environment_text) for p in view.profiles] == [
-        ("development", True, "Development"), ("production", False, "Production")]
+        ("development", True, "Development"),
+        ("production", False, "Production"),
+    ]
     assert [f.size for f in view.files] == ["2 KB"] * 3  # the active profile's files when nothing is selected
     assert view.backups[0].created == "2024-01-01 09:00:00 KST" and view.backups[0].verified == "not verified"
 

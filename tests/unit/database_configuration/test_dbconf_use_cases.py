@@ -48,10 +48,16 @@ class FakeTrading:
 
 def test_safety_check_says_what_blocks():
     check = SystemSafetyCheck(
-        FakeProbe(free=5 * MB, users=["another program (process 7) has the settings database open"], transactions=["a write"]),
+        FakeProbe(
+            free=5 * MB,
+            users=["another program (process 7) has the settings database open"],
+            transactions=["a write"],
+        ),
         FakeTrading("s1@KRW-BTC"),
     )
-    report = check.execute(SafetyCheckRequest("the restore", {"settings": Path("/x")}, {Path("/b"): 100 * MB}))
+    report = check.execute(
+        SafetyCheckRequest("the restore", {"settings": Path("/x")}, {Path("/b"): 100 * MB})
+    )
     assert not report.ok
     text = " | ".join(report.blockers)
     assert "trade is live (s1@KRW-BTC)" in text
@@ -165,7 +171,13 @@ def _switch(gate=None, files=None):
     applier = ApplyProfileSwitch(repo, files, session, session_profile, FakeLock(), publisher)
     client = GateClient(gate)
     client.register(PROFILE_SWITCH, applier)
-    return SwitchProfile(repo, files, session_profile, client, applier), repo, session, session_profile, publisher
+    return (
+        SwitchProfile(repo, files, session_profile, client, applier),
+        repo,
+        session,
+        session_profile,
+        publisher,
+    )
 
 
 async def test_switch_without_gate_applies_and_publishes():

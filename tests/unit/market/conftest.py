@@ -52,9 +52,7 @@ class FakeCandleStore:
         return UpsertCounts(ins, upd, same)
 
     def series(self) -> list[SeriesInfo]:
-        return [
-            SeriesInfo(m, tf, min(s), max(s), len(s)) for (m, tf), s in sorted(self.data.items()) if s
-        ]
+        return [SeriesInfo(m, tf, min(s), max(s), len(s)) for (m, tf), s in sorted(self.data.items()) if s]
 
     def count(self, market: str, timeframe: str) -> int:
         return len(self.data.get((market, timeframe), {}))

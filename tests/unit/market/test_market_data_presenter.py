@@ -16,8 +16,15 @@ from upbit_auto_trading.application.market_data.resample_series import ResampleS
 from upbit_auto_trading.application.ports.candle_page_fetcher import NetworkUnavailableError
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.presentation.desktop.i18n import language, set_language
-from upbit_auto_trading.presentation.desktop.market_data.model import DownloadRequest, ImmediateRunner, ImportRequest
-from upbit_auto_trading.presentation.desktop.market_data.presenter import MarketDataPresenter, resample_targets
+from upbit_auto_trading.presentation.desktop.market_data.model import (
+    DownloadRequest,
+    ImmediateRunner,
+    ImportRequest,
+)
+from upbit_auto_trading.presentation.desktop.market_data.presenter import (
+    MarketDataPresenter,
+    resample_targets,
+)
 
 H = 3600
 BASE = 1_704_067_200
@@ -138,7 +145,9 @@ class UseCases:
         return self.fetcher
 
     def download_candles(self, fetcher):
-        return DownloadCandles(fetcher, self.store, self.state, clock=lambda: datetime.fromtimestamp(BASE + 30 * H, UTC))
+        return DownloadCandles(
+            fetcher, self.store, self.state, clock=lambda: datetime.fromtimestamp(BASE + 30 * H, UTC)
+        )
 
 
 def _presenter(store, fakes, **kw):
@@ -154,7 +163,13 @@ def test_refresh_lists_series_in_kst_and_selects_the_first(store, fakes):
     presenter.refresh()
     [row] = view.rows
     assert (row.market, row.first_kst, row.last_kst, row.count, row.gaps, row.missing) == (
-        "KRW-BTC", "2024-01-01 09:00", "2024-01-01 12:00", 3, 1, 1)
+        "KRW-BTC",
+        "2024-01-01 09:00",
+        "2024-01-01 12:00",
+        3,
+        1,
+        1,
+    )
     assert view.selected == ("KRW-BTC", "1h")
     presenter.on_series_selected()
     assert len(view.chart) == 3
@@ -181,8 +196,9 @@ def test_download_shows_progress_and_no_network_plainly(store, fakes):
     mk = fakes["make_candle"]
     fetcher = Fetcher(candles=[mk(BASE + i * H) for i in range(10)])
     presenter, view, _ = _presenter(store, fakes, fetcher=fetcher)
-    view.download_request = DownloadRequest("KRW-BTC", "1h", datetime.fromtimestamp(BASE, UTC),
-                                            datetime.fromtimestamp(BASE + 9 * H, UTC))
+    view.download_request = DownloadRequest(
+        "KRW-BTC", "1h", datetime.fromtimestamp(BASE, UTC), datetime.fromtimestamp(BASE + 9 * H, UTC)
+    )
     presenter.on_download()
     assert store.count("KRW-BTC", "1h") == 10 and fetcher.closed
     assert any(b[2] for b in view.busy_log)  # cancellable while running

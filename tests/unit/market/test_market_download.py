@@ -38,7 +38,9 @@ def _clock():
 
 
 def _cmd(start=BASE, end=BASE + (N - 1) * H) -> DownloadCommand:
-    return DownloadCommand("KRW-BTC", "1h", datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC))
+    return DownloadCommand(
+        "KRW-BTC", "1h", datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC)
+    )
 
 
 def test_pages_across_200_candle_boundaries_without_loss_or_duplicates(store, fakes):
@@ -100,6 +102,6 @@ def test_update_without_start_uses_the_newest_stored_candle(store, fakes):
     assert report.start == datetime.fromtimestamp(BASE + (N - 10) * H, UTC)
     assert report.inserted == 9 and report.duplicates == 1  # the open candle at N is skipped
     with pytest.raises(ApplicationError, match="--from"):
-        DownloadCandles(exchange, fakes["FakeCandleStore"](), fakes["FakeStateStore"](), clock=_clock).execute(
-            DownloadCommand("KRW-BTC", "1h")
-        )
+        DownloadCandles(
+            exchange, fakes["FakeCandleStore"](), fakes["FakeStateStore"](), clock=_clock
+        ).execute(DownloadCommand("KRW-BTC", "1h"))

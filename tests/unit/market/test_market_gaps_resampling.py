@@ -47,14 +47,17 @@ def test_bucket_boundaries():
     )
 
 
-@pytest.mark.parametrize(("src", "dst"), [("1h", "4h"), ("1h", "1d"), ("1m", "3m"), ("4h", "1d"), ("1d", "1w"),
-                                          ("1h", "1M"), ("30m", "1w")])
+@pytest.mark.parametrize(
+    ("src", "dst"),
+    [("1h", "4h"), ("1h", "1d"), ("1m", "3m"), ("4h", "1d"), ("1d", "1w"), ("1h", "1M"), ("30m", "1w")],
+)
 def test_valid_resample_pairs(src, dst):
     check_resample(src, dst)
 
 
-@pytest.mark.parametrize(("src", "dst"), [("1h", "1h"), ("1d", "1h"), ("3m", "5m"), ("10m", "15m"), ("1w", "1M"),
-                                          ("1M", "1w")])
+@pytest.mark.parametrize(
+    ("src", "dst"), [("1h", "1h"), ("1d", "1h"), ("3m", "5m"), ("10m", "15m"), ("1w", "1M"), ("1M", "1w")]
+)
 def test_invalid_resample_pairs(src, dst):
     with pytest.raises(ResampleError):
         check_resample(src, dst)
@@ -71,6 +74,11 @@ def test_resample_ohlcv_rules(fakes):
     out = resample(reversed(candles), "4h")  # order of the input does not matter
     assert [c.start_epoch for c in out] == [BASE, BASE + 4 * H]
     first = out[0]
-    assert (first.open, first.high, first.low, first.close) == (Decimal(10), Decimal(15), Decimal(8), Decimal(10))
+    assert (first.open, first.high, first.low, first.close) == (
+        Decimal(10),
+        Decimal(15),
+        Decimal(8),
+        Decimal(10),
+    )
     assert first.volume == Decimal("3.3000001") and first.quote_volume == Decimal(34)
     assert first.timeframe == "4h" and out[1].close == Decimal(20)

@@ -57,11 +57,18 @@ def test_repeated_rows_in_file_do_not_depend_on_order(fakes):
         shuffled = rows[:]
         random.Random(seed).shuffle(shuffled)
         store = fakes["FakeCandleStore"]()
-        report = ImportCandles(fakes["FakeFileReader"](ParsedCandles(5, shuffled, [])), store).execute(_spec())
-        outcomes.add((tuple(sorted(report.as_dict().items())), tuple(r.line for r in report.rejected),
-                      tuple(store.starts("KRW-BTC", "1h"))))
+        report = ImportCandles(fakes["FakeFileReader"](ParsedCandles(5, shuffled, [])), store).execute(
+            _spec()
+        )
+        outcomes.add(
+            (
+                tuple(sorted(report.as_dict().items())),
+                tuple(r.line for r in report.rejected),
+                tuple(store.starts("KRW-BTC", "1h")),
+            )
+        )
     assert len(outcomes) == 1
-    (counts, rejected_lines, starts), = outcomes
+    ((counts, rejected_lines, starts),) = outcomes
     assert dict(counts) == {"read": 5, "inserted": 2, "updated": 0, "duplicates": 1, "rejected": 2}
     assert rejected_lines == (4, 5) and starts == (BASE, BASE + 2 * H)
 
@@ -71,8 +78,13 @@ def test_list_series_find_gaps_and_delete(store, fakes):
     store.upsert([mk(BASE + i * H) for i in (0, 1, 4, 5, 7)])
     [summary] = ListSeries(store).execute()
     assert summary.as_dict() == {
-        "market": "KRW-BTC", "timeframe": "1h", "first": "2024-01-01T00:00:00Z", "last": "2024-01-01T07:00:00Z",
-        "count": 5, "gaps": 2, "missing": 3,
+        "market": "KRW-BTC",
+        "timeframe": "1h",
+        "first": "2024-01-01T00:00:00Z",
+        "last": "2024-01-01T07:00:00Z",
+        "count": 5,
+        "gaps": 2,
+        "missing": 3,
     }
     assert [g.missing for g in FindGaps(store).execute("KRW-BTC", "1h")] == [2, 1]
     assert DeleteSeries(store).execute("krw-btc", "60m") == 5
@@ -119,5 +131,8 @@ def test_seed_skips_a_series_that_already_has_candles(store, fakes):
         def datasets(self):
             return [BundledDataset("KRW-BTC", "1h", "upbit", Path("bundled.csv.gz"))]
 
-    assert SeedBundledCandles(Catalog(), store, ImportCandles(reader, store), fakes["FakeLedger"]()).execute() == []
+    assert (
+        SeedBundledCandles(Catalog(), store, ImportCandles(reader, store), fakes["FakeLedger"]()).execute()
+        == []
+    )
     assert reader.specs == []

@@ -7,7 +7,11 @@ import pytest
 
 from upbit_auto_trading.domain.errors import DomainError
 from upbit_auto_trading.domain.market.candle import Candle
-from upbit_auto_trading.domain.market.errors import InvalidCandleError, InvalidMarketError, UnknownTimeframeError
+from upbit_auto_trading.domain.market.errors import (
+    InvalidCandleError,
+    InvalidMarketError,
+    UnknownTimeframeError,
+)
 from upbit_auto_trading.domain.market.market_id import MarketId, normalize_market
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 
@@ -20,13 +24,25 @@ def test_timeframe_codes_seconds_and_upbit_paths():
     assert Timeframe.H1.seconds == 3600 and Timeframe.MONTH1.seconds is None
     assert Timeframe.H1.upbit_path == "minutes/60"
     assert Timeframe.H4.upbit_path == "minutes/240"
-    assert [Timeframe.D1.upbit_path, Timeframe.W1.upbit_path, Timeframe.MONTH1.upbit_path] == ["days", "weeks", "months"]
+    assert [Timeframe.D1.upbit_path, Timeframe.W1.upbit_path, Timeframe.MONTH1.upbit_path] == [
+        "days",
+        "weeks",
+        "months",
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1m", Timeframe.M1), ("1M", Timeframe.MONTH1), ("60m", Timeframe.H1), ("240m", Timeframe.H4),
-     ("day", Timeframe.D1), ("week", Timeframe.W1), ("month", Timeframe.MONTH1), ("minutes/15", Timeframe.M15)],
+    [
+        ("1m", Timeframe.M1),
+        ("1M", Timeframe.MONTH1),
+        ("60m", Timeframe.H1),
+        ("240m", Timeframe.H4),
+        ("day", Timeframe.D1),
+        ("week", Timeframe.W1),
+        ("month", Timeframe.MONTH1),
+        ("minutes/15", Timeframe.M15),
+    ],
 )
 def test_timeframe_from_code_accepts_aliases(text, expected):
     assert Timeframe.from_code(text) is expected
@@ -39,8 +55,17 @@ def test_unknown_timeframe_is_a_domain_error():
 
 
 def _candle(**kw) -> Candle:
-    values = dict(market="KRW-BTC", timeframe="1h", start=T0, open=D(10), high=D(12), low=D(9), close=D(11),
-                  volume=D("0.5"), quote_volume=D("5.5"))
+    values = dict(
+        market="KRW-BTC",
+        timeframe="1h",
+        start=T0,
+        open=D(10),
+        high=D(12),
+        low=D(9),
+        close=D(11),
+        volume=D("0.5"),
+        quote_volume=D("5.5"),
+    )
     values.update(kw)
     return Candle(**values)
 

@@ -103,7 +103,11 @@ class ApplyRestore:
                 raise UnsafeOperationError("restore", report.blockers)
             progress(0.35, "pre-restore backup")
             pre = self._store.create(
-                profile.id, profile.environment.value, targets, BackupKind.PRE_RESTORE, f"before restoring {backup_id}"
+                profile.id,
+                profile.environment.value,
+                targets,
+                BackupKind.PRE_RESTORE,
+                f"before restoring {backup_id}",
             )
             expected = {f.database.value: f.sha256 for f in record.files}
             pre_expected = {f.database.value: f.sha256 for f in pre.files}
@@ -118,7 +122,10 @@ class ApplyRestore:
                 log.error("restore of %s into %s failed, rolling back: %s", backup_id, profile.id, exc)
                 try:
                     self._files.replace(
-                        self._store.file_paths(pre.id), targets, expected_sha256=pre_expected, reason="rollback"
+                        self._store.file_paths(pre.id),
+                        targets,
+                        expected_sha256=pre_expected,
+                        reason="rollback",
                     )
                     self._reopen(targets, is_open)
                 except Exception as rollback_exc:  # keep both in the message: the user needs to know
@@ -134,12 +141,18 @@ class ApplyRestore:
         log.info("restored backup %s into profile %s (pre-restore backup %s)", backup_id, profile.id, pre.id)
         self._publisher.publish(
             DatabaseReplaced(
-                source="database_configuration", profile_id=profile.id, databases=tuple(targets), reason="restore"
+                source="database_configuration",
+                profile_id=profile.id,
+                databases=tuple(targets),
+                reason="restore",
             )
         )
         self._publisher.publish(
             BackupRestored(
-                source="database_configuration", backup_id=backup_id, profile_id=profile.id, pre_restore_backup_id=pre.id
+                source="database_configuration",
+                backup_id=backup_id,
+                profile_id=profile.id,
+                pre_restore_backup_id=pre.id,
             )
         )
         return pre.id

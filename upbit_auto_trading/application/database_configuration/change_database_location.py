@@ -95,7 +95,10 @@ class ChangeDatabaseLocation:
         log.info("profile %s now uses %s", profile.id, folder)
         self._publisher.publish(
             DatabaseReplaced(
-                source="database_configuration", profile_id=profile.id, databases=tuple(targets), reason="relocate"
+                source="database_configuration",
+                profile_id=profile.id,
+                databases=tuple(targets),
+                reason="relocate",
             )
         )
         return targets

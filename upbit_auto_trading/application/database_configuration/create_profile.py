@@ -9,7 +9,12 @@ from pathlib import Path
 from upbit_auto_trading.application.database_configuration.ports import OperationLock, ProfileRepository
 from upbit_auto_trading.domain.database_configuration.errors import InvalidProfileError
 from upbit_auto_trading.domain.database_configuration.profile import DatabaseProfile
-from upbit_auto_trading.domain.database_configuration.values import DatabaseName, DatabasePath, Environment, ProfileId
+from upbit_auto_trading.domain.database_configuration.values import (
+    DatabaseName,
+    DatabasePath,
+    Environment,
+    ProfileId,
+)
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,22 @@ Backups of the profile are always kept (they can be restored into another profil
 
 from __future__ import annotations
 
-from upbit_auto_trading.application.database_configuration.ports import DatabaseFiles, OperationLock, ProfileRepository
-from upbit_auto_trading.application.database_configuration.ports import SessionProfile
+from upbit_auto_trading.application.database_configuration.ports import (
+    DatabaseFiles,
+    OperationLock,
+    ProfileRepository,
+    SessionProfile,
+)
 from upbit_auto_trading.domain.database_configuration.errors import ProfileInUseError
 
 
 class DeleteProfile:
     def __init__(
-        self, profiles: ProfileRepository, files: DatabaseFiles, lock: OperationLock, session_profile: SessionProfile
+        self,
+        profiles: ProfileRepository,
+        files: DatabaseFiles,
+        lock: OperationLock,
+        session_profile: SessionProfile,
     ) -> None:
         self._profiles = profiles
         self._files = files
@@ -22,7 +30,9 @@ class DeleteProfile:
     def execute(self, profile_id: str, *, delete_files: bool = False) -> None:
         with self._lock.hold("delete profile"):
             if profile_id == self._session_profile.current():
-                raise ProfileInUseError(f"Profile '{profile_id}' is open in this app; switch to another profile first")
+                raise ProfileInUseError(
+                    f"Profile '{profile_id}' is open in this app; switch to another profile first"
+                )
             configuration = self._profiles.load_configuration()
             paths = self._profiles.database_paths(profile_id)
             configuration.remove(profile_id)

@@ -35,7 +35,12 @@ class ProfileSummary:
         }
         if self.health:
             data["health"] = {
-                h.name: {"exists": h.exists, "bytes": h.bytes, "schema_version": h.schema_version, "problem": h.problem}
+                h.name: {
+                    "exists": h.exists,
+                    "bytes": h.bytes,
+                    "schema_version": h.schema_version,
+                    "problem": h.problem,
+                }
                 for h in self.health
             }
         return data
@@ -57,7 +62,12 @@ class BackupSummary:
             "id": r.id,
             "path": str(self.path),
             "files": [
-                {"database": f.database.value, "bytes": f.bytes, "sha256": f.sha256, "schema_version": f.schema_version}
+                {
+                    "database": f.database.value,
+                    "bytes": f.bytes,
+                    "sha256": f.sha256,
+                    "schema_version": f.schema_version,
+                }
                 for f in files
             ],
             "kind": r.kind.value,

@@ -37,7 +37,9 @@ class GateClient:
         if self._gate is not None:
             self._gate.register_applier(kind, applier)
 
-    async def submit(self, kind: str, payload: dict, description: str, *, may_wait: bool = True) -> ChangeResult:
+    async def submit(
+        self, kind: str, payload: dict, description: str, *, may_wait: bool = True
+    ) -> ChangeResult:
         if self._gate is None:
             result = self._appliers[kind](payload)
             if inspect.isawaitable(result):

@@ -85,7 +85,9 @@ class DatabaseFiles(Protocol):
         """Create missing files and migrate them; refuse damaged, wrong-kind or too-new files (no change)."""
         ...
 
-    def replace(self, sources: Paths, targets: Paths, *, expected_sha256: Mapping[str, str], reason: str) -> None:
+    def replace(
+        self, sources: Paths, targets: Paths, *, expected_sha256: Mapping[str, str], reason: str
+    ) -> None:
         """Replace every target by its source as one journaled operation (all or nothing, crash-safe)."""
         ...
 

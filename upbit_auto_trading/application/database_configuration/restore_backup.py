@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from upbit_auto_trading.application.database_configuration.apply_restore import ApplyRestore
 from upbit_auto_trading.application.database_configuration.dto import ChangeResult
 from upbit_auto_trading.application.database_configuration.gate_client import BACKUP_RESTORE, GateClient
-from upbit_auto_trading.application.database_configuration.ports import BackupStore, ProfileRepository, SessionProfile
+from upbit_auto_trading.application.database_configuration.ports import (
+    BackupStore,
+    ProfileRepository,
+    SessionProfile,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,9 @@ class RestoreBackup:
         )
 
     async def execute(self, backup_id: str, target_profile_id: str | None = None) -> ChangeResult:
-        plan = self.plan(backup_id, target_profile_id)  # unknown backup or profile: clear error, nothing queued
+        plan = self.plan(
+            backup_id, target_profile_id
+        )  # unknown backup or profile: clear error, nothing queued
         operation_id = uuid.uuid4().hex
         result = await self._gate.submit(
             BACKUP_RESTORE,

@@ -8,7 +8,11 @@ from upbit_auto_trading.application.database_configuration.apply_profile_switch 
 from upbit_auto_trading.application.database_configuration.dto import ChangeResult
 from upbit_auto_trading.application.database_configuration.errors import ProfileUnusableError
 from upbit_auto_trading.application.database_configuration.gate_client import PROFILE_SWITCH, GateClient
-from upbit_auto_trading.application.database_configuration.ports import DatabaseFiles, ProfileRepository, SessionProfile
+from upbit_auto_trading.application.database_configuration.ports import (
+    DatabaseFiles,
+    ProfileRepository,
+    SessionProfile,
+)
 
 
 class SwitchProfile:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from upbit_auto_trading.domain.events import Event
 
@@ -74,9 +75,19 @@ class ConfigChangeFailed(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class LogLineEvent(Event):
-    """One log record, carried to the log dock at LOW_LOGGING."""
+    """One log record, carried to the log dock at LOW_LOGGING. ``timestamp`` is the record's time.
+
+    ``time`` and ``component`` mirror the logging sink's line, so a log view takes either.
+    """
 
     level: str
     logger: str
     message: str
-    created_utc: str = ""
+
+    @property
+    def time(self) -> datetime:
+        return self.timestamp
+
+    @property
+    def component(self) -> str:
+        return self.logger

@@ -147,12 +147,16 @@ class DownloadCandles:
                 "when the network is back and it continues where it stopped."
             ) from exc
         except CandleFetchError as exc:
-            raise DownloadError(f"Download of {market} {tf.code} stopped: {exc}. Run it again to resume.") from exc
+            raise DownloadError(
+                f"Download of {market} {tf.code} stopped: {exc}. Run it again to resume."
+            ) from exc
         except ConnectionError as exc:
             raise NetworkUnavailableError(
                 f"Cannot reach the exchange ({exc}). Stored candles are unchanged; try again later."
             ) from exc
-        except Exception as exc:  # an adapter error we do not know by type: keep the progress, say what failed
+        except (
+            Exception
+        ) as exc:  # an adapter error we do not know by type: keep the progress, say what failed
             log.warning("candle page fetch failed", exc_info=True)
             raise DownloadError(
                 f"Download of {market} {tf.code} stopped: {type(exc).__name__}: {exc}. Run it again to resume."

@@ -42,9 +42,7 @@ class ImportCandles:
             duplicates=in_file_duplicates + counts.unchanged,
             rejected=tuple(sorted(list(parsed.rejected) + conflicts, key=lambda r: r.line)),
         )
-        log.info(
-            "imported %s as %s %s: %s", spec.path, market, timeframe, report.as_dict()
-        )
+        log.info("imported %s as %s %s: %s", spec.path, market, timeframe, report.as_dict())
         return report
 
 

@@ -16,9 +16,13 @@ class ListSeries:
         for info in sorted(self._store.series(), key=lambda s: (s.market, s.timeframe)):
             gaps = missing = None
             if with_gaps:
-                summary = GapSummary.of(find_gaps(self._store.starts(info.market, info.timeframe), info.timeframe))
+                summary = GapSummary.of(
+                    find_gaps(self._store.starts(info.market, info.timeframe), info.timeframe)
+                )
                 gaps, missing = summary.gaps, summary.missing
             result.append(
-                SeriesSummary(info.market, info.timeframe, info.first_utc, info.last_utc, info.count, gaps, missing)
+                SeriesSummary(
+                    info.market, info.timeframe, info.first_utc, info.last_utc, info.count, gaps, missing
+                )
             )
         return result

@@ -58,7 +58,21 @@ class ResampleSeries:
             raise SeriesNotFoundError(f"No {src.code} candles are stored for {market} to resample")
         out = resample(candles, dst, src)
         counts = self._store.upsert(out)
-        log.info("resampled %d %s candles of %s into %d %s candles", len(candles), src.code, market, len(out), dst.code)
+        log.info(
+            "resampled %d %s candles of %s into %d %s candles",
+            len(candles),
+            src.code,
+            market,
+            len(out),
+            dst.code,
+        )
         return ResampleReport(
-            market, src.code, dst.code, len(candles), len(out), counts.inserted, counts.updated, counts.unchanged
+            market,
+            src.code,
+            dst.code,
+            len(candles),
+            len(out),
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
         )

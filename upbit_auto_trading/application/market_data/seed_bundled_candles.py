@@ -36,7 +36,9 @@ class SeedBundledCandles:
                 report = self._importer.execute(
                     ImportSpec(dataset.path, dataset.market, dataset.timeframe, dataset.format)
                 )
-                log.info("seeded bundled candles %s %s: %s", dataset.market, dataset.timeframe, report.as_dict())
+                log.info(
+                    "seeded bundled candles %s %s: %s", dataset.market, dataset.timeframe, report.as_dict()
+                )
                 reports.append(report)
             self._ledger.mark_seeded(key)
         return reports

@@ -60,7 +60,9 @@ class DatabaseConfiguration:
     def remove(self, profile_id: str | ProfileId) -> DatabaseProfile:
         profile = self.get(profile_id)
         if profile.id == self._active.value:
-            raise ProfileInUseError(f"Profile '{profile.id}' is active; switch to another profile before deleting it")
+            raise ProfileInUseError(
+                f"Profile '{profile.id}' is active; switch to another profile before deleting it"
+            )
         if len(self._profiles) == 1:
             raise ProfileInUseError("The last profile cannot be deleted")
         return self._profiles.pop(profile.id)

@@ -64,7 +64,13 @@ class DatabaseProfile:
     def rename(self, name: str) -> None:
         self.name = _clean_name(name)
 
-    def edit(self, *, name: str | None = None, description: str | None = None, environment: Environment | None = None) -> None:
+    def edit(
+        self,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        environment: Environment | None = None,
+    ) -> None:
         if name is not None:
             self.rename(name)
         if description is not None:

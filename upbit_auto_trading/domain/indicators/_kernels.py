@@ -1,14 +1,13 @@
-"""Loop-free building blocks: sliding-window sums/extremes and the first-order linear recurrence.
+"""Building blocks: sliding-window sums and extremes, exponential and Wilder smoothing.
 
-Every function takes and returns float64 numpy arrays of the same length as its input; positions
-before a full window are NaN. Nothing here looks at a later element than the one it writes.
+Window extremes are loop-free numpy (van Herk / Gil-Werman); sums and the recurrences call the numba
+kernels of ``_compiled``, imported on first use. Every function takes and returns float64 numpy arrays of
+the same length as its input; positions before a full window are NaN. Nothing here looks at a later element than the one it writes.
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-_BLOCK = 64  # block length of the recurrence (64 measured fastest on 2 cores; see docs/indicators.md)
 
 
 def as_float(values: np.ndarray) -> np.ndarray:
@@ -26,8 +25,7 @@ def _window_reduce(x: np.ndarray, n: int, accumulate: np.ufunc, fill: float) -> 
     """Reduce each window ``x[t-n+1 .. t]`` with an associative ufunc (van Herk / Gil-Werman scheme).
 
     The series is cut into blocks of ``n``; a window is the suffix of one block joined with the prefix
-    of the next, so each output combines at most ``n`` inputs (sums keep the accuracy of a direct sum and
-    sums of integers stay exact).
+    of the next, so each output combines at most ``n`` inputs (used for the window max and min).
     """
     x = as_float(x)
     size = x.shape[0]
@@ -50,8 +48,12 @@ def _window_reduce(x: np.ndarray, n: int, accumulate: np.ufunc, fill: float) -> 
     return out
 
 
-def window_sum(x: np.ndarray, n: int) -> np.ndarray:
-    return _window_reduce(x, n, np.add, 0.0)
+def window_sum(x: np.ndarray, n: int, divisor: float = 1.0) -> np.ndarray:
+    """``sum(x[t-n+1 .. t]) / divisor``; a running sum re-summed every ``n`` values (compiled kernel)."""
+    x = as_float(x)
+    if n < 1 or x.shape[0] < n:
+        return np.full(x.shape[0], np.nan)
+    return _compiled().rolling_sum(x, int(n), float(divisor))
 
 
 def window_max(x: np.ndarray, n: int) -> np.ndarray:
@@ -62,83 +64,34 @@ def window_min(x: np.ndarray, n: int) -> np.ndarray:
     return _window_reduce(x, n, np.minimum, np.inf)
 
 
-def linear_recurrence(u: np.ndarray, c: float) -> np.ndarray:
-    """``y[t] = c * y[t-1] + u[t]`` with ``y[-1] = 0``, loop-free.
+def _compiled():
+    """The numba kernels, imported on first use (keeps numba out of the application's import time)."""
+    from upbit_auto_trading.domain.indicators import _compiled as compiled
 
-    Blocks of ``_BLOCK`` are solved at once with a triangular matrix product; the carries between
-    blocks obey the same recurrence with ``c ** _BLOCK`` and are solved the same way (recursively).
-    ``u`` may be 2-D (several series sharing ``c``, one per row).
-    """
-    u = np.asarray(u, dtype=np.float64)
-    if u.ndim == 1:
-        return linear_recurrence(u[None, :], c)[0]
-    rows, size = u.shape
-    block = _BLOCK
-    if size <= 2 * block:
-        y = np.empty_like(u)
-        acc = np.zeros(rows)
-        for t in range(size):
-            acc = c * acc + u[:, t]
-            y[:, t] = acc
-        return y
-    m = -(-size // block)
-    # Each row of `augmented` is one block of u plus, in the last column, the value carried in from the
-    # previous block; one matrix product then yields every output: y = [u_block, carry] @ [[T], [c^(j+1)]].
-    augmented = np.zeros((rows, m, block + 1))
-    view = augmented[:, :, :block]
-    tail = m * block - size
-    if tail:
-        view[:, :-1, :] = u[:, : (m - 1) * block].reshape(rows, m - 1, block)
-        view[:, -1, : block - tail] = u[:, (m - 1) * block :]
-    else:
-        view[:] = u.reshape(rows, m, block)
-    j = np.arange(block)
-    lag = j[None, :] - j[:, None]
-    transfer = np.empty((block + 1, block))
-    transfer[:block] = np.where(lag >= 0, c ** np.maximum(lag, 0), 0.0)
-    transfer[block] = c ** (j + 1)
-    block_ends = view @ transfer[:block, -1]  # each block's last output with nothing carried in
-    carry = linear_recurrence(np.ascontiguousarray(block_ends), c**block)
-    augmented[:, 1:, block] = carry[:, :-1]
-    out = (augmented.reshape(rows * m, block + 1) @ transfer).reshape(rows, m * block)
-    return out[:, :size]
+    return compiled
 
 
 def seeded_smoothing(x: np.ndarray, alpha: float, seed_index: int, seed: float) -> np.ndarray:
-    """Exponential smoothing ``s[t] = s[t-1] + alpha * (x[t] - s[t-1])`` started with ``s[seed_index] = seed``.
+    """Exponential smoothing ``s[t] = (x[t] - s[t-1]) * alpha + s[t-1]`` started with ``s[seed_index] = seed``.
 
-    NaN before ``seed_index``. Used for EMA (alpha = 2/(n+1)) and Wilder smoothing (alpha = 1/n).
+    NaN before ``seed_index`` (all NaN if ``seed_index`` is outside the series). Used for EMA (alpha = 2/(n+1)).
     """
     x = as_float(x)
-    out = np.full(x.shape[0], np.nan)
-    if seed_index >= x.shape[0] or seed_index < 0:
-        return out
-    c = 1.0 - alpha
-    u = alpha * x[seed_index + 1 :]
-    if u.shape[0]:
-        u[0] += c * seed
-        out[seed_index + 1 :] = linear_recurrence(u, c)
-    out[seed_index] = seed
-    return out
+    if seed_index < 0:
+        return np.full(x.shape[0], np.nan)
+    return _compiled().exp_smoothing(x, float(alpha), int(seed_index), float(seed))
 
 
-def seeded_smoothing_pair(
-    a: np.ndarray, b: np.ndarray, alpha: float, seed_index: int, seed_a: float, seed_b: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`seeded_smoothing` of two series with the same alpha in one pass (RSI gains and losses)."""
-    size = a.shape[0]
-    out = np.full((2, size), np.nan)
-    if seed_index >= size or seed_index < 0:
-        return out[0], out[1]
-    c = 1.0 - alpha
-    u = alpha * np.vstack([a[seed_index + 1 :], b[seed_index + 1 :]])
-    if u.shape[1]:
-        u[0, 0] += c * seed_a
-        u[1, 0] += c * seed_b
-        out[:, seed_index + 1 :] = linear_recurrence(u, c)
-    out[0, seed_index] = seed_a
-    out[1, seed_index] = seed_b
-    return out[0], out[1]
+def wilder_smoothing(x: np.ndarray, period: int, seed_index: int, seed: float) -> np.ndarray:
+    """Wilder smoothing ``s[t] = (s[t-1] * (period - 1) + x[t]) / period`` from ``s[seed_index] = seed``."""
+    x = as_float(x)
+    if seed_index < 0:
+        return np.full(x.shape[0], np.nan)
+    return _compiled().wilder_smoothing(x, int(period), int(seed_index), float(seed))
+
+
+def wilder_rsi(close: np.ndarray, period: int) -> np.ndarray:
+    return _compiled().wilder_rsi(as_float(close), int(period))
 
 
 def shift(x: np.ndarray, k: int) -> np.ndarray:

@@ -9,7 +9,7 @@ from upbit_auto_trading.domain.indicators._kernels import as_float, seeded_smoot
 
 def sma(x: np.ndarray, period: int) -> np.ndarray:
     """Simple mean of the last ``period`` values; first value at index ``period - 1``."""
-    return window_sum(x, period) / period
+    return window_sum(x, period, float(period))
 
 
 def ema(x: np.ndarray, period: int) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 
 from upbit_auto_trading.domain.indicators._kernels import (
     as_float,
-    linear_recurrence,
+    wilder_rsi,
     window_max,
     window_min,
     window_sum,
@@ -17,31 +17,12 @@ from upbit_auto_trading.domain.indicators.moving_averages import sma
 def rsi(close: np.ndarray, period: int = 14) -> np.ndarray:
     """Wilder RSI; averages seeded with the mean of the first ``period`` changes; first value at ``period``.
 
-    0 when both averages are ~0 (|sum| < 1e-8), as TA-Lib does.
+    Computed in TA-Lib's order of operations (compiled kernel); 0 when both averages are ~0 (|sum| < 1e-8).
     """
     close = as_float(close)
-    out = np.full(close.shape[0], np.nan)
     if period < 2 or close.shape[0] <= period:
-        return out
-    change = np.diff(close)
-    # Rows: gains and losses. Wilder's alpha scales both averages alike and cancels in the ratio, so the
-    # recurrence runs on the raw changes: z[t] = (1 - 1/n) z[t-1] + change[t], seeded with n * mean.
-    flows = np.empty((2, change.shape[0]))
-    np.maximum(change, 0.0, out=flows[0])
-    np.subtract(flows[0], change, out=flows[1])
-    c = 1.0 - 1.0 / period
-    seeds = flows[:, :period].sum(axis=1)  # = period * the mean of the first `period` changes
-    u = flows[:, period:]
-    u[:, 0] += c * seeds
-    smoothed = linear_recurrence(u, c)
-    total = smoothed[0] + smoothed[1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.divide(100.0 * smoothed[0], total)
-    value[np.abs(total) < 1e-8 * period] = 0.0  # TA-Lib: 0 when the averages sum to ~0
-    seed_total = seeds[0] + seeds[1]
-    out[period] = 0.0 if abs(seed_total) < 1e-8 * period else 100.0 * seeds[0] / seed_total
-    out[period + 1 :] = value
-    return out
+        return np.full(close.shape[0], np.nan)
+    return wilder_rsi(close, period)
 
 
 def stoch(

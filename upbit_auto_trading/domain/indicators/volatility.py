@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from upbit_auto_trading.domain.indicators._kernels import as_float, seeded_smoothing, window_sum
+from upbit_auto_trading.domain.indicators._kernels import as_float, wilder_smoothing, window_sum
 
 
 def bbands(
@@ -12,12 +12,12 @@ def bbands(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Upper, middle (SMA) and lower band with ddof=0 deviation; first value at ``period - 1``."""
     close = as_float(close)
-    middle = window_sum(close, period) / period
+    middle = window_sum(close, period, float(period))
     # Centre on the first close so the squares stay smaller; each window sum adds only `period` terms.
     reference = close[0] if close.shape[0] else 0.0
     centred = close - reference
-    mean_c = window_sum(centred, period) / period
-    variance = window_sum(centred * centred, period) / period - mean_c * mean_c
+    mean_c = window_sum(centred, period, float(period))
+    variance = window_sum(centred * centred, period, float(period)) - mean_c * mean_c
     deviation = np.sqrt(np.maximum(variance, 0.0))
     return middle + stddev * deviation, middle, middle - stddev * deviation
 
@@ -37,4 +37,5 @@ def atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int = 14) 
     tr = true_range(high, low, close)
     if period < 1 or tr.shape[0] <= period:
         return np.full(tr.shape[0], np.nan)
-    return seeded_smoothing(tr, 1.0 / period, period, float(tr[1 : period + 1].mean()))
+    seed = float(np.sum(tr[1 : period + 1])) / period  # TA-Lib: the SMA of the first `period` true ranges
+    return wilder_smoothing(tr, period, period, seed)

@@ -55,7 +55,9 @@ class Candle:
                 )
         problem = ohlcv_problem(*values)
         if problem is not None:
-            raise InvalidCandleError(f"{self.market} {self.timeframe} {start.isoformat()}: {problem}", problem)
+            raise InvalidCandleError(
+                f"{self.market} {self.timeframe} {start.isoformat()}: {problem}", problem
+            )
 
     @property
     def start_epoch(self) -> int:

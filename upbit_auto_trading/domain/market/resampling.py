@@ -37,7 +37,9 @@ def check_resample(source: Timeframe | str, target: Timeframe | str) -> tuple[Ti
     return src, dst
 
 
-def resample(candles: Iterable[Candle], target: Timeframe | str, source: Timeframe | str | None = None) -> list[Candle]:
+def resample(
+    candles: Iterable[Candle], target: Timeframe | str, source: Timeframe | str | None = None
+) -> list[Candle]:
     """Resample ``candles`` (one market, one timeframe, any order) to ``target``; ascending result."""
     ordered = sorted(candles, key=lambda c: c.start)
     if not ordered:

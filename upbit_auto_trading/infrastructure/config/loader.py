@@ -98,6 +98,8 @@ def validate(config: dict, origin: str) -> dict:
     _check_positive_int(config, "backup", "keep_automatic", origin)
     if not isinstance(config["upbit"]["timeout"], int | float) or config["upbit"]["timeout"] <= 0:
         raise ConfigError(f"{origin}: key 'upbit.timeout' must be a positive number of seconds")
+    if not isinstance(config["market_data"]["seed_bundled"], bool):
+        raise ConfigError(f"{origin}: key 'market_data.seed_bundled' must be true or false")
     config["logging"]["level"] = str(config["logging"]["level"]).upper()
     return config
 

@@ -19,14 +19,21 @@ from upbit_auto_trading.domain.database_configuration.values import BackupId
 from upbit_auto_trading.infrastructure.files.backup_verifier import record_verification, verify_folder
 from upbit_auto_trading.infrastructure.files.errors import ArchiveError, FileOperationError
 from upbit_auto_trading.infrastructure.files.fsutil import CHUNK, TEMP_MARK, fsync_dir, translate_os_error
-from upbit_auto_trading.infrastructure.files.manifest import MANIFEST_NAME, ManifestError, from_document, to_document
+from upbit_auto_trading.infrastructure.files.manifest import (
+    MANIFEST_NAME,
+    ManifestError,
+    from_document,
+    to_document,
+)
 from upbit_auto_trading.infrastructure.profiles.registry import atomic_write_text
 
 ARCHIVE_SUFFIX = ".uatbackup.zip"
 Progress = Callable[[float, str], None]
 
 
-def export_archive(folder: Path, record: BackupRecord, destination: Path, progress: Progress | None = None) -> Path:
+def export_archive(
+    folder: Path, record: BackupRecord, destination: Path, progress: Progress | None = None
+) -> Path:
     if destination.is_dir():
         destination = destination / f"{record.id}{ARCHIVE_SUFFIX}"
     if destination.exists():
@@ -68,7 +75,9 @@ def _read_record(archive: zipfile.ZipFile, source: Path) -> tuple[str, BackupRec
     allowed = {f"{top}/{MANIFEST_NAME}", f"{top}/"} | {f"{top}/{f.file_name}" for f in record.files}
     unexpected = [n for n in names if n not in allowed and n != f"{top}/verification.json"]
     if unexpected:
-        raise ArchiveError(f"{source} holds unexpected entries ({', '.join(unexpected[:3])}); nothing was imported")
+        raise ArchiveError(
+            f"{source} holds unexpected entries ({', '.join(unexpected[:3])}); nothing was imported"
+        )
     return top, record
 
 
@@ -93,14 +102,23 @@ def import_archive(
             for index, entry in enumerate(record.files):
                 if progress:
                     progress(0.5 * index / len(record.files), f"extract {entry.database.value}")
-                with archive.open(f"{top}/{entry.file_name}") as src, open(partial / entry.file_name, "wb") as dst:
+                with (
+                    archive.open(f"{top}/{entry.file_name}") as src,
+                    open(partial / entry.file_name, "wb") as dst,
+                ):
                     shutil.copyfileobj(src, dst, CHUNK)
                     dst.flush()
                     os.fsync(dst.fileno())
-            atomic_write_text(partial / MANIFEST_NAME, json.dumps(to_document(record), indent=2, ensure_ascii=False))
-            problems = verify_folder(partial, record, lambda f, m: progress(0.5 + f / 2, m) if progress else None)
+            atomic_write_text(
+                partial / MANIFEST_NAME, json.dumps(to_document(record), indent=2, ensure_ascii=False)
+            )
+            problems = verify_folder(
+                partial, record, lambda f, m: progress(0.5 + f / 2, m) if progress else None
+            )
             if problems:
-                raise ArchiveError(f"{source} failed verification, nothing was imported: " + "; ".join(problems))
+                raise ArchiveError(
+                    f"{source} failed verification, nothing was imported: " + "; ".join(problems)
+                )
             record_verification(partial, problems)
             fsync_dir(partial)
             partial.rename(root / record.id)

@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from upbit_auto_trading import __version__
-from upbit_auto_trading.application.database_configuration.errors import BackupInvalidError, BackupNotFoundError
+from upbit_auto_trading.application.database_configuration.errors import (
+    BackupInvalidError,
+    BackupNotFoundError,
+)
 from upbit_auto_trading.application.database_configuration.progress import CancelToken, ProgressCallback
 from upbit_auto_trading.domain.database_configuration.backup_record import BackupFile, BackupRecord
 from upbit_auto_trading.domain.database_configuration.values import (
@@ -37,8 +40,17 @@ from upbit_auto_trading.infrastructure.files.fsutil import (
     sha256_file,
     translate_os_error,
 )
-from upbit_auto_trading.infrastructure.files.manifest import MANIFEST_NAME, ManifestError, read_manifest, to_document
-from upbit_auto_trading.infrastructure.files.sqlite_file import database_schema_version, online_backup, snapshot_copy
+from upbit_auto_trading.infrastructure.files.manifest import (
+    MANIFEST_NAME,
+    ManifestError,
+    read_manifest,
+    to_document,
+)
+from upbit_auto_trading.infrastructure.files.sqlite_file import (
+    database_schema_version,
+    online_backup,
+    snapshot_copy,
+)
 from upbit_auto_trading.infrastructure.profiles.registry import DATABASE_FILES, atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -94,7 +106,9 @@ class FileBackupStore:
                     progress(index / total, name.value)
                 source = Path(sources[name.value])
                 if not source.is_file():
-                    raise FileOperationError(f"The {name.value} database {source} does not exist; nothing to back up")
+                    raise FileOperationError(
+                        f"The {name.value} database {source} does not exist; nothing to back up"
+                    )
                 file_name = DATABASE_FILES[name.value]
                 target = partial / file_name
                 digest = snapshot_copy(source, target)
@@ -103,7 +117,11 @@ class FileBackupStore:
                     digest = sha256_file(target)
                 fsync_file(target)
                 self.kill_hook(f"backup-{name.value}")
-                files.append(BackupFile(name, file_name, target.stat().st_size, digest, database_schema_version(target)))
+                files.append(
+                    BackupFile(
+                        name, file_name, target.stat().st_size, digest, database_schema_version(target)
+                    )
+                )
             if cancel:
                 cancel.raise_if_cancelled()
             record = BackupRecord(
@@ -116,7 +134,9 @@ class FileBackupStore:
                 files=tuple(files),
                 note=note,
             )
-            atomic_write_text(partial / MANIFEST_NAME, json.dumps(to_document(record), indent=2, ensure_ascii=False))
+            atomic_write_text(
+                partial / MANIFEST_NAME, json.dumps(to_document(record), indent=2, ensure_ascii=False)
+            )
             fsync_dir(partial)
             self.kill_hook("backup-manifest")
             partial.rename(self.root / backup_id)
@@ -214,4 +234,6 @@ class FileBackupStore:
             existing = read_manifest(folder)
         except ManifestError:
             return False
-        return {(f.database, f.sha256) for f in existing.files} == {(f.database, f.sha256) for f in record.files}
+        return {(f.database, f.sha256) for f in existing.files} == {
+            (f.database, f.sha256) for f in record.files
+        }

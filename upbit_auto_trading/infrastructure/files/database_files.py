@@ -39,7 +39,9 @@ class SqliteDatabaseFiles:
     def prepare(self, paths: Mapping[str, Path]) -> None:
         problems = [f"{h.name}: {h.problem}" for h in self.health(paths) if h.problem]
         if problems:
-            raise ProfileUnusableError("The databases cannot be used: " + "; ".join(problems) + ". Nothing was changed.")
+            raise ProfileUnusableError(
+                "The databases cannot be used: " + "; ".join(problems) + ". Nothing was changed."
+            )
         for name, path in paths.items():
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,12 @@ class SqliteDatabaseFiles:
                 conn.close()
 
     def replace(
-        self, sources: Mapping[str, Path], targets: Mapping[str, Path], *, expected_sha256: Mapping[str, str], reason: str
+        self,
+        sources: Mapping[str, Path],
+        targets: Mapping[str, Path],
+        *,
+        expected_sha256: Mapping[str, str],
+        reason: str,
     ) -> None:
         self._replacer.replace(sources, targets, expected_sha256, reason)
 

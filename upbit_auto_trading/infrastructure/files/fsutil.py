@@ -62,9 +62,13 @@ def temp_path_beside(target: Path, tag: str) -> Path:
 
 def translate_os_error(exc: OSError, what: str, where: Path) -> FileOperationError:
     if exc.errno == errno.ENOSPC:
-        return DiskFullError(f"The disk is full while {what} ({where}); free some space and retry. Nothing was changed.")
+        return DiskFullError(
+            f"The disk is full while {what} ({where}); free some space and retry. Nothing was changed."
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return NotWritableError(f"{where} cannot be written ({exc.strerror}); choose another folder or fix its permissions")
+        return NotWritableError(
+            f"{where} cannot be written ({exc.strerror}); choose another folder or fix its permissions"
+        )
     return FileOperationError(f"Failed while {what} ({where}): {exc}")
 
 

@@ -64,7 +64,9 @@ def from_document(document: object, where: Path) -> BackupRecord:
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ValueError("not a backup manifest of this app")
         if int(document["format_version"]) > FORMAT_VERSION:
-            raise ValueError(f"manifest format {document['format_version']} is newer than this app understands")
+            raise ValueError(
+                f"manifest format {document['format_version']} is newer than this app understands"
+            )
         files = tuple(
             BackupFile(
                 database=DatabaseName.parse(f["database"]),

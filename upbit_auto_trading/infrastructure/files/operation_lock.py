@@ -79,7 +79,9 @@ class FileOperationLock:
                 time.sleep(0.05)
             try:
                 os.ftruncate(fd, 0)
-                os.pwrite(fd, f"{operation} (pid {os.getpid()})".encode(), 0) if hasattr(os, "pwrite") else None
+                os.pwrite(fd, f"{operation} (pid {os.getpid()})".encode(), 0) if hasattr(
+                    os, "pwrite"
+                ) else None
                 self._local.depth = 1
                 try:
                     yield

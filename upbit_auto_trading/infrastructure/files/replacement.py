@@ -59,9 +59,17 @@ class JournaledReplacer:
     def pending(self) -> bool:
         return self.journal.exists()
 
-    def replace(self, sources: Mapping[str, Path], targets: Mapping[str, Path], expected: Mapping[str, str], reason: str) -> None:
+    def replace(
+        self,
+        sources: Mapping[str, Path],
+        targets: Mapping[str, Path],
+        expected: Mapping[str, str],
+        reason: str,
+    ) -> None:
         if self.pending():
-            raise FileOperationError(f"An unfinished database operation is recorded in {self.journal}; restart the app")
+            raise FileOperationError(
+                f"An unfinished database operation is recorded in {self.journal}; restart the app"
+            )
         tag = uuid.uuid4().hex[:8]
         entries = [
             {
@@ -119,10 +127,16 @@ class JournaledReplacer:
         """Copy live databases to new files (online backup, temp + rename); keeps a ``relocate`` journal
         until :meth:`finish_relocation`, so a crash before the profile is repointed removes the copies."""
         if self.pending():
-            raise FileOperationError(f"An unfinished database operation is recorded in {self.journal}; restart the app")
+            raise FileOperationError(
+                f"An unfinished database operation is recorded in {self.journal}; restart the app"
+            )
         tag = uuid.uuid4().hex[:8]
         entries = [
-            {"database": n, "target": str(Path(targets[n])), "temp": str(temp_path_beside(Path(targets[n]), f"copy-{tag}"))}
+            {
+                "database": n,
+                "target": str(Path(targets[n])),
+                "temp": str(temp_path_beside(Path(targets[n]), f"copy-{tag}")),
+            }
             for n in targets
         ]
         self._write({"operation": "relocate", "state": "copying", "entries": entries})

@@ -18,7 +18,9 @@ class TranslatingCandleFetcher:
         self._inner = inner
         self._base_url = base_url
 
-    def fetch_candles(self, market: str, timeframe_code: str, to: datetime | None, count: int = 200) -> list[Candle]:
+    def fetch_candles(
+        self, market: str, timeframe_code: str, to: datetime | None, count: int = 200
+    ) -> list[Candle]:
         where = f" at {self._base_url}" if self._base_url else ""
         try:
             return self._inner.fetch_candles(market, timeframe_code, to, count)

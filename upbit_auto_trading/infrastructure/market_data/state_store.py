@@ -31,7 +31,14 @@ class SqliteDownloadStateStore:
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (market, timeframe) DO UPDATE SET "
                 "range_start = excluded.range_start, range_end = excluded.range_end, cursor = excluded.cursor, "
                 "fetched = excluded.fetched, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-                (state.market, state.timeframe, state.range_start, state.range_end, state.cursor, state.fetched),
+                (
+                    state.market,
+                    state.timeframe,
+                    state.range_start,
+                    state.range_end,
+                    state.cursor,
+                    state.fetched,
+                ),
             )
 
     def clear(self, market: str, timeframe: str) -> None:
@@ -55,6 +62,4 @@ class SqliteSeedLedger:
 
     def mark_seeded(self, key: str) -> None:
         with self._session.market_data.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO market_data_meta (key, value) VALUES (?, 'done')", (key,)
-            )
+            conn.execute("INSERT OR REPLACE INTO market_data_meta (key, value) VALUES (?, 'done')", (key,))

@@ -28,7 +28,11 @@ from upbit_auto_trading.infrastructure.errors import InfrastructureError
 from upbit_auto_trading.infrastructure.paths import AppPaths
 
 BUILTIN_PROFILES = ("development", "testing", "production")
-DATABASE_FILES = {"settings": "settings.sqlite3", "strategies": "strategies.sqlite3", "market_data": "market_data.sqlite3"}
+DATABASE_FILES = {
+    "settings": "settings.sqlite3",
+    "strategies": "strategies.sqlite3",
+    "market_data": "market_data.sqlite3",
+}
 
 
 class ProfileRegistryError(InfrastructureError):
@@ -108,7 +112,10 @@ class ProfileRegistry:
             if profile["id"] == profile_id:
                 custom = profile.get("databases") or {}
                 defaults = self.default_paths(profile_id)
-                return {name: Path(custom[name]) if custom.get(name) else defaults[name] for name in DATABASE_FILES}
+                return {
+                    name: Path(custom[name]) if custom.get(name) else defaults[name]
+                    for name in DATABASE_FILES
+                }
         raise ProfileRegistryError(f"Unknown profile '{profile_id}' in {self.file}")
 
     def environment(self, profile_id: str) -> str:
@@ -137,7 +144,9 @@ class ProfileRegistry:
             ]
             return DatabaseConfiguration(profiles, ProfileId(str(document.get("active", "development"))))
         except (DomainError, KeyError, TypeError) as exc:
-            raise ProfileRegistryError(f"The profile registry {self.file} is invalid: {exc}; fix or delete it") from exc
+            raise ProfileRegistryError(
+                f"The profile registry {self.file} is invalid: {exc}; fix or delete it"
+            ) from exc
 
     def save_configuration(self, configuration: DatabaseConfiguration) -> None:
         document = {

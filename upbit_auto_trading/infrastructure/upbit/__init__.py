@@ -4,20 +4,26 @@ Replaces pyupbit (see docs/decisions/0002-upbit-client-replaces-pyupbit.md). The
 injected, so the same code talks to api.upbit.com or to the loopback server in ``upbit_sim``.
 """
 
-from upbit_auto_trading.infrastructure.upbit.auth import UpbitCredentials
-from upbit_auto_trading.infrastructure.upbit.candle_fetcher import AsyncUpbitCandleFetcher, UpbitCandleFetcher
-from upbit_auto_trading.infrastructure.upbit.rate_limiter import RateLimiter
-from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
-from upbit_auto_trading.infrastructure.upbit.sync_client import UpbitSyncClient
-from upbit_auto_trading.infrastructure.upbit.websocket_client import Subscription, UpbitWebSocketClient
+import importlib
+from typing import Any
 
-__all__ = [
-    "AsyncUpbitCandleFetcher",
-    "RateLimiter",
-    "Subscription",
-    "UpbitCandleFetcher",
-    "UpbitCredentials",
-    "UpbitRestClient",
-    "UpbitSyncClient",
-    "UpbitWebSocketClient",
-]
+# Names resolve on first use (PEP 562): importing the package must stay cheap, because the container
+# imports it at every start while most runs never open a socket.
+_EXPORTS = {
+    "AsyncUpbitCandleFetcher": "candle_fetcher",
+    "RateLimiter": "rate_limiter",
+    "Subscription": "websocket_client",
+    "UpbitCandleFetcher": "candle_fetcher",
+    "UpbitCredentials": "auth",
+    "UpbitRestClient": "rest_client",
+    "UpbitSyncClient": "sync_client",
+    "UpbitWebSocketClient": "websocket_client",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

@@ -43,11 +43,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_GLOBAL_FLAGS = ("--json", "--yes", "-y")
+
+
+def hoist_global_flags(argv: Sequence[str]) -> list[str]:
+    """Accept the flag-only global options anywhere (``triggers eval X --json``) by moving them first.
+
+    Options that take a value (``--home``, ``--profile``) must still come before the command.
+    """
+    args = list(argv)
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in _GLOBAL_FLAGS]
+    rest = [a for a in args[:end] if a not in _GLOBAL_FLAGS]
+    return flags + rest + args[end:]
+
+
 def run(argv: Sequence[str], container_factory: ContainerFactory) -> int:
     ctx: CliContext | None = None
     try:
         parser = build_parser()
-        args = parser.parse_args(list(argv))
+        args = parser.parse_args(hoist_global_flags(argv))
         handler = getattr(args, "func", None)
         if handler is None:
             parser.print_help(sys.stderr)

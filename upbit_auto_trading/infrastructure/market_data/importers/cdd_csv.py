@@ -83,11 +83,16 @@ def read_cdd_csv(spec: ImportSpec) -> ParsedCandles:
     if unix_col is None and date_col is None:
         raise ImportFileError(f"{spec.path.name} has neither a 'unix' nor a 'date' column")
     cols = require_columns(
-        index, {"open": ("open",), "high": ("high",), "low": ("low",), "close": ("close",)}, spec.path.name, "CDD"
+        index,
+        {"open": ("open",), "high": ("high",), "low": ("low",), "close": ("close",)},
+        spec.path.name,
+        "CDD",
     )
     volume_cols = [i for i, name in enumerate(header) if name.strip().lower().startswith("volume")]
     if len(volume_cols) > 2:
-        raise ImportFileError(f"{spec.path.name} has more than two volume columns: cannot tell base from quote")
+        raise ImportFileError(
+            f"{spec.path.name} has more than two volume columns: cannot tell base from quote"
+        )
     symbol_col = index.get("symbol")
     try:
         expected_market = normalize_market(spec.market)

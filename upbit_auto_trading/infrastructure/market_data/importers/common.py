@@ -86,7 +86,9 @@ def header_index(header: list[str]) -> dict[str, int]:
     return {name.strip().lower(): i for i, name in enumerate(header)}
 
 
-def require_columns(index: dict[str, int], wanted: dict[str, tuple[str, ...]], file: str, fmt: str) -> dict[str, int]:
+def require_columns(
+    index: dict[str, int], wanted: dict[str, tuple[str, ...]], file: str, fmt: str
+) -> dict[str, int]:
     """For each field the first present candidate column; ImportFileError naming what is missing."""
     found: dict[str, int] = {}
     missing: list[str] = []
@@ -155,7 +157,9 @@ class RowSink:
 
     def __post_init__(self) -> None:
         self._code = self.timeframe.code
-        self._seconds = self.timeframe.seconds if self.timeframe not in (Timeframe.W1, Timeframe.MONTH1) else None
+        self._seconds = (
+            self.timeframe.seconds if self.timeframe not in (Timeframe.W1, Timeframe.MONTH1) else None
+        )
 
 
 def iter_data(rows: list[tuple[int, list[str]]], header_row: int) -> Iterator[tuple[int, list[str]]]:

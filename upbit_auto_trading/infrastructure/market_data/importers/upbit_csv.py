@@ -37,7 +37,9 @@ def read_upbit_csv(spec: ImportSpec) -> ParsedCandles:
     if "candle_date_time_utc" in index:
         time_col, zone = index["candle_date_time_utc"], UTC
     else:
-        time_col = require_columns(index, {"time": ("candle_date_time_kst",)}, spec.path.name, "Upbit")["time"]
+        time_col = require_columns(index, {"time": ("candle_date_time_kst",)}, spec.path.name, "Upbit")[
+            "time"
+        ]
         zone = parse_tz(spec.tz, KST)
     cols = require_columns(index, _VALUES, spec.path.name, "Upbit")
     order = [cols[k] for k in ("open", "high", "low", "close", "volume", "quote_volume")]

@@ -14,7 +14,9 @@ EXIT_HELD = 3
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="one JSON document on stdout")
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="one JSON document on stdout"
+    )
     parser.add_argument("--yes", "-y", action="store_true", default=argparse.SUPPRESS, help="answer yes")
 
 
@@ -96,7 +98,9 @@ def _verify(ctx: CliContext, args: argparse.Namespace) -> int:
 def _confirm_restore(ctx: CliContext, plan) -> None:  # noqa: ANN001
     if ctx.assume_yes:
         return
-    question = f"Restore {plan.backup_id} into profile '{plan.target_profile_id}'? Its current data is replaced"
+    question = (
+        f"Restore {plan.backup_id} into profile '{plan.target_profile_id}'? Its current data is replaced"
+    )
     if plan.needs_typed_confirmation:
         if not ctx.stdin or not ctx.stdin.isatty():
             raise CliError("not confirmed; nothing was restored (use --yes)")
@@ -123,7 +127,10 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
         return EXIT_HELD
     if result.status != "applied":
         raise CliError(f"restore refused: {result.reason}")
-    ctx.emit(data, f"restored {args.id} into {plan.target_profile_id} (pre-restore backup {data.get('pre_restore_backup')})")
+    ctx.emit(
+        data,
+        f"restored {args.id} into {plan.target_profile_id} (pre-restore backup {data.get('pre_restore_backup')})",
+    )
     return 0
 
 

@@ -6,7 +6,9 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from upbit_auto_trading.application.database_configuration.change_database_location import ChangeLocationCommand
+from upbit_auto_trading.application.database_configuration.change_database_location import (
+    ChangeLocationCommand,
+)
 from upbit_auto_trading.application.database_configuration.create_profile import CreateProfileCommand
 from upbit_auto_trading.application.database_configuration.edit_profile import EditProfileCommand
 from upbit_auto_trading.presentation.cli.context import CliContext
@@ -18,16 +20,22 @@ DATABASES = ("settings", "strategies", "market_data")
 
 def _common(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: given after the subcommand they set the flag; absent they keep the top-level value
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="one JSON document on stdout")
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="one JSON document on stdout"
+    )
     parser.add_argument("--yes", "-y", action="store_true", default=argparse.SUPPRESS, help="answer yes")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    group = subparsers.add_parser("profiles", help="database profiles (development, testing, production, ...)")
+    group = subparsers.add_parser(
+        "profiles", help="database profiles (development, testing, production, ...)"
+    )
     sub = group.add_subparsers(dest="profiles_command", metavar="SUBCOMMAND", required=True)
 
     p = sub.add_parser("list", help="every profile, the active one marked")
-    p.add_argument("--health", action="store_true", help="also sizes, schema versions and problems of the files")
+    p.add_argument(
+        "--health", action="store_true", help="also sizes, schema versions and problems of the files"
+    )
     _common(p)
     p.set_defaults(func=_list)
 
@@ -101,10 +109,14 @@ def _create(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
     if any(v is not None for v in (args.name, args.description, args.environment)):
-        _use(ctx, "edit_profile").execute(EditProfileCommand(args.id, args.name, args.description, args.environment))
+        _use(ctx, "edit_profile").execute(
+            EditProfileCommand(args.id, args.name, args.description, args.environment)
+        )
     target = args.move_to or args.copy_to
     if target:
-        _use(ctx, "change_location").execute(ChangeLocationCommand(args.id, Path(target), move=bool(args.move_to)))
+        _use(ctx, "change_location").execute(
+            ChangeLocationCommand(args.id, Path(target), move=bool(args.move_to))
+        )
     data = next((p.to_dict() for p in _use(ctx, "list_profiles").execute() if p.id == args.id), None)
     if data is None:
         raise CliError(f"no profile '{args.id}'")

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from upbit_auto_trading.presentation.desktop.event_monitor.presenter import EventMonitorPresenter
 
 
-def _table(headers: Sequence[str]) -> QTableWidget:
+def _table(headers: Sequence[str], widths: Sequence[int] | None = None) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -52,6 +52,10 @@ def _table(headers: Sequence[str]) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
     table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setDefaultSectionSize(22)
+    for column, width in enumerate(widths or ()):
+        table.setColumnWidth(column, width)
     return table
 
 
@@ -120,7 +124,8 @@ class EventMonitorDock(QDockWidget):
         layout.addLayout(bar)
         self.events_table = _table(
             [tr("시각(KST)", "Time (KST)"), tr("우선순위", "Priority"), tr("유형", "Type"), tr("출처", "Source"),
-             tr("상관 ID", "Correlation"), tr("내용", "Details")]
+             tr("상관 ID", "Correlation"), tr("내용", "Details")],
+            [100, 140, 170, 120, 110],
         )  # fmt: skip
         self.events_table.setToolTip(tr("두 번 클릭하면 체인을 봅니다.", "Double-click to follow its chain."))
         layout.addWidget(self.events_table)
@@ -149,7 +154,8 @@ class EventMonitorDock(QDockWidget):
         layout.addLayout(grid)
         self.queues_table = _table(
             [tr("우선순위", "Priority"), tr("대기/용량", "Queued / capacity"), tr("발행", "Published"),
-             tr("전달", "Dispatched"), tr("버림", "Dropped"), tr("병합", "Coalesced")]
+             tr("전달", "Dispatched"), tr("버림", "Dropped"), tr("병합", "Coalesced")],
+            [150, 160, 100, 100, 100],
         )  # fmt: skip
         layout.addWidget(self.queues_table)
         return page
@@ -159,7 +165,8 @@ class EventMonitorDock(QDockWidget):
         layout = QVBoxLayout(page)
         self.failures_table = _table(
             [tr("시각(KST)", "Time (KST)"), tr("핸들러", "Handler"), tr("유형", "Type"), tr("시도", "Attempt"),
-             tr("최종", "Final"), tr("오류", "Error")]
+             tr("최종", "Final"), tr("오류", "Error")],
+            [100, 260, 150, 60, 50],
         )  # fmt: skip
         layout.addWidget(self.failures_table)
         return page
@@ -177,7 +184,8 @@ class EventMonitorDock(QDockWidget):
         layout.addLayout(bar)
         self.dead_table = _table(
             [tr("시각(KST)", "Time (KST)"), tr("우선순위", "Priority"), tr("유형", "Type"), tr("핸들러", "Handler"),
-             tr("시도", "Attempts"), tr("오류", "Error")]
+             tr("시도", "Attempts"), tr("오류", "Error")],
+            [150, 140, 150, 240, 70],
         )  # fmt: skip
         layout.addWidget(self.dead_table)
         return page
@@ -197,7 +205,8 @@ class EventMonitorDock(QDockWidget):
         layout.addLayout(bar)
         self.held_table = _table(
             [tr("종류", "Kind"), tr("설명", "Description"), tr("보류 시각(KST)", "Held at (KST)"), tr("상태", "State"),
-             tr("오류", "Error")]
+             tr("오류", "Error")],
+            [140, 240, 150, 170],
         )  # fmt: skip
         layout.addWidget(self.held_table)
         return page
@@ -222,6 +231,8 @@ class EventMonitorDock(QDockWidget):
                 "ID",
             ]
         )
+        for column, width in enumerate((300, 100, 140, 120)):
+            self.chain_tree.setColumnWidth(column, width)
         layout.addWidget(self.chain_tree)
         return page
 

@@ -23,7 +23,9 @@ DOWN = QColor(30, 90, 200)
 KST_OFFSET = -9 * 3600  # pyqtgraph's utcOffset: seconds west of UTC
 
 
-def bars_for_view(arrays: CandleArrays, x0: float, x1: float, max_bars: int = MAX_BARS) -> tuple[np.ndarray, ...]:
+def bars_for_view(
+    arrays: CandleArrays, x0: float, x1: float, max_bars: int = MAX_BARS
+) -> tuple[np.ndarray, ...]:
     """(start, open, high, low, close, volume, width) of the candles in [x0, x1], merged if too many."""
     starts = arrays.start
     if len(starts) == 0:
@@ -32,7 +34,9 @@ def bars_for_view(arrays: CandleArrays, x0: float, x1: float, max_bars: int = MA
     step = float(np.median(np.diff(starts))) if len(starts) > 1 else 3600.0
     i0 = max(0, int(np.searchsorted(starts, x0 - step, side="left")))
     i1 = min(len(starts), int(np.searchsorted(starts, x1 + step, side="right")))
-    s, o, h, lo, c, v = (a[i0:i1] for a in (starts, arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume))
+    s, o, h, lo, c, v = (
+        a[i0:i1] for a in (starts, arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume)
+    )
     n = len(s)
     if n <= max_bars:
         return s.astype(np.float64), o, h, lo, c, v, step
@@ -63,7 +67,9 @@ class CandlestickItem(pg.GraphicsObject):
         self._picture = QPicture()
         self._rect = QRectF()
 
-    def set_bars(self, s: np.ndarray, o: np.ndarray, h: np.ndarray, lo: np.ndarray, c: np.ndarray, width: float) -> None:
+    def set_bars(
+        self, s: np.ndarray, o: np.ndarray, h: np.ndarray, lo: np.ndarray, c: np.ndarray, width: float
+    ) -> None:
         picture = QPicture()
         painter = QPainter(picture)
         half = width * 0.35
@@ -80,7 +86,12 @@ class CandlestickItem(pg.GraphicsObject):
         self.prepareGeometryChange()
         self._picture = picture
         if len(s):
-            self._rect = QRectF(float(s[0]) - width, float(lo.min()), float(s[-1] - s[0]) + 2 * width, float(h.max() - lo.min()))
+            self._rect = QRectF(
+                float(s[0]) - width,
+                float(lo.min()),
+                float(s[-1] - s[0]) + 2 * width,
+                float(h.max() - lo.min()),
+            )
         else:
             self._rect = QRectF()
         self.update()
@@ -122,8 +133,12 @@ class CandleChart(pg.GraphicsLayoutWidget):
         self.price.addItem(self.candles)
         self.volume_bars = pg.BarGraphItem(x=[], height=[], width=1, brush=QColor(120, 120, 120))
         self.volume.addItem(self.volume_bars)
-        self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((80, 80, 80), style=Qt.PenStyle.DashLine))
-        self.hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((80, 80, 80), style=Qt.PenStyle.DashLine))
+        self.vline = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen((80, 80, 80), style=Qt.PenStyle.DashLine)
+        )
+        self.hline = pg.InfiniteLine(
+            angle=0, movable=False, pen=pg.mkPen((80, 80, 80), style=Qt.PenStyle.DashLine)
+        )
         self.price.addItem(self.vline, ignoreBounds=True)
         self.price.addItem(self.hline, ignoreBounds=True)
         self.readout = pg.TextItem(anchor=(0, 0), color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 210))

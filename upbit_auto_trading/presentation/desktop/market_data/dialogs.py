@@ -64,7 +64,9 @@ class ImportDialog(QDialog):
         self.mapping = QLineEdit()
         self.mapping.setPlaceholderText("time=ts, close=last ...")
         form.addRow(tr("열 매핑 (일반)", "Column map (generic)"), self.mapping)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -112,7 +114,9 @@ class DownloadDialog(QDialog):
         self.end.setCalendarPopup(True)
         form.addRow(tr("시작일 (KST)", "From (KST)"), self.start)
         form.addRow(tr("종료일 (KST)", "To (KST)"), self.end)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

@@ -49,7 +49,9 @@ class DownloadRequest:
 class TaskRunner(Protocol):
     """Runs work off the GUI thread and calls back on it."""
 
-    def run(self, work: Callable[[], T], on_done: Callable[[T], None], on_error: Callable[[Exception], None]) -> None: ...
+    def run(
+        self, work: Callable[[], T], on_done: Callable[[T], None], on_error: Callable[[Exception], None]
+    ) -> None: ...
 
     def post(self, callback: Callable[[], Any]) -> None:
         """Call ``callback`` on the GUI thread (safe from any thread)."""

@@ -8,7 +8,12 @@ from typing import Any, Protocol
 
 from upbit_auto_trading.application.market_data.cancel import CancelToken
 from upbit_auto_trading.application.market_data.download_candles import DownloadCommand
-from upbit_auto_trading.application.market_data.dto import DownloadProgress, DownloadReport, ImportSpec, SeriesSummary
+from upbit_auto_trading.application.market_data.dto import (
+    DownloadProgress,
+    DownloadReport,
+    ImportSpec,
+    SeriesSummary,
+)
 from upbit_auto_trading.application.ports.candle_page_fetcher import NetworkUnavailableError
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.market.import_report import ImportReport
@@ -35,7 +40,9 @@ class MarketDataView(Protocol):
     def ask_download(self, market: str | None, timeframe: str | None) -> DownloadRequest | None: ...
     def ask_resample_target(self, choices: Sequence[str]) -> str | None: ...
     def confirm(self, question: str) -> bool: ...
-    def set_busy(self, busy: bool, message: str = "", progress: float | None = None, cancellable: bool = False) -> None: ...
+    def set_busy(
+        self, busy: bool, message: str = "", progress: float | None = None, cancellable: bool = False
+    ) -> None: ...
     def show_message(self, text: str) -> None: ...
     def show_error(self, text: str) -> None: ...
 
@@ -75,14 +82,18 @@ class MarketDataPresenter:
             self._view.clear_chart()
             return
         market, timeframe = selected
-        self._runner.run(lambda: self._reader.load_arrays(market, timeframe), self._view.show_chart, self._failed)
+        self._runner.run(
+            lambda: self._reader.load_arrays(market, timeframe), self._view.show_chart, self._failed
+        )
 
     # ---- import -------------------------------------------------------------------------------------------
     def on_import(self) -> None:
         request = self._view.ask_import()
         if request is None or not self._start(tr("CSV 가져오는 중...", "Importing CSV...")):
             return
-        spec = ImportSpec(request.path, request.market, request.timeframe, request.format, request.tz, request.column_map)
+        spec = ImportSpec(
+            request.path, request.market, request.timeframe, request.format, request.tz, request.column_map
+        )
 
         def done(report: ImportReport) -> None:
             self._stop()
@@ -107,7 +118,9 @@ class MarketDataPresenter:
 
         def work() -> DownloadReport:
             with self._uc.candle_fetcher(api_url=request.api_url) as fetcher:
-                return self._uc.download_candles(fetcher=fetcher).execute(command, progress=progress, cancel=token)
+                return self._uc.download_candles(fetcher=fetcher).execute(
+                    command, progress=progress, cancel=token
+                )
 
         def done(report: DownloadReport) -> None:
             self._stop()
@@ -144,7 +157,9 @@ class MarketDataPresenter:
         market, source = selected
         choices = resample_targets(source)
         if not choices:
-            self._view.show_error(tr(f"{source}보다 큰 단위로 만들 수 없습니다.", f"{source} cannot be resampled further."))
+            self._view.show_error(
+                tr(f"{source}보다 큰 단위로 만들 수 없습니다.", f"{source} cannot be resampled further.")
+            )
             return
         target = self._view.ask_resample_target(choices)
         if target is None or not self._start(tr("리샘플링 중...", "Resampling...")):
@@ -160,7 +175,9 @@ class MarketDataPresenter:
             )
             self.refresh((market, target))
 
-        self._runner.run(lambda: self._uc.resample_series().execute(market, source, target), done, self._failed)
+        self._runner.run(
+            lambda: self._uc.resample_series().execute(market, source, target), done, self._failed
+        )
 
     def on_delete(self) -> None:
         selected = self._view.selected_series()
@@ -177,7 +194,9 @@ class MarketDataPresenter:
 
         def done(deleted: int) -> None:
             self._stop()
-            self._view.show_message(tr(f"{deleted:,}개 캔들을 삭제했습니다.", f"Deleted {deleted:,} candles."))
+            self._view.show_message(
+                tr(f"{deleted:,}개 캔들을 삭제했습니다.", f"Deleted {deleted:,} candles.")
+            )
             self.refresh()
 
         self._runner.run(lambda: self._uc.delete_series().execute(market, timeframe), done, self._failed)

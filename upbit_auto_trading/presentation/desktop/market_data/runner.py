@@ -31,12 +31,15 @@ class QtTaskRunner:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="market-data")
         self._bridge = _Bridge()
 
-    def run(self, work: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None]) -> None:
+    def run(
+        self, work: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None]
+    ) -> None:
         def task() -> None:
             try:
                 result = work()
             except Exception as exc:  # delivered to the presenter, which shows it
-                self.post(lambda: on_error(exc))
+                error = exc  # `exc` is unbound after the block; the callback runs later
+                self.post(lambda: on_error(error))
                 return
             self.post(lambda: on_done(result))
 

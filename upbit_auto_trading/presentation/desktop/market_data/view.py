@@ -26,7 +26,11 @@ from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.market_data.chart import CandleChart
 from upbit_auto_trading.presentation.desktop.market_data.dialogs import DownloadDialog, ImportDialog
-from upbit_auto_trading.presentation.desktop.market_data.model import DownloadRequest, ImportRequest, SeriesRow
+from upbit_auto_trading.presentation.desktop.market_data.model import (
+    DownloadRequest,
+    ImportRequest,
+    SeriesRow,
+)
 
 COLUMNS = (
     ("마켓", "Market"),
@@ -59,7 +63,13 @@ class MarketDataScreen(QWidget):
         self.resample_button = QPushButton(tr("리샘플...", "Resample..."))
         self.delete_button = QPushButton(tr("삭제", "Delete"))
         buttons = QHBoxLayout()
-        for b in (self.refresh_button, self.import_button, self.download_button, self.resample_button, self.delete_button):
+        for b in (
+            self.refresh_button,
+            self.import_button,
+            self.download_button,
+            self.resample_button,
+            self.delete_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.status = QLabel("")
@@ -105,8 +115,15 @@ class MarketDataScreen(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            values = (r.market, r.timeframe, r.first_kst, r.last_kst, f"{r.count:,}",
-                      "" if r.gaps is None else f"{r.gaps:,}", "" if r.missing is None else f"{r.missing:,}")
+            values = (
+                r.market,
+                r.timeframe,
+                r.first_kst,
+                r.last_kst,
+                f"{r.count:,}",
+                "" if r.gaps is None else f"{r.gaps:,}",
+                "" if r.missing is None else f"{r.missing:,}",
+            )
             for j, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if j >= 4:
@@ -152,7 +169,9 @@ class MarketDataScreen(QWidget):
         answer = QMessageBox.question(self, tr("확인", "Confirm"), question)
         return answer == QMessageBox.StandardButton.Yes
 
-    def set_busy(self, busy: bool, message: str = "", progress: float | None = None, cancellable: bool = False) -> None:
+    def set_busy(
+        self, busy: bool, message: str = "", progress: float | None = None, cancellable: bool = False
+    ) -> None:
         for b in (self.import_button, self.download_button, self.resample_button, self.delete_button):
             b.setEnabled(not busy)
         self.progress.setVisible(busy)

@@ -20,7 +20,9 @@ class ProfileDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("프로파일 편집", "Edit profile") if form else tr("새 프로파일", "New profile"))
         self.id_edit = QLineEdit(form.profile_id if form else "", self)
-        self.id_edit.setPlaceholderText(tr("영문 소문자/숫자 3자 이상 (예: paper-2)", "3+ lower-case letters/digits (e.g. paper-2)"))
+        self.id_edit.setPlaceholderText(
+            tr("영문 소문자/숫자 3자 이상 (예: paper-2)", "3+ lower-case letters/digits (e.g. paper-2)")
+        )
         self.id_edit.setEnabled(form is None)
         self.name_edit = QLineEdit(form.name if form else "", self)
         self.environment = QComboBox(self)
@@ -32,7 +34,9 @@ class ProfileDialog(QDialog):
         self.folder = QLineEdit("", self)
         self.folder.setPlaceholderText(tr("비워 두면 기본 위치", "empty: the default location"))
         self.folder.setVisible(form is None)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QFormLayout(self)

@@ -93,7 +93,11 @@ ENVIRONMENTS = {
     "testing": ("테스트", "Testing"),
     "production": ("운영", "Production"),
 }
-KINDS = {"manual": ("수동", "Manual"), "automatic": ("자동", "Automatic"), "pre_restore": ("복원 전", "Pre-restore")}
+KINDS = {
+    "manual": ("수동", "Manual"),
+    "automatic": ("자동", "Automatic"),
+    "pre_restore": ("복원 전", "Pre-restore"),
+}
 
 
 def environment_text(environment: str) -> str:

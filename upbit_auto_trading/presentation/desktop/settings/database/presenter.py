@@ -26,7 +26,11 @@ from upbit_auto_trading.presentation.desktop.settings.database.model import (
 )
 
 log = logging.getLogger(__name__)
-DATABASE_LABELS = {"settings": ("설정", "Settings"), "strategies": ("전략", "Strategies"), "market_data": ("시장 데이터", "Market data")}
+DATABASE_LABELS = {
+    "settings": ("설정", "Settings"),
+    "strategies": ("전략", "Strategies"),
+    "market_data": ("시장 데이터", "Market data"),
+}
 
 
 class DatabaseView(Protocol):
@@ -98,16 +102,35 @@ class DatabasePagePresenter:
         if ok and not created:
             summary = tr("아직 없음", "not created yet")
         return ProfileRow(
-            p["id"], p["name"], p["environment"], environment_text(p["environment"]), p.get("description", ""),
-            p["active"], summary, ok, tuple(files),
+            p["id"],
+            p["name"],
+            p["environment"],
+            environment_text(p["environment"]),
+            p.get("description", ""),
+            p["active"],
+            summary,
+            ok,
+            tuple(files),
         )
 
     @staticmethod
     def _backup_row(b: dict) -> BackupRow:
-        verified = {True: tr("검증됨", "verified"), False: tr("검증 실패", "failed"), None: tr("미검증", "not verified")}
+        verified = {
+            True: tr("검증됨", "verified"),
+            False: tr("검증 실패", "failed"),
+            None: tr("미검증", "not verified"),
+        }
         return BackupRow(
-            b["id"], kst_text(b["created_at"]), b["kind"], kind_text(b["kind"]), b["profile"], b["environment"],
-            size_text(b["bytes"]), b.get("note", ""), verified[b.get("verified")], b.get("verified"),
+            b["id"],
+            kst_text(b["created_at"]),
+            b["kind"],
+            kind_text(b["kind"]),
+            b["profile"],
+            b["environment"],
+            size_text(b["bytes"]),
+            b.get("note", ""),
+            verified[b.get("verified")],
+            b.get("verified"),
         )
 
     def profile_selected(self) -> None:
@@ -121,9 +144,16 @@ class DatabasePagePresenter:
     def _profile(self, profile_id: str | None) -> ProfileRow | None:
         return next((p for p in self._profiles if p.id == profile_id), None)
 
-    def _run(self, message: str, work: Any, done_message: Any, cancellable: bool = False, is_async: bool = False) -> None:
+    def _run(
+        self, message: str, work: Any, done_message: Any, cancellable: bool = False, is_async: bool = False
+    ) -> None:
         if self.busy:
-            self._view.show_error(tr("다른 작업이 진행 중입니다. 끝난 뒤 다시 시도하세요.", "Another operation is running; try again when it ends."))
+            self._view.show_error(
+                tr(
+                    "다른 작업이 진행 중입니다. 끝난 뒤 다시 시도하세요.",
+                    "Another operation is running; try again when it ends.",
+                )
+            )
             return
         self.busy = True
         self._view.set_busy(True, message, cancellable)
@@ -200,11 +230,19 @@ class DatabasePagePresenter:
         if row is None:
             return
         if row.active:
-            self._view.show_error(tr("사용 중인 프로파일은 삭제할 수 없습니다. 먼저 다른 프로파일로 전환하세요.",
-                                     "The active profile cannot be deleted; switch to another profile first."))
+            self._view.show_error(
+                tr(
+                    "사용 중인 프로파일은 삭제할 수 없습니다. 먼저 다른 프로파일로 전환하세요.",
+                    "The active profile cannot be deleted; switch to another profile first.",
+                )
+            )
             return
-        if not self._view.confirm(tr(f"'{row.name}' 프로파일을 삭제할까요? 데이터베이스 파일과 백업은 남습니다.",
-                                     f"Delete profile '{row.name}'? Its database files and backups are kept.")):
+        if not self._view.confirm(
+            tr(
+                f"'{row.name}' 프로파일을 삭제할까요? 데이터베이스 파일과 백업은 남습니다.",
+                f"Delete profile '{row.name}'? Its database files and backups are kept.",
+            )
+        ):
             return
         self._run(tr("삭제 중...", "Deleting..."), lambda: self._services.delete_profile.execute(row.id), "")
 
@@ -214,8 +252,12 @@ class DatabasePagePresenter:
             return
         if row.environment == "production" and not self._typed(row):
             return
-        if not self._view.confirm(tr(f"'{row.name}' 프로파일로 전환할까요? 모든 화면이 새 데이터로 다시 읽힙니다.",
-                                     f"Switch to profile '{row.name}'? Every screen reloads from it.")):
+        if not self._view.confirm(
+            tr(
+                f"'{row.name}' 프로파일로 전환할까요? 모든 화면이 새 데이터로 다시 읽힙니다.",
+                f"Switch to profile '{row.name}'? Every screen reloads from it.",
+            )
+        ):
             return
         self._run(
             tr("프로파일 전환 중...", "Switching profile..."),
@@ -227,13 +269,20 @@ class DatabasePagePresenter:
     def _typed(self, row: ProfileRow) -> bool:
         typed = self._view.ask_text(
             tr("확인", "Confirm"),
-            tr(f"'{row.environment_text}' 프로파일입니다. 계속하려면 프로파일 이름 '{row.name}'을(를) 입력하세요.",
-               f"This is a {row.environment_text} profile. Type the profile name '{row.name}' to continue."),
+            tr(
+                f"'{row.environment_text}' 프로파일입니다. 계속하려면 프로파일 이름 '{row.name}'을(를) 입력하세요.",
+                f"This is a {row.environment_text} profile. Type the profile name '{row.name}' to continue.",
+            ),
         )
         if typed is None:
             return False
         if typed.strip() != row.name:
-            self._view.show_error(tr("이름이 일치하지 않습니다. 아무것도 바뀌지 않았습니다.", "The name does not match; nothing was changed."))
+            self._view.show_error(
+                tr(
+                    "이름이 일치하지 않습니다. 아무것도 바뀌지 않았습니다.",
+                    "The name does not match; nothing was changed.",
+                )
+            )
             return False
         return True
 
@@ -242,8 +291,13 @@ class DatabasePagePresenter:
         def message(result: Any) -> str:
             status = getattr(result, "status", "applied")
             if status == "held":
-                return tr("거래가 진행 중이라 보류되었습니다. 거래가 끝나면 적용됩니다. ",
-                          "Held because a trade is live; it is applied when the trade ends. ") + result.reason
+                return (
+                    tr(
+                        "거래가 진행 중이라 보류되었습니다. 거래가 끝나면 적용됩니다. ",
+                        "Held because a trade is live; it is applied when the trade ends. ",
+                    )
+                    + result.reason
+                )
             if status == "refused":
                 return tr("거부됨: ", "Refused: ") + result.reason
             return applied
@@ -281,7 +335,11 @@ class DatabasePagePresenter:
                 return tr("백업이 정상입니다.", "The backup is sound.")
             return tr("문제가 발견되었습니다:\n", "Problems found:\n") + "\n".join(result.problems)
 
-        self._run(tr("검증 중...", "Verifying..."), lambda: self._services.verify_backup.execute(row.id, progress), message)
+        self._run(
+            tr("검증 중...", "Verifying..."),
+            lambda: self._services.verify_backup.execute(row.id, progress),
+            message,
+        )
 
     def restore_backup(self) -> None:
         row = self._need_backup()
@@ -314,10 +372,14 @@ class DatabasePagePresenter:
         row = self._need_backup()
         if row is None:
             return
-        if not self._view.confirm(tr(f"{row.created} 백업을 삭제할까요?", f"Delete the backup of {row.created}?")):
+        if not self._view.confirm(
+            tr(f"{row.created} 백업을 삭제할까요?", f"Delete the backup of {row.created}?")
+        ):
             return
         self._run(tr("삭제 중...", "Deleting..."), lambda: self._services.delete_backup.execute(row.id), "")
 
     def open_backup_folder(self) -> None:
         selected = self._view.selected_backup()
-        self._view.open_folder(Path(self._services.backup_folder(selected if selected in self._backups else None)))
+        self._view.open_folder(
+            Path(self._services.backup_folder(selected if selected in self._backups else None))
+        )

@@ -27,7 +27,12 @@ class QtTaskRunner:
     def _post(self, callback: Callable[[Any], None], value: Any) -> None:
         self._relay.deliver.emit(callback, value)
 
-    def run(self, work: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
+    def run(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
         self.pending += 1
 
         def job() -> None:
@@ -47,7 +52,12 @@ class QtTaskRunner:
 
         return wrapped
 
-    def run_async(self, coroutine_factory: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
+    def run_async(
+        self,
+        coroutine_factory: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
         try:
             loop = asyncio.get_event_loop()
             running = loop.is_running()

@@ -66,22 +66,43 @@ class DatabasePageView(QWidget):
         self.presenter: DatabasePagePresenter | None = None
 
         profiles_box = QGroupBox(tr("프로파일", "Profiles"), self)
-        self.profiles = _table(profiles_box, [tr("사용 중", "Active"), tr("이름", "Name"), "ID", tr("환경", "Environment"), tr("상태", "Health")])
+        self.profiles = _table(
+            profiles_box,
+            [
+                tr("사용 중", "Active"),
+                tr("이름", "Name"),
+                "ID",
+                tr("환경", "Environment"),
+                tr("상태", "Health"),
+            ],
+        )
         self.new_button = QPushButton(tr("새 프로파일", "New"), self)
         self.edit_button = QPushButton(tr("편집", "Edit"), self)
         self.delete_profile_button = QPushButton(tr("삭제", "Delete"), self)
         self.switch_button = QPushButton(tr("전환", "Switch"), self)
-        self.files = _table(profiles_box, [tr("데이터베이스", "Database"), tr("파일", "File"), tr("크기", "Size"), tr("상태", "Health")])
+        self.files = _table(
+            profiles_box,
+            [tr("데이터베이스", "Database"), tr("파일", "File"), tr("크기", "Size"), tr("상태", "Health")],
+        )
         self.files.setMaximumHeight(135)
         box = QVBoxLayout(profiles_box)
         box.addWidget(self.profiles)
-        box.addLayout(self._row(self.new_button, self.edit_button, self.delete_profile_button, self.switch_button))
+        box.addLayout(
+            self._row(self.new_button, self.edit_button, self.delete_profile_button, self.switch_button)
+        )
         box.addWidget(self.files)
 
         backups_box = QGroupBox(tr("백업", "Backups"), self)
         self.backups = _table(
             backups_box,
-            [tr("시각", "Time"), tr("종류", "Kind"), tr("프로파일", "Profile"), tr("크기", "Size"), tr("메모", "Note"), tr("검증", "Verified")],
+            [
+                tr("시각", "Time"),
+                tr("종류", "Kind"),
+                tr("프로파일", "Profile"),
+                tr("크기", "Size"),
+                tr("메모", "Note"),
+                tr("검증", "Verified"),
+            ],
         )
         self.backup_button = QPushButton(tr("지금 백업", "Back up now"), self)
         self.verify_button = QPushButton(tr("검증", "Verify"), self)
@@ -91,7 +112,13 @@ class DatabasePageView(QWidget):
         box = QVBoxLayout(backups_box)
         box.addWidget(self.backups)
         box.addLayout(
-            self._row(self.backup_button, self.verify_button, self.restore_button, self.delete_backup_button, self.folder_button)
+            self._row(
+                self.backup_button,
+                self.verify_button,
+                self.restore_button,
+                self.delete_backup_button,
+                self.folder_button,
+            )
         )
 
         self.status = QLabel("", self)
@@ -106,8 +133,14 @@ class DatabasePageView(QWidget):
         layout.addWidget(backups_box, 2)
         layout.addLayout(self._row(self.status, self.progress, self.cancel_button, stretch=False))
         self._action_buttons = [
-            self.new_button, self.edit_button, self.delete_profile_button, self.switch_button,
-            self.backup_button, self.verify_button, self.restore_button, self.delete_backup_button,
+            self.new_button,
+            self.edit_button,
+            self.delete_profile_button,
+            self.switch_button,
+            self.backup_button,
+            self.verify_button,
+            self.restore_button,
+            self.delete_backup_button,
         ]
 
     @staticmethod
@@ -268,7 +301,11 @@ def _follow_bus(container: Any, presenter: DatabasePagePresenter) -> None:
 
         bus = container.event_bus.bus()
         for event_type in (ProfileSwitched, BackupRestored):
-            bus.subscribe(event_type, lambda event: presenter.refresh_quietly(), name=f"settings.database.{event_type.__name__}")
+            bus.subscribe(
+                event_type,
+                lambda event: presenter.refresh_quietly(),
+                name=f"settings.database.{event_type.__name__}",
+            )
     except Exception:  # noqa: BLE001 - the page works without a bus
         log.debug("database page not subscribed to the bus", exc_info=True)
 

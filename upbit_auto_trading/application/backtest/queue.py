@@ -1,0 +1,129 @@
+"""A queue of backtest runs on a worker thread: several runs wait their turn, each can be cancelled.
+
+Callbacks run on the worker thread; a GUI marshals them to its own thread (Qt signal, loop.call_soon_threadsafe).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import Enum
+
+from upbit_auto_trading.application.backtest.request import BacktestOutcome, BacktestRequest, ProgressFn
+from upbit_auto_trading.domain.backtest import BacktestCancelled, CancelSignal, CancelToken
+
+log = logging.getLogger(__name__)
+
+RunFn = Callable[[BacktestRequest, ProgressFn, CancelSignal], BacktestOutcome]
+
+
+class JobStatus(Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+@dataclass(eq=False)
+class BacktestJob:
+    job_id: int
+    request: BacktestRequest
+    status: JobStatus = JobStatus.QUEUED
+    progress: float = 0.0
+    phase: str = "queued"
+    outcome: BacktestOutcome | None = None
+    error: BaseException | None = None
+    token: CancelToken = field(default_factory=CancelToken)
+    future: Future[None] | None = None
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self.future is not None:
+            self.future.result(timeout)
+
+
+JobCallback = Callable[[BacktestJob], None]
+
+
+class BacktestQueue:
+    """``workers`` runs at a time (default 1: runs execute in submission order)."""
+
+    def __init__(self, run: RunFn, workers: int = 1) -> None:
+        self._run = run
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="backtest")
+        self._ids = itertools.count(1)
+        self._jobs: dict[int, BacktestJob] = {}
+        self._lock = threading.Lock()
+
+    def submit(
+        self,
+        request: BacktestRequest,
+        on_progress: JobCallback | None = None,
+        on_done: JobCallback | None = None,
+    ) -> BacktestJob:
+        job = BacktestJob(next(self._ids), request)
+        with self._lock:
+            self._jobs[job.job_id] = job
+        job.future = self._executor.submit(self._work, job, on_progress, on_done)
+        return job
+
+    def _work(self, job: BacktestJob, on_progress: JobCallback | None, on_done: JobCallback | None) -> None:
+        try:
+            if job.token.cancelled:
+                job.status, job.phase = JobStatus.CANCELLED, "cancelled"
+                return
+            job.status, job.phase = JobStatus.RUNNING, "starting"
+
+            def progress(fraction: float, phase: str) -> None:
+                job.progress, job.phase = fraction, phase
+                if on_progress is not None:
+                    on_progress(job)
+
+            try:
+                job.outcome = self._run(job.request, progress, job.token)
+                job.status, job.phase, job.progress = JobStatus.DONE, "done", 1.0
+            except BacktestCancelled:
+                job.status, job.phase = JobStatus.CANCELLED, "cancelled"
+            except Exception as exc:  # handed to the caller through the job
+                log.warning("backtest %s failed: %s", job.request.describe(), exc)
+                job.status, job.phase, job.error = JobStatus.FAILED, "failed", exc
+        finally:
+            if on_done is not None:
+                try:
+                    on_done(job)
+                except Exception:
+                    log.exception("backtest completion callback failed")
+
+    def cancel(self, job_id: int) -> bool:
+        job = self._jobs.get(job_id)
+        if job is None or job.status.finished:
+            return False
+        job.cancel()
+        return True
+
+    def cancel_all(self) -> None:
+        for job in self.jobs():
+            if not job.status.finished:
+                job.cancel()
+
+    def jobs(self) -> list[BacktestJob]:
+        with self._lock:
+            return list(self._jobs.values())
+
+    def waiting(self) -> int:
+        return sum(1 for j in self.jobs() if j.status is JobStatus.QUEUED)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.cancel_all()
+        self._executor.shutdown(wait=wait, cancel_futures=False)

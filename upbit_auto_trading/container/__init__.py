@@ -18,6 +18,7 @@ from upbit_auto_trading.container.event_bus import EventBusContainer
 from upbit_auto_trading.container.market_data import MarketDataContainer
 from upbit_auto_trading.container.profiles import ProfilesContainer
 from upbit_auto_trading.container.secrets import SecretsContainer
+from upbit_auto_trading.container.strategies import StrategiesContainer
 from upbit_auto_trading.container.triggers import TriggersContainer
 from upbit_auto_trading.container.upbit import UpbitContainer
 
@@ -34,3 +35,4 @@ class ApplicationContainer(containers.DeclarativeContainer):
     upbit = providers.Container(UpbitContainer, core=core, config=config)
     market_data = providers.Container(MarketDataContainer, core=core, upbit=upbit, config=config)
     triggers = providers.Container(TriggersContainer, core=core, market_data=market_data)
+    strategies = providers.Container(StrategiesContainer, core=core, market_data=market_data, triggers=triggers)

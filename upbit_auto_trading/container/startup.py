@@ -17,3 +17,4 @@ def startup(container: Any) -> None:
         container.market_data.seed_bundled_candles().execute()  # first run: import the bundled sample candles
     container.profiles.gate_client()  # registers the profile.switch and backup.restore appliers on the gate
     container.triggers.catalogue_seeder().upgrade_if_needed()  # re-seed the variable catalogue if its version rose
+    container.strategies.seed_samples().execute()  # development profile, first start: sample strategy + triggers

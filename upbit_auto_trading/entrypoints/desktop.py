@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 _T0 = time.perf_counter()
 
@@ -42,42 +43,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     import qasync
-    from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
-
-    from upbit_auto_trading.presentation.desktop.app import create_main_window, schedule_screenshot
-    from upbit_auto_trading.presentation.desktop.exception_hook import ExceptionHook
-    from upbit_auto_trading.presentation.desktop.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("upbit-auto-trading")
     app.setOrganizationName("upbit-auto-trading")
-    ExceptionHook().install()
-    window = create_main_window(app, container, language=args.lang)
-    if args.theme:
-        apply_theme(app, args.theme)
-    if args.tab:
-        try:
-            window.show_tab(args.tab)
-        except StopIteration:
-            log.warning("unknown tab %s", args.tab)
-    window.show()
-    log.info("window shown %.0f ms after start", (time.perf_counter() - _T0) * 1000)
-    if args.screenshot:
-        schedule_screenshot(window, Path(args.screenshot))
-
-    async def run_until_quit() -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        app.aboutToQuit.connect(lambda: future.done() or future.set_result(None))
-        if args.exit_after_show:
-            # scheduled from inside the running loop: an exit requested before the loop starts is lost
-            QTimer.singleShot(0, app.quit)
-        await future
-
+    # The window's close ends run_app(), which stops the bus (persisting what is undelivered) before the
+    # loop ends; Qt must not quit on its own first.
+    app.setQuitOnLastWindowClosed(False)
     try:
-        qasync.run(run_until_quit())
+        code = qasync.run(run_app(app, container, args))
     except asyncio.CancelledError:
-        pass
+        code = 0
     finally:
         container.core.database_session().close_all()
-    return 0
+    return int(code or 0)
+
+
+async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
+    """The desktop session on the running qasync loop: bus up, window shown, wait for close, bus down."""
+    from PyQt6.QtCore import QTimer
+
+    from upbit_auto_trading.presentation.desktop.app import create_main_window, schedule_screenshot
+    from upbit_auto_trading.presentation.desktop.event_monitor import create_event_monitor_dock
+    from upbit_auto_trading.presentation.desktop.exception_hook import ExceptionHook
+    from upbit_auto_trading.presentation.desktop.theme import apply_theme
+
+    ExceptionHook().install()
+    bus = container.event_bus.bus()
+    await bus.start()
+    exit_code = 0
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    try:
+        window = create_main_window(app, container, language=args.lang, bus=bus)
+        container.event_bus.log_handler()  # from here on, log lines reach the log dock through the bus
+        window.closed.connect(lambda: closed.done() or closed.set_result(None))
+        window.add_dock(create_event_monitor_dock(container, window), shortcut="Ctrl+Shift+E")
+        window.watch_trading_state(container.event_bus.gate())
+        if args.theme:
+            apply_theme(app, args.theme)
+        if args.tab:
+            try:
+                window.show_tab(args.tab)
+            except StopIteration:
+                log.warning("unknown tab %s", args.tab)
+        window.show()
+        log.info("window shown %.0f ms after start", (time.perf_counter() - _T0) * 1000)
+
+        def finish(code: int) -> None:
+            nonlocal exit_code
+            exit_code = code
+            window.close()
+
+        if args.screenshot:
+            schedule_screenshot(window, Path(args.screenshot), finish)
+        elif args.exit_after_show:
+            QTimer.singleShot(0, lambda: finish(0))
+        await closed
+    finally:
+        await bus.stop(timeout=5)
+    return exit_code

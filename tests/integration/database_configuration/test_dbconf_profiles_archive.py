@@ -79,3 +79,33 @@ def test_export_import_on_another_machine(tmp_path):
     count = len(second.profiles.list_backups().execute())
     assert second.profiles.import_backup().execute(archive).id == imported.id
     assert len(second.profiles.list_backups().execute()) == count
+
+
+def test_backup_while_the_app_keeps_writing(tmp_path):
+    import threading
+
+    container = make_container(tmp_path / "home")
+    session = container.core.database_session()
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        n = 0
+        while not stop.is_set():
+            with session.market_data.transaction() as conn:
+                conn.execute(
+                    "INSERT INTO candles VALUES ('KRW-ETH', '1m', ?, '1', '1', '1', '1', '1', '1')", (n,)
+                )
+            written.append(n)
+            n += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        ids = [container.profiles.create_backup().execute().id for _ in range(3)]
+    finally:
+        stop.set()
+        thread.join()
+    assert len(written) > 10
+    for backup_id in ids:
+        assert container.profiles.verify_backup().execute(backup_id).ok

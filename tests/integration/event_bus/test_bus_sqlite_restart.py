@@ -107,7 +107,9 @@ async def test_held_config_changes_survive_a_restart(tmp_path: Path) -> None:
     gate.register_applier("profile.switch", lambda payload: None)
     await bus.start()
     await bus.publish(TradingStarted(strategy_id="rsi", market="KRW-BTC"), EventPriority.CRITICAL_TRADING)
-    first = await gate.submit(ConfigChangeRequest(kind="profile.switch", payload={"to": "test", "n": 1}, description="switch"))
+    first = await gate.submit(
+        ConfigChangeRequest(kind="profile.switch", payload={"to": "test", "n": 1}, description="switch")
+    )
     second = await gate.submit(ConfigChangeRequest(kind="profile.switch", payload={"to": "prod"}))
     assert first.status == second.status == "held"
     await bus.stop()

@@ -79,12 +79,44 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     migrate(db.connection(), "settings")
     with pytest.raises(RuntimeError):
         with db.transaction() as conn:
-            conn.execute("INSERT INTO app_settings (key, value) VALUES ('a', '1')")
+            conn.execute("INSERT INTO app_settings (key, value) VALUES ('test.a', '1')")
             raise RuntimeError("boom")
-    assert db.connection().execute("SELECT COUNT(*) FROM app_settings").fetchone()[0] == 0
+    count = "SELECT COUNT(*) FROM app_settings WHERE key = 'test.a'"
+    assert db.connection().execute(count).fetchone()[0] == 0
     with db.transaction() as conn:
-        conn.execute("INSERT INTO app_settings (key, value) VALUES ('a', '1')")
-    assert db.connection().execute("SELECT value FROM app_settings").fetchone()[0] == "1"
+        conn.execute("INSERT INTO app_settings (key, value) VALUES ('test.a', '1')")
+    assert db.connection().execute(count).fetchone()[0] == 1
+
+
+def test_close_from_another_thread_waits_for_the_owner(tmp_path: Path) -> None:
+    """A close requested while another thread is inside a transaction happens after its commit."""
+    import threading
+
+    db = SqliteDatabase(tmp_path / "s.sqlite3", "settings")
+    migrate(db.connection(), "settings")
+    inside, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            with db.transaction() as conn:
+                conn.execute("INSERT INTO app_settings (key, value) VALUES ('test.w', '1')")
+                inside.set()
+                release.wait(5)
+                conn.execute("UPDATE app_settings SET value = '2' WHERE key = 'test.w'")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert inside.wait(5)
+    closer = threading.Thread(target=db.close_all)
+    closer.start()
+    release.set()
+    thread.join(10)
+    closer.join(10)
+    assert errors == []
+    assert db.connection().execute("SELECT value FROM app_settings WHERE key = 'test.w'").fetchone()[0] == "2"
 
 
 def test_each_thread_gets_its_own_connection(tmp_path: Path) -> None:

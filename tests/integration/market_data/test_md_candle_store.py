@@ -72,4 +72,4 @@ def test_store_follows_a_profile_switch(session, tmp_path):
     other.mkdir()
     session.reopen({n: other / f"{n}.sqlite3" for n in ("settings", "strategies", "market_data")})
     assert store.series() == []
-    assert isinstance(session.market_data.connection(), sqlite3.Connection)
+    assert session.market_data.path == other / "market_data.sqlite3"

@@ -55,7 +55,9 @@ def test_dock_shows_events_dead_letters_and_held_changes(qtbot, qloop, tmp_path:
         await bus.publish(root.caused(MonitorPing(n=2, source="signal")), EventPriority.CRITICAL_TRADING)
         await bus.publish(MonitorPing(n=7, source="bad"), EventPriority.MEDIUM_CONFIG)
         await bus.publish(TradingStarted(strategy_id="rsi", market="KRW-BTC"), EventPriority.CRITICAL_TRADING)
-        outcome = await gate.submit(ConfigChangeRequest(kind="profile.switch", payload={"to": "x"}, description="to x"))
+        outcome = await gate.submit(
+            ConfigChangeRequest(kind="profile.switch", payload={"to": "x"}, description="to x")
+        )
         assert outcome.status == "held"
         await bus.join()
         for _ in range(40):  # the GUI timer drains the feed (250 ms)

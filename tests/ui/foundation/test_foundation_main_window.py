@@ -16,7 +16,8 @@ from upbit_auto_trading.presentation.desktop.placeholder import PlaceholderTab
 
 @pytest.fixture
 def container(app_home: Path):
-    container = build_container(home=app_home)
+    # the shell's behaviour does not depend on candles: skip importing the bundled files
+    container = build_container(home=app_home, overrides={"market_data": {"seed_bundled": False}})
     configure_logging(container, console=False)
     startup(container)
     yield container
@@ -38,7 +39,7 @@ def test_every_tab_can_be_shown(window) -> None:
         assert expected in titles
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
-        widget = window.tabs.widget(index)
+        widget = window.tab_widget(window._specs[index].key)
         assert widget is not None and widget.isVisible()
         if isinstance(widget, PlaceholderTab):
             label = widget.findChild(QLabel, "placeholderLabel")
@@ -66,14 +67,16 @@ def test_log_dock_never_shows_a_secret(qtbot, window) -> None:
 def test_geometry_and_last_tab_are_remembered(qtbot, container) -> None:
     first = create_main_window(QApplication.instance(), container, language="en")
     qtbot.addWidget(first)
-    first.resize(700, 500)
     first.show()
+    first.resize(760, 700)
     first.show_tab("backtest")
+    remembered = (first.size().width(), first.size().height())
     first.close()
     second = create_main_window(QApplication.instance(), container, language="en")
     qtbot.addWidget(second)
     assert second.tabs.currentIndex() == second.tab_index("backtest")
-    assert (second.size().width(), second.size().height()) == (700, 500)
+    assert (second.size().width(), second.size().height()) == remembered
+    assert remembered != (1400, 900)  # the default size: the test must change it to prove anything
 
 
 def test_korean_text(qtbot, container) -> None:
@@ -93,3 +96,10 @@ def test_exception_in_a_slot_is_logged_and_shown(qtbot, window) -> None:
     assert shown == ["ValueError: broken slot"]
     assert window.isVisible()
     qtbot.waitUntil(lambda: "broken slot" in window.log_dock.text.toPlainText(), timeout=3000)
+
+
+def test_window_fits_a_small_laptop_screen(window) -> None:
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)  # build every screen
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768, (hint.width(), hint.height())

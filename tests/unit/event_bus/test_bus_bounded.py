@@ -42,7 +42,9 @@ async def test_lowest_coalesces_by_key_keeping_its_place() -> None:
     assert bus.stats().coalesced[EventPriority.LOWEST_CLEANUP] == 20
 
 
-@pytest.mark.parametrize("priority", [EventPriority.CRITICAL_TRADING, EventPriority.HIGH_SAFETY, EventPriority.MEDIUM_CONFIG])
+@pytest.mark.parametrize(
+    "priority", [EventPriority.CRITICAL_TRADING, EventPriority.HIGH_SAFETY, EventPriority.MEDIUM_CONFIG]
+)
 async def test_never_dropped_priorities_make_the_publisher_wait(priority: EventPriority) -> None:
     bus, _, _ = make_bus(capacity=SMALL)
     seen: list[int] = []

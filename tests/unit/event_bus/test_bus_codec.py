@@ -22,14 +22,22 @@ class Fill(Event):
 def test_round_trip_keeps_types_and_chain() -> None:
     first = TradingStarted(strategy_id="s1", market="KRW-BTC", source="engine")
     fill = first.caused(
-        Fill(price=Decimal("101.25"), at=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC), side=EventPriority.HIGH_SAFETY, tags=("a", "b"), meta={"k": [1, 2]})
+        Fill(
+            price=Decimal("101.25"),
+            at=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+            side=EventPriority.HIGH_SAFETY,
+            tags=("a", "b"),
+            meta={"k": [1, 2]},
+        )
     )
     for event in (first, fill):
         assert decode_event(encode_event(event)) == event
 
 
 def test_unknown_class_comes_back_opaque() -> None:
-    text = encode_event(Fill(price=Decimal("1"), at=datetime(2024, 1, 1, tzinfo=UTC), side=EventPriority.LOW_LOGGING))
+    text = encode_event(
+        Fill(price=Decimal("1"), at=datetime(2024, 1, 1, tzinfo=UTC), side=EventPriority.LOW_LOGGING)
+    )
     text = text.replace("Fill", "GoneFill")
     event = decode_event(text)
     assert isinstance(event, OpaqueEvent)

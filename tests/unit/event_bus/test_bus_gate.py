@@ -58,14 +58,22 @@ async def test_holds_refuses_and_releases_in_arrival_order() -> None:
     await bus.publish(TradingStarted(strategy_id="s2", market="KRW-ETH"), CRIT)
     await bus.join()
 
-    first = await gate.submit(ConfigChangeRequest(kind="profile.switch", payload={"to": "a"}, description="to a"))
-    refused = await gate.submit(ConfigChangeRequest(kind="profile.switch", payload={"to": "x"}, may_wait=False))
+    first = await gate.submit(
+        ConfigChangeRequest(kind="profile.switch", payload={"to": "a"}, description="to a")
+    )
+    refused = await gate.submit(
+        ConfigChangeRequest(kind="profile.switch", payload={"to": "x"}, may_wait=False)
+    )
     second = await gate.submit(ConfigChangeRequest(kind="logging.level", payload={"level": "DEBUG"}))
     third = await gate.submit(ConfigChangeRequest(kind="profile.switch", payload={"to": "b"}))
     assert [first.status, refused.status, second.status, third.status] == ["held", "refused", "held", "held"]
     assert "s1@KRW-BTC" in refused.reason and "cannot wait" in refused.reason
     assert applied == []
-    assert [h.request.request_id for h in gate.held_requests()] == [first.request_id, second.request_id, third.request_id]
+    assert [h.request.request_id for h in gate.held_requests()] == [
+        first.request_id,
+        second.request_id,
+        third.request_id,
+    ]
 
     await bus.publish(TradingCompleted(strategy_id="s1", market="KRW-BTC"), CRIT)
     await bus.join()
@@ -104,7 +112,9 @@ async def test_emergency_stop_always_passes() -> None:
     bus.subscribe(EmergencyStopRequested, stops.append)
     await bus.start()
     await bus.publish(TradingStarted(strategy_id="s1", market="KRW-BTC"), CRIT)
-    outcome = await gate.submit(ConfigChangeRequest(kind=EMERGENCY_STOP_KIND, payload={"reason": "drawdown"}, may_wait=False))
+    outcome = await gate.submit(
+        ConfigChangeRequest(kind=EMERGENCY_STOP_KIND, payload={"reason": "drawdown"}, may_wait=False)
+    )
     await bus.join()
     assert outcome.status == "applied"
     assert [s.reason for s in stops] == ["drawdown"]

@@ -7,7 +7,10 @@ import logging
 import threading
 
 from upbit_auto_trading.application.event_bus import EventPriority, LogLineEvent, RetryPolicy
-from upbit_auto_trading.infrastructure.logging.bus_handler import install_bus_log_handler, remove_bus_log_handler
+from upbit_auto_trading.infrastructure.logging.bus_handler import (
+    install_bus_log_handler,
+    remove_bus_log_handler,
+)
 
 from .bus_fakes import make_bus
 

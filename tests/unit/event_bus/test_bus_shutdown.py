@@ -52,7 +52,12 @@ async def test_stop_persists_undelivered_medium_and_above_only() -> None:
     await bus2.start()
     await bus2.join()
     letters = await bus2.dead_letters()
-    assert [letter.event.source for letter in letters] == ["first", "CRITICAL_TRADING", "HIGH_SAFETY", "MEDIUM_CONFIG"]
+    assert [letter.event.source for letter in letters] == [
+        "first",
+        "CRITICAL_TRADING",
+        "HIGH_SAFETY",
+        "MEDIUM_CONFIG",
+    ]
     assert all(letter.handler == ALL_HANDLERS for letter in letters)
     assert replayed == []
     await bus2.retry_dead_letter(letters[2].letter_id)
@@ -77,3 +82,13 @@ async def test_pending_retries_become_dead_letters_at_shutdown() -> None:
     letters = dead.list()
     assert len(letters) == 1 and letters[0].handler == "tests.fails"
     assert "shut down before retry" in letters[0].error
+
+
+async def test_async_with_starts_and_stops() -> None:
+    bus, _, _ = make_bus()
+    seen: list[int] = []
+    bus.subscribe(Ping, lambda e: seen.append(e.n))
+    async with bus:
+        assert bus.is_running
+        await bus.publish(Ping(n=1))
+    assert not bus.is_running and seen == [1]

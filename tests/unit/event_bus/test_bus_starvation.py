@@ -30,7 +30,12 @@ def test_low_event_runs_within_the_documented_bound_under_a_critical_flood(limit
 def test_bound_holds_for_every_level_at_once() -> None:
     limit = 10
     queues = PriorityQueues(starvation_limit=limit)
-    for p in (EventPriority.HIGH_SAFETY, EventPriority.MEDIUM_CONFIG, EventPriority.LOW_LOGGING, EventPriority.LOWEST_CLEANUP):
+    for p in (
+        EventPriority.HIGH_SAFETY,
+        EventPriority.MEDIUM_CONFIG,
+        EventPriority.LOW_LOGGING,
+        EventPriority.LOWEST_CLEANUP,
+    ):
         queues.push(p, Ping(source=p.name))
     for n in range(500):
         queues.push(EventPriority.CRITICAL_TRADING, Ping(source=f"c{n}"))

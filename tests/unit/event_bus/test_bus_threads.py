@@ -22,7 +22,9 @@ async def test_publish_from_many_threads_loses_and_duplicates_nothing() -> None:
 
     def worker(t: int) -> None:
         assert threading.get_ident() != loop_thread
-        priority = [EventPriority.CRITICAL_TRADING, EventPriority.MEDIUM_CONFIG, EventPriority.LOW_LOGGING][t % 3]
+        priority = [EventPriority.CRITICAL_TRADING, EventPriority.MEDIUM_CONFIG, EventPriority.LOW_LOGGING][
+            t % 3
+        ]
         futures = [bus.publish_threadsafe(Ping(source=f"t{t}", n=n), priority) for n in range(PER_THREAD)]
         for f in futures:
             exc = f.exception(timeout=30)

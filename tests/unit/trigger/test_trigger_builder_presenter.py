@@ -79,9 +79,11 @@ class FakeCandleReader:
         rng = np.random.default_rng(3)
         self.arrays = factory(np.round(3e7 + np.cumsum(rng.normal(0, 2e5, 3000)), -3))
         self.calls = 0
+        self.markets = []
 
     def load_arrays(self, market, timeframe, start=None, end=None):
         self.calls += 1
+        self.markets.append(market)
         return self.arrays
 
 
@@ -104,8 +106,9 @@ class FakeView:
     def show_operators(self, items):
         self.operators = items
 
-    def show_markets(self, markets):
+    def show_markets(self, markets, selected):
         self.markets = markets
+        self.state = replace(self.state, market=selected)
 
     def show_parameters(self, side, fields):
         self.parameters[side] = fields
@@ -290,3 +293,100 @@ def test_presenter_save_without_name_or_duplicate_name_shows_error(setup):
     presenter.new_trigger()
     view.state.name = "a"
     assert not presenter.save() and "already exists" in view.shown_errors[-1]
+
+
+class DeferredRunner:
+    """Keeps submitted work until ``run_all`` (a worker thread that has not finished yet)."""
+
+    def __init__(self):
+        self.jobs = []
+
+    def submit(self, work, done, failed):
+        self.jobs.append((work, done, failed))
+
+    def run_all(self):
+        while self.jobs:
+            work, done, failed = self.jobs.pop(0)
+            try:
+                result = work()
+            except Exception as exc:  # noqa: BLE001 - handed to the presenter as the Qt runner does
+                failed(exc)
+            else:
+                done(result)
+
+
+def _services(catalogue, repo, reader, markets):
+    cat = FakeCatalogueRepository(catalogue)
+    return TriggerBuilderServices(
+        ListCatalogue(cat),
+        ListTriggers(repo),
+        CreateTrigger(repo, cat),
+        EditTrigger(repo, cat),
+        DeleteTrigger(repo),
+        DuplicateTrigger(repo),
+        ExportTriggers(repo, cat),
+        ImportTriggers(repo, cat),
+        reader,
+        markets=markets,
+    )
+
+
+def test_presenter_markets_come_from_the_stored_series_off_the_gui_thread(catalogue, candles_factory):
+    stored = ["KRW-ETH", "USD-BTC"]
+    reader = FakeCandleReader(candles_factory)
+    runner = DeferredRunner()
+    view = FakeView()
+    presenter = TriggerBuilderPresenter(
+        view, _services(catalogue, FakeTriggerRepository(), reader, lambda: list(stored)), runner
+    )
+    presenter.start()
+    assert view.markets == ["KRW-BTC"]  # placeholder: the series are read on the worker
+    runner.run_all()
+    assert view.markets == ["KRW-ETH", "USD-BTC"]
+    assert view.state.market == "KRW-ETH"  # KRW-BTC is not stored: the first stored market is chosen
+    assert reader.markets == ["KRW-BTC", "KRW-ETH"]  # ... and the preview is computed again for it
+    assert presenter.preview_count is not None
+    view.state.market = "USD-BTC"
+    presenter.load_markets()
+    runner.run_all()
+    assert view.state.market == "USD-BTC" and len(reader.markets) == 2  # kept; nothing recomputed
+
+
+def test_presenter_without_stored_series_shows_the_default_market(setup):
+    presenter, view, _, _ = setup
+    assert view.markets == ["KRW-BTC"] and view.state.market == "KRW-BTC"
+
+
+def test_presenter_reload_rereads_triggers_candles_and_keeps_the_form(setup):
+    presenter, view, repo, reader = setup
+    view.state.name = "kept"
+    view.state.params = {"period": "21"}
+    assert presenter.save()
+    calls = reader.calls
+    other = replace(repo.get("kept"), name="from-the-other-profile", condition_id=None)
+    repo.add(other)  # the new profile's database holds another trigger
+    presenter.reload()
+    assert [r.name for r in view.saved] == ["from-the-other-profile", "kept"]
+    assert reader.calls == calls + 1  # candles re-read from the new profile
+    assert view.editing == "kept" and view.state.params["period"] == "21"
+    repo.rows.clear()  # a restore to a backup without the trigger being edited
+    presenter.reload()
+    assert view.editing is None and view.saved == []
+    assert view.state.params["period"] == "21"  # the form stays, now as a new trigger
+
+
+def test_presenter_preview_in_flight_during_a_reload_is_computed_again(catalogue, candles_factory):
+    reader = FakeCandleReader(candles_factory)
+    runner = DeferredRunner()
+    view = FakeView()
+    presenter = TriggerBuilderPresenter(
+        view, _services(catalogue, FakeTriggerRepository(), reader, lambda: []), runner
+    )
+    presenter.start()
+    work, done, failed = runner.jobs.pop(0)  # the first preview, computed on the old profile's candles
+    result = work()
+    presenter.invalidate_candles()  # profile switched while it ran
+    done(result)
+    assert view.preview is None  # the stale result is not shown ...
+    runner.run_all()  # ... it is computed again on the new data
+    assert view.preview is not None and reader.calls == 2

@@ -60,4 +60,6 @@ class OpenRun:
             start = arrays.start
             capital = float(stored.record.settings.get("initial_capital", "0"))
             bah = capital * arrays.close / arrays.close[0] if n else None
-        return RunCharts(stored, start, arrays, curves.equity, curves.position, drawdown_of(curves.equity), bah)
+        return RunCharts(
+            stored, start, arrays, curves.equity, curves.position, drawdown_of(curves.equity), bah
+        )

@@ -80,7 +80,14 @@ class ProcessEngine:
             event = manager.Event()
             done = manager.Value("q", 0)
             future = pool.submit(
-                _engine_job, candles, entry, exit_, strategy_to_dict(strategy), settings.to_dict(), event, done
+                _engine_job,
+                candles,
+                entry,
+                exit_,
+                strategy_to_dict(strategy),
+                settings.to_dict(),
+                event,
+                done,
             )
             while not future.done():
                 wait([future], timeout=self._poll)

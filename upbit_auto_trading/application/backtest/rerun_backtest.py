@@ -46,7 +46,9 @@ class RerunReport:
 
 
 class RerunBacktest:
-    def __init__(self, runs: BacktestRepository, candles: CandleReader, engine: EngineRunner | None = None) -> None:
+    def __init__(
+        self, runs: BacktestRepository, candles: CandleReader, engine: EngineRunner | None = None
+    ) -> None:
         self._runs = runs
         self._candles = candles
         self._engine = engine or in_thread_engine

@@ -11,7 +11,12 @@ from upbit_auto_trading.application.backtest.candle_window import load_window
 from upbit_auto_trading.application.backtest.ports import BacktestRepository, RunCurves, RunMeta
 from upbit_auto_trading.application.backtest.request import BacktestOutcome, BacktestRequest, ProgressFn
 from upbit_auto_trading.application.backtest.signals import TriggerSource, resolve_triggers, trigger_snapshot
-from upbit_auto_trading.application.backtest.simulate import EngineRunner, check_cancel, in_thread_engine, simulate
+from upbit_auto_trading.application.backtest.simulate import (
+    EngineRunner,
+    check_cancel,
+    in_thread_engine,
+    simulate,
+)
 from upbit_auto_trading.application.ports.candle_reader import CandleReader
 from upbit_auto_trading.application.strategy.get_strategy import find_strategy
 from upbit_auto_trading.application.strategy.ports import StrategyRepository

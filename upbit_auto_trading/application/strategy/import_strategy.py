@@ -33,7 +33,9 @@ class ImportStrategy:
         if existing is None:
             return self._strategies.add(strategy)
         if on_conflict == "rename":
-            return self._strategies.add(replace(strategy, name=free_copy_name(self._strategies, strategy.name)))
+            return self._strategies.add(
+                replace(strategy, name=free_copy_name(self._strategies, strategy.name))
+            )
         if on_conflict == "new_version":
             if strategy == existing.strategy:
                 return existing

@@ -36,7 +36,9 @@ class ValidateStrategy:
         except StrategyValidationError as exc:
             return ValidationReport(problems=exc.problems)
         except StrategySchemaError as exc:
-            return ValidationReport(problems=(StrategyProblem("schema_version", "schema.unsupported", str(exc)),))
+            return ValidationReport(
+                problems=(StrategyProblem("schema_version", "schema.unsupported", str(exc)),)
+            )
         missing: tuple[str, ...] = ()
         if self._triggers is not None:
             missing = tuple(r.name for r in strategy.trigger_refs() if not trigger_exists(self._triggers, r))

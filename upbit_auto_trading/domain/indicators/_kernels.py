@@ -53,7 +53,7 @@ def window_sum(x: np.ndarray, n: int, divisor: float = 1.0) -> np.ndarray:
     x = as_float(x)
     if n < 1 or x.shape[0] < n:
         return np.full(x.shape[0], np.nan)
-    return _compiled().rolling_sum(x, int(n), float(divisor))
+    return _compiled().rolling_sum(x, int(n), float(divisor), np.empty(x.shape[0]))
 
 
 def window_max(x: np.ndarray, n: int) -> np.ndarray:
@@ -79,7 +79,7 @@ def seeded_smoothing(x: np.ndarray, alpha: float, seed_index: int, seed: float) 
     x = as_float(x)
     if seed_index < 0:
         return np.full(x.shape[0], np.nan)
-    return _compiled().exp_smoothing(x, float(alpha), int(seed_index), float(seed))
+    return _compiled().exp_smoothing(x, float(alpha), int(seed_index), float(seed), np.empty(x.shape[0]))
 
 
 def wilder_smoothing(x: np.ndarray, period: int, seed_index: int, seed: float) -> np.ndarray:
@@ -87,11 +87,12 @@ def wilder_smoothing(x: np.ndarray, period: int, seed_index: int, seed: float) -
     x = as_float(x)
     if seed_index < 0:
         return np.full(x.shape[0], np.nan)
-    return _compiled().wilder_smoothing(x, int(period), int(seed_index), float(seed))
+    return _compiled().wilder_smoothing(x, int(period), int(seed_index), float(seed), np.empty(x.shape[0]))
 
 
 def wilder_rsi(close: np.ndarray, period: int) -> np.ndarray:
-    return _compiled().wilder_rsi(as_float(close), int(period))
+    close = as_float(close)
+    return _compiled().wilder_rsi(close, int(period), np.empty(close.shape[0]))
 
 
 def shift(x: np.ndarray, k: int) -> np.ndarray:

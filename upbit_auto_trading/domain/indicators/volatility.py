@@ -13,7 +13,7 @@ def bbands(
     """Upper, middle (SMA) and lower band with ddof=0 deviation; first value at ``period - 1``."""
     close = as_float(close)
     middle = window_sum(close, period, float(period))
-    # Centre on the first close so the squares stay smaller; each window sum adds only `period` terms.
+    # Centre on the first close so the squares stay smaller (running sums re-summed every `period` values).
     reference = close[0] if close.shape[0] else 0.0
     centred = close - reference
     mean_c = window_sum(centred, period, float(period))

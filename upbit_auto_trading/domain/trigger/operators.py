@@ -125,23 +125,36 @@ def _scalar_bounds(b: float) -> tuple[float, float]:
     return 0.0, 0.0
 
 
-def _sides(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(greater, less, valid): a > b and a < b beyond the tolerance; valid where neither is NaN."""
-    a = np.asarray(a, dtype=np.float64)
+def _kernels():
+    """The compiled comparison kernels, imported on first use (keeps numba out of the import time)."""
+    from upbit_auto_trading.domain.trigger import _compare_kernels as kernels
+
+    return kernels
+
+
+def _operands(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarray, bool, float, float]:
+    """(a, b, scalar, lo, hi) for the kernels: a fixed target (a scalar or a broadcast scalar) is compared
+    through the bounds of :func:`_scalar_bounds`; a NaN target becomes an all-NaN array (never fires)."""
+    a = np.ascontiguousarray(a, dtype=np.float64)
     if np.ndim(b) == 0 or (isinstance(b, np.ndarray) and b.strides == (0,) * b.ndim and b.size):
         fixed = float(np.asarray(b).flat[0]) if np.ndim(b) else float(b)
         if not np.isnan(fixed):
             lo, hi = _scalar_bounds(fixed)
-            with np.errstate(invalid="ignore"):
-                return a > hi, a < lo, ~np.isnan(a)
-    b = np.broadcast_to(np.asarray(b, dtype=np.float64), a.shape)
-    with np.errstate(invalid="ignore"):
-        diff = a - b
-        tol = REL_TOL * np.maximum(np.abs(a), np.abs(b))
-        greater = diff > tol
-        less = diff < -tol
-    valid = ~(np.isnan(a) | np.isnan(b))
-    return greater, less, valid
+            return a, a, True, lo, hi
+    b_arr = np.ascontiguousarray(np.broadcast_to(np.asarray(b, dtype=np.float64), a.shape))
+    return a, b_arr, False, 0.0, 0.0
+
+
+def _codes(a: np.ndarray, b: np.ndarray | float) -> np.ndarray:
+    """Per candle: 1 a above b, -1 below (each beyond the tolerance), 0 equal, 2 a NaN on either side."""
+    a, b_arr, scalar, lo, hi = _operands(a, b)
+    return _kernels().side_codes(a, b_arr, scalar, lo, hi, REL_TOL, np.empty(a.shape[0], dtype=np.int8))
+
+
+def _sides(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(greater, less, valid): a > b and a < b beyond the tolerance; valid where neither is NaN."""
+    codes = _codes(a, b)
+    return codes == 1, codes == -1, codes != 2
 
 
 def compare(
@@ -151,32 +164,29 @@ def compare(
     a = np.asarray(a, dtype=np.float64)
     if op is Operator.RISING or op is Operator.FALLING:
         return _monotone(a, candles, rising=op is Operator.RISING)
-    b_arr = np.broadcast_to(np.asarray(b, dtype=np.float64), a.shape)
     if op is Operator.APPROX:
+        b_arr = np.broadcast_to(np.asarray(b, dtype=np.float64), a.shape)
         pct = DEFAULT_APPROX_PERCENT if percent is None else percent
         with np.errstate(invalid="ignore"):
             return np.abs(a - b_arr) <= (pct / 100.0) * np.abs(b_arr)
-    greater, less, valid = _sides(a, b_arr)
+    if op is Operator.CROSSES_ABOVE or op is Operator.CROSSES_BELOW:
+        a, b_arr, scalar, lo, hi = _operands(a, b)
+        direction = 1 if op is Operator.CROSSES_ABOVE else -1
+        out = np.empty(a.shape[0], dtype=np.bool_)
+        return _kernels().crosses(a, b_arr, scalar, lo, hi, REL_TOL, direction, out)
+    codes = _codes(a, b)
     if op is Operator.GT:
-        return greater
+        return codes == 1
     if op is Operator.LT:
-        return less
+        return codes == -1
     if op is Operator.GE:
-        return valid & ~less
+        return (codes == 0) | (codes == 1)
     if op is Operator.LE:
-        return valid & ~greater
+        return (codes == 0) | (codes == -1)
     if op is Operator.EQ:
-        return valid & ~greater & ~less
+        return codes == 0
     if op is Operator.NE:
-        return greater | less
-    if op is Operator.CROSSES_ABOVE:
-        out = np.zeros(a.shape, dtype=bool)
-        out[1:] = (valid[:-1] & ~greater[:-1]) & greater[1:]
-        return out
-    if op is Operator.CROSSES_BELOW:
-        out = np.zeros(a.shape, dtype=bool)
-        out[1:] = (valid[:-1] & ~less[:-1]) & less[1:]
-        return out
+        return (codes == 1) | (codes == -1)
     raise InvalidOperatorError(f"operator {op.value} is not a comparison")
 
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from upbit_auto_trading.infrastructure.errors import DatabaseError
+from upbit_auto_trading.infrastructure.sqlite.guarded_connection import GuardedConnection
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +40,21 @@ class SqliteDatabase:
         self.name = name
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: list[GuardedConnection] = []
         self._generation = 0
 
-    def connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None and getattr(self._local, "generation", -1) == self._generation:
+    def connection(self) -> GuardedConnection:
+        """This thread's connection (a ``sqlite3.Connection`` behind a guard; same methods)."""
+        conn: GuardedConnection | None = getattr(self._local, "conn", None)
+        if conn is not None and not conn.closed and getattr(self._local, "generation", -1) == self._generation:
             return conn
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-            configure_connection(conn)
+            raw = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            configure_connection(raw)
         except sqlite3.Error as exc:
             raise DatabaseError(f"Cannot open the {self.name} database at {self.path}: {exc}") from exc
+        conn = GuardedConnection(raw)
         with self._lock:
             self._connections.append(conn)
             self._local.conn = conn
@@ -59,20 +62,25 @@ class SqliteDatabase:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolls back on any error. Nested use joins the outer one."""
+    def transaction(self) -> Iterator[GuardedConnection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolls back on any error. Nested use joins the outer one.
+
+        The connection's guard is held throughout, so a close from another thread waits for the commit.
+        """
         conn = self.connection()
-        if conn.in_transaction:
-            yield conn
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
+        with conn.lock:
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if not conn.closed and conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
 
     def close_all(self) -> None:
         """Close every thread's connection (before the file is replaced or the profile switched)."""
@@ -81,9 +89,7 @@ class SqliteDatabase:
             self._generation += 1
         for conn in connections:
             try:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                conn.close()
+                conn.close_when_idle()
             except sqlite3.Error:  # a connection whose thread is gone; nothing more to do
                 log.debug("closing a stale connection to %s failed", self.path, exc_info=True)
 

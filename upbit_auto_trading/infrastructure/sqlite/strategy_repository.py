@@ -38,7 +38,12 @@ def _stored(strategy_id: int, version: int, definition: str, content_hash: str, 
 
 def _row(row: sqlite3.Row) -> StoredStrategy:
     return _stored(
-        row["id"], row["version"], row["definition"], row["content_hash"], row["created_at"], row["updated_at"]
+        row["id"],
+        row["version"],
+        row["definition"],
+        row["content_hash"],
+        row["created_at"],
+        row["updated_at"],
     )
 
 
@@ -66,15 +71,21 @@ class SqliteStrategyRepository:
         return [_row(r) for r in rows]
 
     def get(self, name: str) -> StoredStrategy | None:
-        row = self._db().connection().execute(
-            "SELECT * FROM strategy_profiles WHERE name = ?", (name.strip(),)
-        ).fetchone()
+        row = (
+            self._db()
+            .connection()
+            .execute("SELECT * FROM strategy_profiles WHERE name = ?", (name.strip(),))
+            .fetchone()
+        )
         return None if row is None else _row(row)
 
     def get_by_id(self, strategy_id: int) -> StoredStrategy | None:
-        row = self._db().connection().execute(
-            "SELECT * FROM strategy_profiles WHERE id = ?", (int(strategy_id),)
-        ).fetchone()
+        row = (
+            self._db()
+            .connection()
+            .execute("SELECT * FROM strategy_profiles WHERE id = ?", (int(strategy_id),))
+            .fetchone()
+        )
         return None if row is None else _row(row)
 
     def add(self, strategy: Strategy) -> StoredStrategy:
@@ -127,19 +138,32 @@ class SqliteStrategyRepository:
         return _stored(int(strategy_id), version, definition, content_hash, created, now)
 
     def versions(self, strategy_id: int) -> Sequence[StrategyVersionInfo]:
-        rows = self._db().connection().execute(
-            "SELECT version, name, content_hash, created_at FROM strategy_versions WHERE strategy_id = ?"
-            " ORDER BY version DESC",
-            (int(strategy_id),),
-        ).fetchall()
-        return [StrategyVersionInfo(r["version"], r["name"], r["content_hash"], _parse(r["created_at"])) for r in rows]
+        rows = (
+            self._db()
+            .connection()
+            .execute(
+                "SELECT version, name, content_hash, created_at FROM strategy_versions WHERE strategy_id = ?"
+                " ORDER BY version DESC",
+                (int(strategy_id),),
+            )
+            .fetchall()
+        )
+        return [
+            StrategyVersionInfo(r["version"], r["name"], r["content_hash"], _parse(r["created_at"]))
+            for r in rows
+        ]
 
     def get_version(self, strategy_id: int, version: int) -> StoredStrategy | None:
-        row = self._db().connection().execute(
-            "SELECT v.*, p.created_at AS first_created FROM strategy_versions v"
-            " JOIN strategy_profiles p ON p.id = v.strategy_id WHERE v.strategy_id = ? AND v.version = ?",
-            (int(strategy_id), int(version)),
-        ).fetchone()
+        row = (
+            self._db()
+            .connection()
+            .execute(
+                "SELECT v.*, p.created_at AS first_created FROM strategy_versions v"
+                " JOIN strategy_profiles p ON p.id = v.strategy_id WHERE v.strategy_id = ? AND v.version = ?",
+                (int(strategy_id), int(version)),
+            )
+            .fetchone()
+        )
         if row is None:
             return None
         return _stored(

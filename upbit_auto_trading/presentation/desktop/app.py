@@ -28,29 +28,37 @@ def _prefer_cjk_font(app: QApplication) -> None:
             return
 
 
-def create_main_window(app: QApplication, container: Any, language: str | None = None) -> MainWindow:
+def create_main_window(
+    app: QApplication, container: Any, language: str | None = None, bus: Any | None = None
+) -> MainWindow:
+    """Build the main window. With a running ``bus`` the log dock receives its lines as LogLineEvents
+    (LOW_LOGGING); without one (tests of single screens) it listens to the in-memory log sink."""
     ui_state = UiState(container.core.app_paths().config_dir)
     set_language(language or ui_state.value("language", "") or str(container.config.ui.language() or "auto"))
     apply_theme(app, ui_state.value("theme", "") or str(container.config.ui.theme() or "light"))
     _prefer_cjk_font(app)
     window = MainWindow(container, ui_state)
     sink = container.core.log_sink()
-    for line in sink.lines()[-500:]:
+    for line in sink.lines()[-500:]:  # what was logged before the window existed
         window.log_dock.enqueue(line)
-    sink.add_listener(window.log_dock.enqueue)
-    window.destroyed.connect(lambda *_: sink.remove_listener(window.log_dock.enqueue))
+    if bus is not None:
+        from upbit_auto_trading.application.event_bus import LogLineEvent
+
+        subscription = bus.subscribe(LogLineEvent, window.log_dock.enqueue)
+        window.destroyed.connect(lambda *_: bus.unsubscribe(subscription))
+    else:
+        sink.add_listener(window.log_dock.enqueue)
+        window.destroyed.connect(lambda *_: sink.remove_listener(window.log_dock.enqueue))
     return window
 
 
-def schedule_screenshot(window: MainWindow, path: Path, delay_ms: int = 400) -> None:
-    """Render the window once it is shown, save a PNG and quit with 0 (non-zero if saving failed)."""
+def schedule_screenshot(window: MainWindow, path: Path, done: Any, delay_ms: int = 600) -> None:
+    """Render the window once it is shown, save a PNG, then call ``done(exit_code)``."""
 
     def grab() -> None:
         window.log_dock.drain()
         ok = window.grab().save(str(path))
         log.info("screenshot saved to %s: %s", path, ok)
-        app = QApplication.instance()
-        if app is not None:
-            app.exit(0 if ok else 1)
+        done(0 if ok else 1)
 
     QTimer.singleShot(delay_ms, grab)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
-from PyQt6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PyQt6.QtWidgets import QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget, QWidget
 
 from upbit_auto_trading import __version__
 from upbit_auto_trading.presentation.desktop.i18n import tr
@@ -28,6 +28,8 @@ ENVIRONMENT_NAMES = {
 
 class MainWindow(QMainWindow):
     """Tabs are built on first show, so start-up pays only for the tab the user sees."""
+
+    closed = pyqtSignal()
 
     def __init__(self, container: Any, ui_state: UiState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,9 +63,11 @@ class MainWindow(QMainWindow):
         return next(i for i, spec in enumerate(self._specs) if spec.key == key)
 
     def tab_widget(self, key: str) -> QWidget:
+        """The screen shown in a tab (inside its scroll area)."""
         index = self.tab_index(key)
         self._ensure_built(index)
-        return self.tabs.widget(index)
+        holder = self.tabs.widget(index)
+        return holder.widget() if isinstance(holder, QScrollArea) else holder
 
     def show_tab(self, key: str) -> QWidget:
         index = self.tab_index(key)
@@ -83,19 +87,39 @@ class MainWindow(QMainWindow):
                 tr(f"{spec.title}: 화면을 여는 중 오류가 발생했습니다 (로그 참조).", f"{spec.title}: failed to open (see the log)."),
                 self,
             )
+        # A scroll area keeps a screen's minimum size from becoming the window's: the window still fits a
+        # 1366x768 laptop, and a screen that needs more room scrolls instead of being cut off.
+        holder = QScrollArea(self)
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(widget)
         blocked = self.tabs.blockSignals(True)
         old = self.tabs.widget(index)
         self.tabs.removeTab(index)
-        self.tabs.insertTab(index, widget, spec.title)
+        self.tabs.insertTab(index, holder, spec.title)
         self.tabs.setCurrentIndex(index)
         self.tabs.blockSignals(blocked)
         old.deleteLater()
 
     # docks
-    def add_dock(self, dock: Any, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> None:
+    def add_dock(
+        self,
+        dock: Any,
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+        shortcut: str | None = None,
+        visible_by_default: bool = False,
+    ) -> None:
+        """Add a dock after construction; its visibility and place come from the saved window state."""
         self.addDockWidget(area, dock)
         self.extra_docks.append(dock)
-        self.view_menu.addAction(dock.toggleViewAction())
+        action = dock.toggleViewAction()
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        self.view_menu.addAction(action)
+        dock.setVisible(visible_by_default)
+        state = self.ui_state.bytes_value("window/state")
+        if state is not None:
+            self.restoreState(state)
 
     # status bar
     def _build_status_bar(self) -> None:
@@ -155,7 +179,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, key=spec.key: self.show_tab(key))
             self.view_menu.addAction(action)
         self.view_menu.addSeparator()
-        self.view_menu.addAction(self.log_dock.toggleViewAction())
+        log_action = self.log_dock.toggleViewAction()
+        log_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.view_menu.addAction(log_action)
         theme_menu = self.view_menu.addMenu(tr("테마", "Theme"))
         for theme, ko, en in (("light", "밝게", "Light"), ("dark", "어둡게", "Dark")):
             action = QAction(tr(ko, en), self)
@@ -206,6 +232,21 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(self._specs):
             self.ui_state.set_value("window/last_tab", self._specs[index].key)
 
+    def watch_trading_state(self, gate: Any, interval_ms: int = 1000) -> None:
+        """Keep the status bar's trading state current by reading the gate on the GUI thread."""
+        mode = str(self.container.config.trading.mode() or "paper")
+
+        def refresh() -> None:
+            self.set_trading_state(live_trades=len(gate.state.live), mode=mode)
+
+        self._trading_timer = QTimer(self)
+        self._trading_timer.setInterval(interval_ms)
+        self._trading_timer.timeout.connect(refresh)
+        self._trading_timer.start()
+        refresh()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.save_state()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()

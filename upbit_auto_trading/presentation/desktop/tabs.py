@@ -37,15 +37,21 @@ def _trigger_builder(container: Any, parent: QWidget | None) -> QWidget:
 
 
 def _strategy_maker(container: Any, parent: QWidget | None) -> QWidget:
-    return _placeholder("전략 메이커", "Strategy maker")(container, parent)
+    from upbit_auto_trading.presentation.desktop.strategy_maker.view import create_strategy_maker
+
+    return create_strategy_maker(container, parent)
 
 
 def _backtest(container: Any, parent: QWidget | None) -> QWidget:
-    return _placeholder("백테스팅", "Backtest")(container, parent)
+    from upbit_auto_trading.presentation.desktop.backtest.view import create_backtest_tab
+
+    return create_backtest_tab(container, parent)
 
 
 def _analysis(container: Any, parent: QWidget | None) -> QWidget:
-    return _placeholder("전략 분석", "Analysis")(container, parent)
+    from upbit_auto_trading.presentation.desktop.analysis.view import create_analysis_tab
+
+    return create_analysis_tab(container, parent)
 
 
 def _market_data(container: Any, parent: QWidget | None) -> QWidget:

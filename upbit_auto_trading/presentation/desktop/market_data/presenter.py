@@ -148,6 +148,11 @@ class MarketDataPresenter:
             self._cancel.cancel()
             self._view.set_busy(True, tr("취소하는 중...", "Cancelling..."), None, False)
 
+    def close(self) -> None:
+        """The screen is going away: stop a running download (it stays resumable). Touches no widget."""
+        if self._cancel is not None:
+            self._cancel.cancel()
+
     # ---- resample and delete ------------------------------------------------------------------------------
     def on_resample(self) -> None:
         selected = self._view.selected_series()

@@ -17,11 +17,12 @@ class _Bridge(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self.closed = False
         self.call.connect(self._invoke)  # queued across threads: runs on the GUI thread
 
-    @staticmethod
-    def _invoke(callback: Callable[[], Any]) -> None:
-        callback()
+    def _invoke(self, callback: Callable[[], Any]) -> None:
+        if not self.closed:  # the screen is gone: drop late results
+            callback()
 
 
 class QtTaskRunner:
@@ -46,7 +47,10 @@ class QtTaskRunner:
         self._executor.submit(task)
 
     def post(self, callback: Callable[[], Any]) -> None:
-        self._bridge.call.emit(callback)
+        if not self._bridge.closed:
+            self._bridge.call.emit(callback)
 
     def shutdown(self) -> None:
+        """Drop queued tasks and late results; a running task finishes on its own thread."""
+        self._bridge.closed = True
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -8,6 +8,7 @@ from typing import Any
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -57,6 +58,7 @@ class MarketDataScreen(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMinimumSize(120, 60)
         self.refresh_button = QPushButton(tr("새로고침", "Refresh"))
         self.import_button = QPushButton(tr("CSV 가져오기...", "Import CSV..."))
         self.download_button = QPushButton(tr("Upbit에서 받기...", "Download..."))
@@ -73,6 +75,7 @@ class MarketDataScreen(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.status = QLabel("")
+        self.status.setMinimumWidth(10)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.progress.setMaximumWidth(260)
@@ -87,6 +90,7 @@ class MarketDataScreen(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table)
         self.chart = CandleChart()
+        self.chart.setMinimumSize(120, 120)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(left)
         splitter.addWidget(self.chart)
@@ -186,14 +190,21 @@ class MarketDataScreen(QWidget):
     def show_message(self, text: str) -> None:
         self.last_message = text
         self.status.setText(text.splitlines()[0] if text else "")
-        if self.interactive and "\n" in text:
-            QMessageBox.information(self, tr("시장 데이터", "Market data"), text)
+        if "\n" in text:
+            self._box(QMessageBox.Icon.Information, text)
 
     def show_error(self, text: str) -> None:
         self.last_error = text
         self.status.setText(text.splitlines()[0] if text else "")
-        if self.interactive:
-            QMessageBox.warning(self, tr("시장 데이터", "Market data"), text)
+        self._box(QMessageBox.Icon.Warning, text)
+
+    def _box(self, icon: QMessageBox.Icon, text: str) -> None:
+        """A window-modal box that does not block (no nested event loop)."""
+        if not self.interactive or not self.isVisible():
+            return
+        box = QMessageBox(icon, tr("시장 데이터", "Market data"), text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
 
 def create_market_data_tab(container: Any, parent: QWidget | None = None) -> QWidget:
@@ -206,6 +217,14 @@ def create_market_data_tab(container: Any, parent: QWidget | None = None) -> QWi
     runner = QtTaskRunner()
     presenter = MarketDataPresenter(view, md, md.candle_reader(), runner)
     view.set_presenter(presenter)
-    view.destroyed.connect(lambda *_: runner.shutdown())
+
+    def stop(*_: object) -> None:
+        presenter.close()
+        runner.shutdown()
+
+    view.destroyed.connect(stop)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(stop)
     presenter.refresh()
     return view

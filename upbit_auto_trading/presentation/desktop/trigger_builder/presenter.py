@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 PREVIEW_CANDLES = 2000
 WARMUP_CANDLES = 600
+DEFAULT_MARKET = "KRW-BTC"
 
 
 @dataclass
@@ -46,7 +47,7 @@ class FormState:
     name: str = ""
     description: str = ""
     timeframe: str = "1h"
-    market: str = "KRW-BTC"
+    market: str = DEFAULT_MARKET
     variable_id: str = "RSI"
     params: dict[str, str] = field(default_factory=dict)
     operator: str = "crosses_above"
@@ -61,7 +62,7 @@ class TriggerBuilderView(Protocol):
     def show_variables(self, groups: Sequence[PurposeGroup]) -> None: ...
     def show_target_variables(self, items: Sequence[VariableItem]) -> None: ...
     def show_operators(self, items: Sequence[tuple[str, str]]) -> None: ...
-    def show_markets(self, markets: Sequence[str]) -> None: ...
+    def show_markets(self, markets: Sequence[str], selected: str) -> None: ...
     def show_parameters(self, side: str, fields: Sequence[ParameterField]) -> None: ...
     def set_parameter_error(self, side: str, name: str, message: str) -> None: ...
     def show_help(self, text: str) -> None: ...
@@ -99,7 +100,9 @@ class TriggerBuilderPresenter:
         self._pending = False
         self._candles: dict[tuple[str, str], CandleArrays] = {}
         self._evaluators: dict[tuple[str, str], TriggerEvaluator] = {}
+        self._generation = 0  # bumped by invalidate_candles: results computed on older data are dropped
         self.preview_count: int | None = None
+        self.markets: list[str] = []
 
     # ----- start-up -------------------------------------------------------------------------------
     @property
@@ -109,6 +112,13 @@ class TriggerBuilderPresenter:
         return self._catalogue
 
     def start(self) -> None:
+        self._show_catalogue()
+        self._view.show_markets([DEFAULT_MARKET], DEFAULT_MARKET)  # until the stored series are read
+        self.new_trigger()
+        self.refresh_saved()
+        self.load_markets()
+
+    def _show_catalogue(self) -> None:
         groups = [
             PurposeGroup(p.value, tr(p.name_ko, p.name_en), [self._item(v) for v in variables])
             for p, variables in self.catalogue.by_purpose().items()
@@ -116,9 +126,40 @@ class TriggerBuilderPresenter:
         ]
         self._view.show_variables(groups)
         self._view.show_operators([(op.value, tr(op.label_ko, op.label_en)) for op in Operator])
-        self._view.show_markets(list(self._services.markets()) or ["KRW-BTC"])
-        self.new_trigger()
-        self.refresh_saved()
+
+    def load_markets(self) -> None:
+        """Markets of the stored candle series, read off the GUI thread (it scans the candle table)."""
+        self._runner.submit(lambda: list(self._services.markets()), self._markets_loaded, self._markets_failed)
+
+    def _markets_loaded(self, markets: list[str]) -> None:
+        self.markets = list(markets)
+        current = self._view.form().market
+        shown = self.markets or [DEFAULT_MARKET]
+        selected = current if current in shown else shown[0]
+        self._view.show_markets(shown, selected)
+        if selected != current:
+            self.form_changed()
+
+    def _markets_failed(self, exc: BaseException) -> None:
+        log.warning("could not list the stored candle series: %s", exc)
+
+    def reload(self) -> None:
+        """The active profile changed (switch or restore): re-read the catalogue, saved triggers, markets and
+        candles, keeping the form when it still makes sense in the new data."""
+        self._catalogue = None
+        self.invalidate_candles()
+        state = self._view.form()
+        self._show_catalogue()
+        names = {c.name for c in self._services.list_triggers.execute("")}
+        if self._editing is not None and self._editing not in names:
+            self._editing = None
+            self._view.set_editing(None)
+        try:
+            self._load_form(state)
+        except (DomainError, ApplicationError, KeyError):
+            self.new_trigger()
+        self.refresh_saved(self._editing)
+        self.load_markets()
 
     def _item(self, v: VariableDefinition, reason: str = "") -> VariableItem:
         return VariableItem(v.variable_id, _label(v), tr(v.help_ko, v.help_en), not reason, reason)
@@ -127,7 +168,7 @@ class TriggerBuilderPresenter:
     def new_trigger(self) -> None:
         self._editing = None
         self._view.set_editing(None)
-        state = FormState(market=self._view.form().market or "KRW-BTC")
+        state = FormState(market=self._view.form().market or DEFAULT_MARKET)
         self._load_form(state)
 
     def _fields(self, variable: VariableDefinition, values: dict[str, str]) -> list[ParameterField]:
@@ -264,27 +305,31 @@ class TriggerBuilderPresenter:
             return
         self._busy = True
         self._view.set_busy(True)
+        generation = self._generation
         self._runner.submit(
-            lambda: self._compute(condition, market), self._preview_done, self._preview_failed
+            lambda: (generation, self._compute(condition, market, generation)),
+            self._preview_done,
+            self._preview_failed,
         )
 
-    def _evaluator(self, market: str, timeframe: str) -> TriggerEvaluator:
+    def _evaluator(self, market: str, timeframe: str, generation: int) -> TriggerEvaluator:
         key = (market, timeframe)
-        if key not in self._evaluators:
+        evaluator = self._evaluators.get(key)
+        if evaluator is None:
             candles = self._services.candle_reader.load_arrays(market, timeframe)  # type: ignore[union-attr]
             size = len(candles)
             candles = candles.slice(max(0, size - PREVIEW_CANDLES - WARMUP_CANDLES), size)
-            self._candles[key] = candles
-            self._evaluators[key] = TriggerEvaluator(
-                candles, other_timeframes=lambda tf: self._other(market, tf)
-            )
-        return self._evaluators[key]
+            evaluator = TriggerEvaluator(candles, other_timeframes=lambda tf: self._other(market, tf))
+            if generation == self._generation:  # not invalidated while loading
+                self._candles[key] = candles
+                self._evaluators[key] = evaluator
+        return evaluator
 
     def _other(self, market: str, timeframe: str) -> CandleArrays:
         return self._services.candle_reader.load_arrays(market, timeframe)  # type: ignore[union-attr]
 
-    def _compute(self, condition: TradingCondition, market: str) -> PreviewData | str:
-        evaluator = self._evaluator(market, condition.timeframe)
+    def _compute(self, condition: TradingCondition, market: str, generation: int) -> PreviewData | str:
+        evaluator = self._evaluator(market, condition.timeframe, generation)
         candles = evaluator.candles
         if len(candles) == 0:
             return tr(
@@ -327,8 +372,13 @@ class TriggerBuilderPresenter:
             note=note,
         )
 
-    def _preview_done(self, result: PreviewData | str) -> None:
+    def _preview_done(self, outcome: tuple[int, PreviewData | str]) -> None:
+        generation, result = outcome
         self._finish()
+        if generation != self._generation:  # computed on data replaced since: compute again
+            self._pending = True
+            self._run_pending()
+            return
         if isinstance(result, str):
             self.preview_count = None
             self._view.show_preview(None, result)
@@ -353,7 +403,8 @@ class TriggerBuilderPresenter:
             self.form_changed()
 
     def invalidate_candles(self) -> None:
-        """Forget loaded candles (a profile switch or new data)."""
+        """Forget loaded candles (a profile switch or new data); a preview in flight is computed again."""
+        self._generation += 1
         self._candles.clear()
         self._evaluators.clear()
 

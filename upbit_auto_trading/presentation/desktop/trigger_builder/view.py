@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
@@ -43,6 +44,8 @@ from upbit_auto_trading.presentation.desktop.trigger_builder.presenter import (
     FormState,
     TriggerBuilderPresenter,
 )
+
+log = logging.getLogger(__name__)
 
 TIMEFRAMES = ["1m", "3m", "5m", "10m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"]
 _ROLE = Qt.ItemDataRole.UserRole
@@ -115,6 +118,7 @@ class TriggerBuilderWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.presenter: TriggerBuilderPresenter | None = None
+        self.relay: Any = None  # bus_relay.ReloadRelay: reloads after a profile switch or restore
         self._quiet = False
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -307,10 +311,11 @@ class TriggerBuilderWidget(QWidget):
             self.operator_combo.addItem(label, value)
         self._quiet = False
 
-    def show_markets(self, markets: Sequence[str]) -> None:
+    def show_markets(self, markets: Sequence[str], selected: str) -> None:
         self._quiet = True
         self.market_combo.clear()
         self.market_combo.addItems(list(markets))
+        self.market_combo.setCurrentText(selected)
         self._quiet = False
 
     def show_parameters(self, side: str, fields: Sequence[ParameterField]) -> None:
@@ -427,6 +432,10 @@ class TriggerBuilderWidget(QWidget):
 def create_trigger_builder(container: Any, parent: QWidget | None = None) -> QWidget:
     """Tab factory: wire the presenter to the container's use cases and the stored candles."""
     from upbit_auto_trading.presentation.desktop.trigger_builder.model import TriggerBuilderServices
+    from upbit_auto_trading.presentation.desktop.trigger_builder.bus_relay import (
+        ReloadRelay,
+        follow_profile_changes,
+    )
     from upbit_auto_trading.presentation.desktop.trigger_builder.runner import QtBackgroundRunner
 
     t = container.triggers
@@ -434,6 +443,7 @@ def create_trigger_builder(container: Any, parent: QWidget | None = None) -> QWi
         reader = container.market_data.candle_reader()
     except Exception:  # market data not wired in this build: the preview says so
         reader = None
+    markets = _stored_markets(container)
     services = TriggerBuilderServices(
         list_catalogue=t.list_catalogue(),
         list_triggers=t.list_triggers(),
@@ -444,11 +454,28 @@ def create_trigger_builder(container: Any, parent: QWidget | None = None) -> QWi
         export_triggers=t.export_triggers(),
         import_triggers=t.import_triggers(),
         candle_reader=reader,
-        markets=lambda: ["KRW-BTC", "USD-BTC"],
+        markets=markets,
     )
     widget = TriggerBuilderWidget(parent)
     runner = QtBackgroundRunner(widget)
-    widget.destroyed.connect(lambda *_: runner.shutdown())
     widget.presenter = TriggerBuilderPresenter(widget, services, runner)
+    relay = ReloadRelay(widget.presenter.reload, widget)
+    follow_profile_changes(container, relay)
+    widget.relay = relay
+    widget.destroyed.connect(lambda *_: (relay.detach(), runner.shutdown()))
     widget.presenter.start()
     return widget
+
+
+def _stored_markets(container: Any) -> Callable[[], list[str]]:
+    """The markets that have stored candles (any timeframe), from the market-data list-series use case."""
+    try:
+        list_series = container.market_data.list_series()
+    except Exception:  # market data not wired in this build: the presenter shows its default market
+        log.warning("trigger builder: no list-series use case; showing the default market", exc_info=True)
+        return list
+
+    def markets() -> list[str]:
+        return sorted({s.market for s in list_series.execute(with_gaps=False)})
+
+    return markets

@@ -12,6 +12,7 @@ ALTER TABLE backtest_results ADD COLUMN result_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE backtest_results ADD COLUMN engine_version TEXT NOT NULL DEFAULT '';
 ALTER TABLE backtest_results ADD COLUMN record_schema_version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE backtest_results ADD COLUMN duration_ms INTEGER;
+ALTER TABLE backtest_results ADD COLUMN trigger_snapshot TEXT NOT NULL DEFAULT '{}';
 CREATE INDEX IF NOT EXISTS idx_backtest_results_strategy ON backtest_results (strategy_name, started_at);
 
 -- Round trips (money and quantities as decimal TEXT).

@@ -1,0 +1,99 @@
+"""``strategies`` and ``backtest`` commands as a script runs them (subprocess, one temporary home per module:
+the development profile seeds the bundled candles and the sample strategy on first start)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = "Basic 7-rule (기본 7규칙)"
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cli_strategies_home")
+
+
+def cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    env.pop("UPBIT_AUTO_TRADING_HOME", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "upbit_auto_trading", "--home", str(home), *args],
+        capture_output=True, text=True, timeout=180, cwd=REPO_ROOT, env=env,
+    )  # fmt: skip
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} exited {result.returncode}: {result.stderr}")
+    return result
+
+
+def test_sample_is_seeded_and_quick_form_and_file_round_trip(home: Path, tmp_path: Path):
+    listed = json.loads(cli(home, "--json", "strategies", "list").stdout)
+    assert [s["name"] for s in listed] == [SAMPLE]
+    assert listed[0]["rules"] == ["exit_triggers", "trailing_stop", "stop_take_profit", "scale_in", "pyramid"]
+
+    quick = json.loads(cli(
+        home, "strategies", "add", "Quick RSI", "--entry", "RSI(14) below 20", "--entry",
+        "Crash: close 3% below previous close", "--exit", "Surge: close 5% above previous close",
+        "--stop-loss", "3", "--take-profit", "6", "--trailing-stop", "5:3", "--size-pct", "50", "--json",
+    ).stdout)  # fmt: skip
+    assert quick["entry"] == "(RSI(14) below 20 AND Crash: close 3% below previous close)"
+    assert quick["rules"] == ["exit_triggers", "trailing_stop", "stop_take_profit"]
+
+    exported = json.loads(cli(home, "strategies", "export", "Quick RSI", "--json").stdout)
+    assert exported["schema_version"] == 1 and exported["sizing"] == {"mode": "cash_percent", "value": 50}
+    exported["name"] = "From file"
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    added = json.loads(cli(home, "--json", "strategies", "add", "--file", str(path)).stdout)
+    assert added["name"] == "From file" and added["content_hash"] == quick["content_hash"]
+
+    bad = cli(home, "strategies", "add", "Broken", "--entry", "No such trigger", check=False)
+    assert bad.returncode == 1 and "No such trigger" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_backtest_run_json_then_list_rerun_show_delete(home: Path):
+    run = cli(home, "backtest", "run", "--strategy", SAMPLE, "--market", "KRW-BTC", "--timeframe", "1h",
+              "--from", "2022-01-01", "--to", "2022-12-31", "--fee", "0.0005", "--json")  # fmt: skip
+    doc = json.loads(run.stdout)  # exactly one JSON document on stdout
+    assert "backtest:" in run.stderr and "backtest:" not in run.stdout
+    m = doc["metrics"]
+    for key in ("total_return", "cagr", "sharpe", "sortino", "calmar", "max_drawdown", "win_rate",
+                "profit_factor", "trades", "exposure", "fees", "buy_and_hold_return"):  # fmt: skip
+        assert key in m
+    assert -1 < m["total_return"] < 5 and -1 <= m["max_drawdown"] <= 0 and 0 <= m["exposure"] <= 1
+    assert float(doc["final_equity"]) == pytest.approx(10_000_000 * (1 + m["total_return"]), rel=1e-9)
+    assert m["trades"] == len([t for t in doc["trades"] if t["exit_time"]]) > 0
+    for t in doc["trades"]:
+        assert {
+            "entry_time",
+            "entry_price",
+            "exit_time",
+            "exit_price",
+            "quantity",
+            "fee",
+            "exit_reason",
+        } <= set(t)
+        assert ISO.match(t["entry_time"]) and t["entry_time"] >= "2022-01-01"
+    assert doc["data_start"] == "2022-01-01T00:00:00Z" and doc["data_end"] == "2022-12-31T23:00:00Z"
+
+    runs = json.loads(cli(home, "--json", "backtest", "list").stdout)
+    assert [r["run_id"] for r in runs] == [doc["run_id"]] and runs[0]["trades"] == m["trades"]
+
+    rerun = json.loads(cli(home, "--json", "backtest", "rerun", str(doc["run_id"])).stdout)
+    assert rerun["identical"] and rerun["final_equity"] == doc["final_equity"]
+
+    shown = cli(home, "backtest", "show", str(doc["run_id"])).stdout
+    assert SAMPLE in shown and "max_drawdown" in shown
+
+    gone = cli(home, "--yes", "--json", "backtest", "delete", str(doc["run_id"]))
+    assert json.loads(gone.stdout) == {"deleted": doc["run_id"]}
+    missing = cli(home, "backtest", "show", str(doc["run_id"]), check=False)
+    assert missing.returncode == 1 and "No stored backtest run" in missing.stderr

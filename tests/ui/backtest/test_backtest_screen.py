@@ -1,0 +1,185 @@
+"""Backtest screen: presenter with a fake view and the real queue, then the widget with pytest-qt."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+from PyQt6.QtCore import Qt
+
+from upbit_auto_trading.application.backtest.delete_run import DeleteRun
+from upbit_auto_trading.application.backtest.list_runs import ListRuns
+from upbit_auto_trading.application.backtest.queue import BacktestQueue
+from upbit_auto_trading.application.backtest.request import BacktestRequest
+from upbit_auto_trading.application.strategy.list_strategies import ListStrategies
+from upbit_auto_trading.presentation.desktop.backtest.model import RunForm
+from upbit_auto_trading.presentation.desktop.backtest.presenter import (
+    BacktestPresenter,
+    BacktestServices,
+    parse_form,
+)
+from upbit_auto_trading.presentation.desktop.i18n import set_language
+
+
+class _Series:
+    def __init__(self, candles) -> None:  # noqa: ANN001
+        self.candles = candles
+
+    def execute(self, with_gaps: bool = True):  # noqa: ANN201
+        c = self.candles
+        first = datetime.fromtimestamp(int(c.start[0]), UTC)
+        last = datetime.fromtimestamp(int(c.start[-1]), UTC)
+        return [SimpleNamespace(market=c.market, timeframe=c.timeframe, first=first, last=last, count=len(c))]
+
+
+@pytest.fixture(autouse=True)
+def english():  # noqa: ANN201
+    set_language("en")
+    yield
+    set_language("ko")
+
+
+@pytest.fixture
+def bench(support):  # noqa: ANN201
+    w = support.world()
+    w.create.execute(support.rsi_document())
+    queue = BacktestQueue(w.run.execute)
+    w.services = BacktestServices(ListStrategies(w.strategies), _Series(w.candles), queue, ListRuns(w.runs),
+                                  w.open_run, DeleteRun(w.runs))  # fmt: skip
+    yield w
+    queue.shutdown()
+
+
+def form(**kw) -> RunForm:  # noqa: ANN003
+    base = {"strategy": "RSI swing", "market": "KRW-BTC", "timeframe": "1h", "start": "", "end": "",
+            "capital": "10,000,000", "fee_pct": "0.05", "slippage_pct": "0"}  # fmt: skip
+    return RunForm(**(base | kw))
+
+
+class FakeView:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.calls: list[tuple] = []
+        self.the_form = form()
+        self.answer = True
+        self.finished = threading.Event()
+
+    def _log(self, *call) -> None:  # noqa: ANN002
+        with self.lock:
+            self.calls.append(call)
+
+    def of(self, name: str) -> list:
+        return [c[1:] for c in self.calls if c[0] == name]
+
+    def show_strategies(self, names) -> None:  # noqa: ANN001
+        self._log("strategies", list(names))
+
+    def show_series(self, options) -> None:  # noqa: ANN001
+        self._log("series", list(options))
+
+    def form(self) -> RunForm:
+        return self.the_form
+
+    def set_running(self, running: bool) -> None:
+        self._log("running", running)
+
+    def show_progress(self, fraction: float, text: str) -> None:
+        self._log("progress", fraction, text)
+
+    def show_runs(self, rows) -> None:  # noqa: ANN001
+        self._log("runs", list(rows))
+
+    def show_result(self, result) -> None:  # noqa: ANN001
+        self._log("result", result)
+        self.finished.set()
+
+    def show_error(self, message: str) -> None:
+        self._log("error", message)
+        self.finished.set()
+
+    def show_status(self, message: str) -> None:
+        self._log("status", message)
+        if "cancel" in message.lower() and "ing" not in message.lower():
+            self.finished.set()
+
+    def confirm(self, question: str) -> bool:
+        return self.answer
+
+
+def test_form_parsing():
+    req = parse_form(form(start="2024-01-02", end="2024-01-03", fee_pct="0.1", slippage_pct="0.02"))
+    assert str(req.fee_rate) == "0.001" and str(req.slippage_rate) == "0.0002"
+    assert req.end.hour == 23 and req.start.day == 2
+    for bad in (form(strategy=""), form(start="02/01/2024"), form(capital="ten"),
+                form(start="2024-02-01", end="2024-01-01")):  # fmt: skip
+        with pytest.raises(ValueError):
+            parse_form(bad)
+
+
+def test_run_shows_progress_result_and_stores_the_run(bench):
+    view = FakeView()
+    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p.start()
+    assert view.of("strategies")[-1] == (["RSI swing"],)
+    p.run()
+    assert view.finished.wait(20)
+    result = view.of("result")[-1][0]
+    assert result.run_id == 1 and result.fills and result.markers
+    assert {m.kind for m in result.markers} >= {"entry", "exit"}
+    assert dict(result.metrics)["Trades"] == str(bench.runs.get(1).record.metrics["trades"])
+    fractions = [c[0] for c in view.of("progress")]
+    assert fractions[-1] == 1.0 and max(fractions) == 1.0
+    assert view.of("running")[-1] == (False,)
+    assert [r.run_id for r in view.of("runs")[-1][0]] == [1]
+
+
+def test_invalid_form_and_missing_candles(bench):
+    view = FakeView()
+    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    view.the_form = form(capital="abc")
+    p.run()
+    assert view.of("error") and bench.runs.list() == []
+    view.the_form = form(market="KRW-ETH")
+    view.finished.clear()
+    p.run()
+    assert view.finished.wait(20)
+    assert "KRW-ETH" in view.of("error")[-1][0]
+
+
+def test_open_and_delete_stored_runs(bench):
+    bench.run.execute(BacktestRequest(strategy="RSI swing", market="KRW-BTC", timeframe="1h"))
+    view = FakeView()
+    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p.open_run(1)
+    result = view.of("result")[-1][0]
+    assert result.candles is not None and result.buy_and_hold is not None and len(result.equity) == 1500
+    view.answer = False
+    p.delete_run(1)
+    assert bench.runs.get(1) is not None
+    view.answer = True
+    p.delete_run(1)
+    assert bench.runs.get(1) is None and view.of("runs")[-1] == ([],)
+
+
+def test_widget_runs_and_draws(qtbot, bench):
+    from upbit_auto_trading.presentation.desktop.backtest.dispatch import GuiDispatcher
+    from upbit_auto_trading.presentation.desktop.backtest.view import BacktestWidget
+
+    widget = BacktestWidget()
+    qtbot.addWidget(widget)
+    dispatcher = GuiDispatcher(widget)
+    widget.presenter = BacktestPresenter(widget, bench.services, dispatcher.post)
+    widget.presenter.start()
+    assert widget.market.currentText() == "KRW-BTC" and widget.timeframe.currentText() == "1h"
+    assert "1,500" in widget.range_hint.text()
+    qtbot.mouseClick(widget.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: widget.runs.count() == 1, timeout=20000)
+    assert widget.fills.rowCount() > 0 and widget.metrics.rowCount() > 10
+    assert widget.chart.marker_count == widget.fills.rowCount()
+    assert widget.progress.value() == 1000 and not widget.cancel_button.isEnabled()
+    widget.runs.setCurrentRow(0)
+    widget.chart.clear_result()
+    qtbot.mouseClick(widget.open_button, Qt.MouseButton.LeftButton)
+    assert widget.chart.candle_item is not None and "#1" in widget.title.text()

@@ -1,0 +1,1 @@
+"""Analysis screen: compare stored backtest runs."""

@@ -1,0 +1,147 @@
+"""Analysis screen (widgets only): checkable run list, metrics table, overlaid normalised equity curves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyqtgraph as pg
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from upbit_auto_trading.presentation.desktop.analysis.presenter import (
+    AnalysisPresenter,
+    Comparison,
+    Curve,
+    RunItem,
+)
+from upbit_auto_trading.presentation.desktop.backtest.chart import KST_OFFSET
+from upbit_auto_trading.presentation.desktop.backtest.view import fill_table
+from upbit_auto_trading.presentation.desktop.i18n import tr
+
+COLOURS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14), (148, 103, 189), (140, 86, 75),
+           (227, 119, 194), (23, 190, 207)]  # fmt: skip
+
+
+class AnalysisWidget(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.presenter: AnalysisPresenter | None = None
+        self._loading = False
+        self.runs = QListWidget()
+        self.refresh_button = QPushButton(tr("새로고침", "Refresh"))
+        self.delete_button = QPushButton(tr("선택 실행 삭제", "Delete run"))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: rgb(200, 30, 30);")
+        self.error.setWordWrap(True)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.addWidget(QLabel(tr("저장된 실행 (비교할 항목 체크)", "Stored runs (check to compare)")))
+        lv.addWidget(self.runs, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.refresh_button)
+        row.addWidget(self.delete_button)
+        lv.addLayout(row)
+        lv.addWidget(self.error)
+
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET)})
+        self.plot.setBackground("w")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLabel("left", tr("자산 (시작 = 1.0)", "Equity (start = 1.0)"))
+        self.plot.addLegend(offset=(10, 5))
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.table)
+        right.addWidget(self.plot)
+        right.setSizes([420, 420])
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([380, 1000])
+        QVBoxLayout(self).addWidget(splitter)
+
+        self.runs.itemChanged.connect(lambda *_: None if self._loading else self._call("selection_changed"))
+        self.refresh_button.clicked.connect(lambda: self._call("refresh"))
+        self.delete_button.clicked.connect(lambda: self._call("delete_current"))
+
+    def _call(self, name: str) -> None:
+        if self.presenter is not None:
+            getattr(self.presenter, name)()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API: runs stored in the backtest tab
+        super().showEvent(event)
+        self._call("refresh")
+
+    # ------------------------------------------------------------------ AnalysisView
+    def show_runs(self, items: Sequence[RunItem], checked: Sequence[int]) -> None:
+        self._loading = True
+        try:
+            current = self.current_run_id()
+            self.runs.clear()
+            for it in items:
+                item = QListWidgetItem(it.label)
+                item.setData(Qt.ItemDataRole.UserRole, it.run_id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if it.run_id in checked else Qt.CheckState.Unchecked)
+                self.runs.addItem(item)
+                if it.run_id == current:
+                    self.runs.setCurrentItem(item)
+        finally:
+            self._loading = False
+
+    def checked_run_ids(self) -> list[int]:
+        out = []
+        for i in range(self.runs.count()):
+            item = self.runs.item(i)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                out.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def current_run_id(self) -> int | None:
+        item = self.runs.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def show_comparison(self, comparison: Comparison) -> None:
+        self.error.setText("")
+        fill_table(self.table, comparison.headers, comparison.rows)
+
+    def show_curves(self, curves: Sequence[Curve]) -> None:
+        self.plot.clear()
+        for k, curve in enumerate(curves):
+            self.plot.plot(
+                curve.time, curve.value, pen=pg.mkPen(COLOURS[k % len(COLOURS)], width=1.5), name=curve.label
+            )
+        if curves:
+            self.plot.autoRange()
+
+    def confirm(self, question: str) -> bool:
+        return QMessageBox.question(self, tr("확인", "Confirm"), question) == QMessageBox.StandardButton.Yes
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+
+
+def create_analysis_tab(container: Any, parent: QWidget | None = None) -> QWidget:
+    from upbit_auto_trading.presentation.desktop.analysis.presenter import AnalysisServices
+
+    s = container.strategies
+    services = AnalysisServices(
+        list_runs=s.list_runs(), get_run=s.get_run(), open_run=s.open_run(), delete_run=s.delete_run()
+    )
+    widget = AnalysisWidget(parent)
+    widget.presenter = AnalysisPresenter(widget, services)
+    widget.presenter.start()
+    return widget

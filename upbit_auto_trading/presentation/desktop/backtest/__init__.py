@@ -1,0 +1,1 @@
+"""Backtest screen: run strategies over stored candles and inspect the results."""

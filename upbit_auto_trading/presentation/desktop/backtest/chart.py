@@ -1,0 +1,160 @@
+"""Result charts: candles with entry/add/exit markers, equity vs buy-and-hold, drawdown (linked x, KST)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QPointF, QRectF, QTimer
+from PyQt6.QtGui import QColor, QPainter, QPicture
+
+from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
+from upbit_auto_trading.presentation.desktop.backtest.model import ResultView
+from upbit_auto_trading.presentation.desktop.i18n import tr
+
+MAX_BARS = 1200
+UP = QColor(200, 40, 40)  # Korean convention: rising red, falling blue
+DOWN = QColor(30, 90, 200)
+KST_OFFSET = -9 * 3600
+MARKERS = {  # kind -> (symbol, colour)
+    "entry": ("t1", (220, 30, 30)),
+    "add": ("t1", (240, 150, 0)),
+    "partial_exit": ("t", (120, 60, 200)),
+    "exit": ("t", (20, 90, 220)),
+}
+
+
+def merged_bars(c: CandleArrays, x0: float, x1: float) -> tuple[np.ndarray, ...]:
+    """(x, open, high, low, close, width) of the candles in [x0, x1], merged into at most MAX_BARS bars."""
+    s = c.start
+    if len(s) == 0:
+        e = np.empty(0)
+        return e, e, e, e, e, 0.0
+    step = float(np.median(np.diff(s[:1000]))) if len(s) > 1 else 3600.0
+    i0 = max(0, int(np.searchsorted(s, x0 - step)))
+    i1 = min(len(s), int(np.searchsorted(s, x1 + step, side="right")))
+    if i1 <= i0:
+        e = np.empty(0)
+        return e, e, e, e, e, step
+    k = max(1, int(np.ceil((i1 - i0) / MAX_BARS)))
+    idx = np.arange(i0, i1, k)
+    last = np.minimum(idx + k - 1, i1 - 1)
+    return (s[idx].astype(float), c.open[idx], np.maximum.reduceat(c.high[i0:i1], idx - i0),
+            np.minimum.reduceat(c.low[i0:i1], idx - i0), c.close[last], step * k)  # fmt: skip
+
+
+class PlainAxis(pg.AxisItem):
+    """Numbers with thousands separators (no 5.5e+07)."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802 - pyqtgraph API
+        decimals = 0 if spacing >= 1 else min(8, int(np.ceil(-np.log10(spacing))) + 1)
+        return [f"{v * scale:,.{decimals}f}" for v in values]
+
+
+class CandleItem(pg.GraphicsObject):
+    def __init__(self, candles: CandleArrays) -> None:
+        super().__init__()
+        self.candles = candles
+        self.picture = QPicture()
+        s = candles.start
+        self._bounds = QRectF(float(s[0]), float(candles.low.min()), float(s[-1] - s[0]) or 1.0,
+                              float(candles.high.max() - candles.low.min()) or 1.0)  # fmt: skip
+        self.redraw(float(s[0]), float(s[-1]))
+
+    def redraw(self, x0: float, x1: float) -> None:
+        x, o, h, lo, c, width = merged_bars(self.candles, x0, x1)
+        picture = QPicture()
+        p = QPainter(picture)
+        w = width * 0.35
+        for i in range(len(x)):
+            colour = UP if c[i] >= o[i] else DOWN
+            p.setPen(pg.mkPen(colour))
+            p.drawLine(QPointF(x[i], lo[i]), QPointF(x[i], h[i]))
+            p.setBrush(pg.mkBrush(colour))
+            p.drawRect(QRectF(x[i] - w, o[i], 2 * w, (c[i] - o[i]) or 1e-9))
+        p.end()
+        self.picture = picture
+        self.prepareGeometryChange()
+        self.update()
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        painter.drawPicture(0, 0, self.picture)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self._bounds
+
+
+class BacktestChart(pg.GraphicsLayoutWidget):
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self.setBackground("w")
+        self.price = self.addPlot(
+            row=0,
+            col=0,
+            axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET), "left": PlainAxis("left")},
+        )
+        self.equity = self.addPlot(
+            row=1,
+            col=0,
+            axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET), "left": PlainAxis("left")},
+        )
+        self.drawdown = self.addPlot(
+            row=2, col=0, axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET)}
+        )
+        self.ci.layout.setRowStretchFactor(0, 5)
+        self.ci.layout.setRowStretchFactor(1, 3)
+        self.ci.layout.setRowStretchFactor(2, 2)
+        for plot, label in ((self.price, tr("가격", "Price")), (self.equity, tr("자산", "Equity")),
+                            (self.drawdown, tr("낙폭 %", "Drawdown %"))):  # fmt: skip
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setLabel("left", label)
+            plot.getAxis("left").setWidth(90)
+        self.equity.setXLink(self.price)
+        self.drawdown.setXLink(self.price)
+        self.equity.addLegend(offset=(10, 5))
+        self.price.addLegend(offset=(10, 5))
+        self.candle_item: CandleItem | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(80)
+        self._timer.timeout.connect(self._redraw_candles)
+        self.price.sigXRangeChanged.connect(lambda *_: self._timer.start())
+        self.marker_count = 0
+
+    def _redraw_candles(self) -> None:
+        if self.candle_item is not None:
+            x0, x1 = self.price.viewRange()[0]
+            self.candle_item.redraw(x0, x1)
+
+    def clear_result(self) -> None:
+        for plot in (self.price, self.equity, self.drawdown):
+            plot.clear()
+        self.candle_item = None
+        self.marker_count = 0
+
+    def set_result(self, result: ResultView) -> None:
+        self.clear_result()
+        x = result.start.astype(float)
+        if result.candles is not None and len(result.candles):
+            self.candle_item = CandleItem(result.candles)
+            self.price.addItem(self.candle_item)
+        names = {"entry": tr("진입", "entry"), "add": tr("추가 매수", "add"),
+                 "partial_exit": tr("부분 청산", "partial exit"), "exit": tr("청산", "exit")}  # fmt: skip
+        for kind, (symbol, colour) in MARKERS.items():
+            pts = [m for m in result.markers if m.kind == kind]
+            if pts:
+                self.price.addItem(pg.ScatterPlotItem(
+                    x=[m.time for m in pts], y=[m.price for m in pts], symbol=symbol, size=11,
+                    brush=pg.mkBrush(*colour), pen=pg.mkPen("k", width=0.5), name=names[kind],
+                ))  # fmt: skip
+                self.marker_count += len(pts)
+        if len(x):
+            self.equity.plot(
+                x, result.equity, pen=pg.mkPen((20, 110, 60), width=1.6), name=tr("전략", "Strategy")
+            )
+            if result.buy_and_hold is not None:
+                self.equity.plot(x, result.buy_and_hold, pen=pg.mkPen((150, 150, 150), width=1.2),
+                                 name=tr("보유 (Buy & hold)", "Buy and hold"))  # fmt: skip
+            self.drawdown.plot(x, result.drawdown * 100, pen=pg.mkPen((200, 40, 40)), fillLevel=0,
+                               brush=pg.mkBrush(200, 40, 40, 80))  # fmt: skip
+            self.price.setXRange(x[0], x[-1], padding=0.01)
+            self.price.enableAutoRange(axis="y")

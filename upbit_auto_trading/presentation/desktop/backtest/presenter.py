@@ -1,0 +1,261 @@
+"""Backtest screen logic: build the request, queue runs (progress, cancel), show results and stored runs.
+
+Queue callbacks arrive on the worker thread; ``post`` hands them to the GUI thread. No Qt here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+import numpy as np
+
+from upbit_auto_trading.application.backtest.open_run import drawdown_of
+from upbit_auto_trading.application.backtest.queue import BacktestJob, JobStatus
+from upbit_auto_trading.application.backtest.request import BacktestOutcome, BacktestRequest
+from upbit_auto_trading.presentation.desktop.backtest.model import (
+    ResultView,
+    RunForm,
+    RunRow,
+    SeriesOption,
+    fill_rows,
+    kst,
+    markers_of,
+    metric_rows,
+)
+from upbit_auto_trading.presentation.desktop.i18n import tr
+
+PHASES = {
+    "loading": ("캔들 읽는 중", "loading candles"), "signals": ("트리거 계산 중", "evaluating triggers"),
+    "engine": ("시뮬레이션 중", "simulating"), "metrics": ("지표 계산 중", "computing metrics"),
+    "storing": ("저장 중", "storing"), "done": ("완료", "done"), "starting": ("시작", "starting"),
+}  # fmt: skip
+
+
+class BacktestView(Protocol):
+    def show_strategies(self, names: Sequence[str]) -> None: ...
+    def show_series(self, options: Sequence[SeriesOption]) -> None: ...
+    def form(self) -> RunForm: ...
+    def set_running(self, running: bool) -> None: ...
+    def show_progress(self, fraction: float, text: str) -> None: ...
+    def show_runs(self, rows: Sequence[RunRow]) -> None: ...
+    def show_result(self, result: ResultView) -> None: ...
+    def show_error(self, message: str) -> None: ...
+    def show_status(self, message: str) -> None: ...
+    def confirm(self, question: str) -> bool: ...
+
+
+@dataclass
+class BacktestServices:
+    list_strategies: Any
+    list_series: Any
+    queue: Any  # BacktestQueue
+    list_runs: Any
+    open_run: Any
+    delete_run: Any
+
+
+def parse_form(form: RunForm) -> BacktestRequest:
+    """The request of a filled form; raises ValueError with a message for the user."""
+    if not form.strategy:
+        raise ValueError(tr("전략을 고르세요", "Pick a strategy"))
+    if not form.market or not form.timeframe:
+        raise ValueError(tr("시장과 타임프레임을 고르세요", "Pick a market and a timeframe"))
+
+    def day(text: str, label: str, end: bool) -> datetime | None:
+        if not text.strip():
+            return None
+        try:
+            moment = datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+        except ValueError:
+            raise ValueError(
+                tr(f"{label}: YYYY-MM-DD 형식으로 입력하세요", f"{label}: use YYYY-MM-DD")
+            ) from None
+        if end and len(text.strip()) <= 10:
+            moment = moment.replace(hour=23, minute=59, second=59)
+        return moment
+
+    def dec(text: str, label: str) -> Decimal:
+        try:
+            value = Decimal(text.replace(",", "").strip() or "0")
+        except InvalidOperation:
+            raise ValueError(tr(f"{label}: 숫자를 입력하세요", f"{label}: enter a number")) from None
+        return value
+
+    start = day(form.start, tr("시작일", "From"), False)
+    end = day(form.end, tr("종료일", "To"), True)
+    if start and end and start > end:
+        raise ValueError(tr("시작일이 종료일보다 늦습니다", "The start is after the end"))
+    return BacktestRequest(
+        strategy=form.strategy,
+        market=form.market,
+        timeframe=form.timeframe,
+        start=start,
+        end=end,
+        initial_capital=dec(form.capital, tr("초기 자본", "Capital")),
+        fee_rate=dec(form.fee_pct, tr("수수료", "Fee")) / 100,
+        slippage_rate=dec(form.slippage_pct, tr("슬리피지", "Slippage")) / 100,
+    )
+
+
+def result_from_outcome(outcome: BacktestOutcome) -> ResultView:
+    r, rec = outcome.result, outcome.record
+    return ResultView(
+        title=_title(rec.strategy.get("name", ""), rec.market, rec.timeframe, rec.data_start, rec.data_end),
+        start=r.candles.start,
+        candles=r.candles,
+        equity=r.equity,
+        buy_and_hold=r.buy_and_hold,
+        drawdown=r.drawdown,
+        markers=markers_of(rec.fills),
+        fills=fill_rows(rec.fills),
+        metrics=metric_rows({**rec.metrics, "final_equity": rec.final_equity}),
+        run_id=outcome.run_id,
+    )
+
+
+def result_from_charts(charts: Any) -> ResultView:
+    rec = charts.stored.record
+    return ResultView(
+        title=_title(rec.strategy.get("name", ""), rec.market, rec.timeframe, rec.data_start, rec.data_end),
+        start=charts.start,
+        candles=charts.candles,
+        equity=charts.equity,
+        buy_and_hold=charts.buy_and_hold,
+        drawdown=charts.drawdown if charts.drawdown is not None else drawdown_of(np.asarray(charts.equity)),
+        markers=markers_of(rec.fills),
+        fills=fill_rows(rec.fills),
+        metrics=metric_rows({**rec.metrics, "final_equity": rec.final_equity}),
+        run_id=charts.stored.run_id,
+    )
+
+
+def _title(name: str, market: str, timeframe: str, start: str, end: str) -> str:
+    return f"{name} | {market} {timeframe} | {kst(start)} ~ {kst(end)} KST"
+
+
+class BacktestPresenter:
+    def __init__(
+        self, view: BacktestView, services: BacktestServices, post: Callable[[Callable[[], None]], None]
+    ) -> None:
+        self.view = view
+        self.services = services
+        self.post = post
+        self.jobs: list[BacktestJob] = []
+        self.shown_run: int | None = None
+
+    def start(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.view.show_strategies([s.name for s in self.services.list_strategies.execute("")])
+            self.view.show_series(
+                [
+                    SeriesOption(
+                        s.market,
+                        s.timeframe,
+                        s.first.strftime("%Y-%m-%d"),
+                        s.last.strftime("%Y-%m-%d"),
+                        s.count,
+                    )
+                    for s in self.services.list_series.execute(with_gaps=False)
+                ]
+            )
+            self.refresh_runs()
+        except Exception as exc:
+            self.view.show_error(str(exc))
+
+    def refresh_runs(self) -> None:
+        rows = [
+            RunRow(
+                r.run_id,
+                f"#{r.run_id} {r.strategy_name} | {r.market} {r.timeframe}",
+                tr("수익률", "return")
+                + f" {(r.total_return or 0) * 100:,.2f}% | MDD {(r.max_drawdown or 0) * 100:,.2f}%"
+                f" | {r.trades} " + tr("거래", "trades") + f" | {kst(r.started_at)}",
+            )
+            for r in self.services.list_runs.execute()
+        ]
+        self.view.show_runs(rows)
+
+    # ------------------------------------------------------------------ running
+    def active_jobs(self) -> list[BacktestJob]:
+        return [j for j in self.jobs if not j.status.finished]
+
+    def run(self) -> None:
+        try:
+            request = parse_form(self.view.form())
+        except ValueError as exc:
+            self.view.show_error(str(exc))
+            return
+        job = self.services.queue.submit(
+            request,
+            on_progress=lambda j: self.post(lambda: self._progress(j)),
+            on_done=lambda j: self.post(lambda: self._done(j)),
+        )
+        self.jobs.append(job)
+        self.view.set_running(True)
+        waiting = len(self.active_jobs()) - 1
+        self.view.show_progress(0.0, tr(f"대기 중 (앞에 {waiting}개)", f"queued ({waiting} ahead)") if waiting else
+                                tr("시작", "starting"))  # fmt: skip
+
+    def cancel(self) -> None:
+        for job in self.active_jobs():
+            self.services.queue.cancel(job.job_id)
+        self.view.show_status(tr("취소 요청됨", "Cancelling..."))
+
+    def _progress(self, job: BacktestJob) -> None:
+        phase = PHASES.get(job.phase)
+        text = tr(*phase) if phase else job.phase
+        waiting = len(self.active_jobs()) - 1
+        if waiting > 0:
+            text += tr(f" (대기 {waiting}개)", f" ({waiting} queued)")
+        self.view.show_progress(job.progress, f"{job.request.strategy}: {text}")
+
+    def _done(self, job: BacktestJob) -> None:
+        running = bool(self.active_jobs())
+        self.view.set_running(running)
+        if job.status is JobStatus.DONE and job.outcome is not None:
+            self.view.show_progress(1.0, tr("완료", "done"))
+            self.shown_run = job.outcome.run_id
+            self.view.show_result(result_from_outcome(job.outcome))
+            self.refresh_runs()
+            m = job.outcome.record.metrics
+            self.view.show_status(
+                tr("완료", "Done")
+                + f": {(m.get('total_return') or 0) * 100:,.2f}%, {m.get('trades')} "
+                + tr("거래", "trades")
+            )
+        elif job.status is JobStatus.CANCELLED:
+            self.view.show_progress(0.0, tr("취소됨", "cancelled"))
+            self.view.show_status(tr("백테스트를 취소했습니다", "Backtest cancelled"))
+        else:
+            self.view.show_progress(0.0, tr("실패", "failed"))
+            self.view.show_error(str(job.error))
+
+    # ------------------------------------------------------------------ stored runs
+    def open_run(self, run_id: int | None) -> None:
+        if run_id is None:
+            return
+        try:
+            self.view.show_result(result_from_charts(self.services.open_run.execute(run_id)))
+            self.shown_run = run_id
+        except Exception as exc:
+            self.view.show_error(str(exc))
+
+    def delete_run(self, run_id: int | None) -> None:
+        if run_id is None:
+            return
+        if not self.view.confirm(tr(f"저장된 실행 #{run_id}을 삭제할까요?", f"Delete stored run #{run_id}?")):
+            return
+        try:
+            self.services.delete_run.execute(run_id)
+            self.refresh_runs()
+        except Exception as exc:
+            self.view.show_error(str(exc))
+
+    def shutdown(self) -> None:
+        self.cancel()

@@ -1,0 +1,271 @@
+"""Backtest screen (widgets only): form, run/cancel with progress, charts, fills, metrics, stored runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QKeySequence, QShortcut
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from upbit_auto_trading.presentation.desktop.backtest.chart import BacktestChart
+from upbit_auto_trading.presentation.desktop.backtest.model import (
+    FILL_HEADERS,
+    ResultView,
+    RunForm,
+    RunRow,
+    SeriesOption,
+)
+from upbit_auto_trading.presentation.desktop.backtest.presenter import BacktestPresenter
+from upbit_auto_trading.presentation.desktop.i18n import tr
+
+
+def fill_table(table: QTableWidget, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    table.setSortingEnabled(False)
+    table.clear()
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            if c > 0:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+class BacktestWidget(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.presenter: BacktestPresenter | None = None
+        self._series: list[SeriesOption] = []
+
+        self.strategy = QComboBox()
+        self.market = QComboBox()
+        self.timeframe = QComboBox()
+        self.start = QLineEdit()
+        self.start.setPlaceholderText(
+            tr("YYYY-MM-DD (비우면 처음부터)", "YYYY-MM-DD (empty: from the first)")
+        )
+        self.end = QLineEdit()
+        self.end.setPlaceholderText(tr("YYYY-MM-DD (비우면 끝까지)", "YYYY-MM-DD (empty: to the last)"))
+        self.capital = QLineEdit("10,000,000")
+        self.fee = QLineEdit("0.05")
+        self.slippage = QLineEdit("0")
+        self.range_hint = QLabel()
+        self.range_hint.setWordWrap(True)
+        form_box = QGroupBox(tr("설정", "Settings"))
+        form = QFormLayout(form_box)
+        form.addRow(tr("전략", "Strategy"), self.strategy)
+        form.addRow(tr("시장", "Market"), self.market)
+        form.addRow(tr("타임프레임", "Timeframe"), self.timeframe)
+        form.addRow("", self.range_hint)
+        form.addRow(tr("시작일 (UTC)", "From (UTC)"), self.start)
+        form.addRow(tr("종료일 (UTC)", "To (UTC)"), self.end)
+        form.addRow(tr("초기 자본 (KRW)", "Capital (KRW)"), self.capital)
+        form.addRow(tr("수수료 (%/체결)", "Fee (% per fill)"), self.fee)
+        form.addRow(tr("슬리피지 (%)", "Slippage (%)"), self.slippage)
+
+        self.run_button = QPushButton(tr("실행 (Ctrl+R)", "Run (Ctrl+R)"))
+        self.cancel_button = QPushButton(tr("취소", "Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.run_button)
+        run_row.addWidget(self.cancel_button)
+
+        self.runs = QListWidget()
+        self.open_button = QPushButton(tr("열기", "Open"))
+        self.delete_button = QPushButton(tr("삭제", "Delete"))
+        runs_box = QGroupBox(tr("저장된 실행", "Stored runs"))
+        rv = QVBoxLayout(runs_box)
+        rv.addWidget(self.runs)
+        rb = QHBoxLayout()
+        rb.addWidget(self.open_button)
+        rb.addWidget(self.delete_button)
+        rv.addLayout(rb)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.addWidget(form_box)
+        lv.addLayout(run_row)
+        lv.addWidget(self.progress)
+        lv.addWidget(self.status)
+        lv.addWidget(runs_box, 1)
+
+        self.title = QLabel(tr("실행 결과가 여기에 표시됩니다", "Results appear here"))
+        self.title.setStyleSheet("font-weight: bold;")
+        self.chart = BacktestChart()
+        self.fills = QTableWidget()
+        self.fills.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.metrics = QTableWidget()
+        self.metrics.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.chart, tr("차트", "Chart"))
+        self.tabs.addTab(self.fills, tr("거래 내역", "Trades"))
+        self.tabs.addTab(self.metrics, tr("성과 지표", "Metrics"))
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(self.title)
+        rl.addWidget(self.tabs, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([330, 1000])
+        QVBoxLayout(self).addWidget(splitter)
+
+        self.run_button.clicked.connect(lambda: self._call("run"))
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=lambda: self._call("run"))
+        self.cancel_button.clicked.connect(lambda: self._call("cancel"))
+        self.open_button.clicked.connect(lambda: self._call("open_run", self.selected_run_id()))
+        self.delete_button.clicked.connect(lambda: self._call("delete_run", self.selected_run_id()))
+        self.runs.itemDoubleClicked.connect(lambda *_: self._call("open_run", self.selected_run_id()))
+        self.market.currentIndexChanged.connect(self._market_changed)
+        self.timeframe.currentIndexChanged.connect(self._timeframe_changed)
+
+    def _call(self, name: str, *args: Any) -> None:
+        if self.presenter is not None:
+            getattr(self.presenter, name)(*args)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API: strategies saved in another tab
+        super().showEvent(event)
+        self._call("refresh")
+
+    def _market_changed(self, *_: Any) -> None:
+        market = self.market.currentText()
+        current = self.timeframe.currentText()
+        self.timeframe.blockSignals(True)
+        self.timeframe.clear()
+        self.timeframe.addItems([s.timeframe for s in self._series if s.market == market])
+        if current:
+            self.timeframe.setCurrentText(current)
+        self.timeframe.blockSignals(False)
+        self._timeframe_changed()
+
+    def _timeframe_changed(self, *_: Any) -> None:
+        for s in self._series:
+            if s.market == self.market.currentText() and s.timeframe == self.timeframe.currentText():
+                self.range_hint.setText(tr(f"저장됨: {s.first} ~ {s.last} ({s.count:,}개)",
+                                           f"stored: {s.first} .. {s.last} ({s.count:,} candles)"))  # fmt: skip
+                return
+        self.range_hint.setText("")
+
+    def selected_run_id(self) -> int | None:
+        item = self.runs.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    # ------------------------------------------------------------------ BacktestView
+    def show_strategies(self, names: Sequence[str]) -> None:
+        current = self.strategy.currentText()
+        self.strategy.clear()
+        self.strategy.addItems(list(names))
+        if current in names:
+            self.strategy.setCurrentText(current)
+
+    def show_series(self, options: Sequence[SeriesOption]) -> None:
+        self._series = list(options)
+        current = self.market.currentText()
+        markets = sorted({s.market for s in options})
+        self.market.blockSignals(True)
+        self.market.clear()
+        self.market.addItems(markets)
+        if current in markets:
+            self.market.setCurrentText(current)
+        self.market.blockSignals(False)
+        self._market_changed()
+
+    def form(self) -> RunForm:
+        return RunForm(
+            strategy=self.strategy.currentText(),
+            market=self.market.currentText(),
+            timeframe=self.timeframe.currentText(),
+            start=self.start.text(),
+            end=self.end.text(),
+            capital=self.capital.text(),
+            fee_pct=self.fee.text(),
+            slippage_pct=self.slippage.text(),
+        )
+
+    def set_running(self, running: bool) -> None:
+        self.cancel_button.setEnabled(running)
+
+    def show_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.progress.setFormat(f"{fraction * 100:.0f}%  {text}")
+
+    def show_runs(self, rows: Sequence[RunRow]) -> None:
+        selected = self.selected_run_id()
+        self.runs.clear()
+        for row in rows:
+            item = QListWidgetItem(f"{row.label}\n  {row.detail}")
+            item.setData(Qt.ItemDataRole.UserRole, row.run_id)
+            self.runs.addItem(item)
+            if row.run_id == selected:
+                self.runs.setCurrentItem(item)
+
+    def show_result(self, result: ResultView) -> None:
+        self.title.setText(result.title + (f"  (#{result.run_id})" if result.run_id else ""))
+        self.chart.set_result(result)
+        fill_table(self.fills, [tr(*h) for h in FILL_HEADERS], result.fills)
+        fill_table(self.metrics, [tr("지표", "Metric"), tr("값", "Value")], [list(m) for m in result.metrics])
+        self.metrics.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def show_error(self, message: str) -> None:
+        self.status.setText(message)
+        self.status.setStyleSheet("color: rgb(200, 30, 30);")
+
+    def show_status(self, message: str) -> None:
+        self.status.setText(message)
+        self.status.setStyleSheet("")
+
+    def confirm(self, question: str) -> bool:
+        return QMessageBox.question(self, tr("확인", "Confirm"), question) == QMessageBox.StandardButton.Yes
+
+
+def create_backtest_tab(container: Any, parent: QWidget | None = None) -> QWidget:
+    from upbit_auto_trading.presentation.desktop.backtest.dispatch import GuiDispatcher
+    from upbit_auto_trading.presentation.desktop.backtest.presenter import BacktestServices
+
+    s = container.strategies
+    services = BacktestServices(
+        list_strategies=s.list_strategies(),
+        list_series=container.market_data.list_series(),
+        queue=s.backtest_queue(),
+        list_runs=s.list_runs(),
+        open_run=s.open_run(),
+        delete_run=s.delete_run(),
+    )
+    widget = BacktestWidget(parent)
+    dispatcher = GuiDispatcher(widget)
+    widget.presenter = BacktestPresenter(widget, services, dispatcher.post)
+    widget.destroyed.connect(lambda *_: services.queue.cancel_all())
+    widget.presenter.start()
+    return widget

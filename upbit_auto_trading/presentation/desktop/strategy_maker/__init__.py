@@ -1,0 +1,1 @@
+"""Strategy maker screen: compose strategies from saved triggers."""

@@ -1,0 +1,68 @@
+"""Reload the trigger builder when the active profile's data changes (ProfileSwitched / BackupRestored).
+
+Bus handlers run on the bus loop's thread (with qasync that is the GUI thread, but the bus makes no promise);
+the handler only emits a Qt signal, delivered queued on the GUI thread, where a short single-shot timer
+coalesces a burst (a restore publishes several events) into one reload.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
+
+log = logging.getLogger(__name__)
+
+COALESCE_MS = 50
+
+
+class ReloadRelay(QObject):
+    requested = pyqtSignal()
+
+    def __init__(self, reload: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(COALESCE_MS)
+        self._timer.timeout.connect(reload)
+        self.requested.connect(self._timer.start, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def handle(self, _event: object) -> None:
+        """Bus handler (any thread): hand the reload to the GUI thread."""
+        try:
+            self.requested.emit()
+        except RuntimeError:  # the widget is gone; the subscription is being removed
+            log.debug("trigger builder closed before a reload event arrived")
+
+    def attach(self, unsubscribe: Callable[[], None]) -> None:
+        self._unsubscribe = unsubscribe
+
+    def detach(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+
+def follow_profile_changes(container: Any, relay: ReloadRelay) -> bool:
+    """Subscribe ``relay`` to ProfileSwitched and BackupRestored on the container's bus; False without a bus."""
+    try:
+        from upbit_auto_trading.domain.database_configuration.events import BackupRestored, ProfileSwitched
+
+        bus = container.event_bus.bus()
+        subscriptions = [
+            bus.subscribe(event_type, relay.handle, name=f"trigger_builder.{event_type.__name__}")
+            for event_type in (ProfileSwitched, BackupRestored)
+        ]
+    except Exception:  # noqa: BLE001 - the tab works without a bus (it then reloads when reopened)
+        log.warning("trigger builder not subscribed to profile changes (no event bus)", exc_info=True)
+        return False
+
+    def unsubscribe() -> None:
+        for subscription in subscriptions:
+            bus.unsubscribe(subscription)
+
+    relay.attach(unsubscribe)
+    return True

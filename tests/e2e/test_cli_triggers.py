@@ -11,7 +11,6 @@ from importlib import resources
 
 import pytest
 
-
 # The bundled sample candles are not needed here (eval imports its own slice): skipping the first-run
 # seeding saves ~3 s per temporary home.
 _ENV = {**os.environ, "UPBIT_AUTO_TRADING__MARKET_DATA__SEED_BUNDLED": "false"}

@@ -11,6 +11,7 @@ from dependency_injector import containers, providers
 
 from upbit_auto_trading.application.database_configuration.apply_profile_switch import ApplyProfileSwitch
 from upbit_auto_trading.application.database_configuration.apply_restore import ApplyRestore
+from upbit_auto_trading.application.database_configuration.automatic_backup import TakeAutomaticBackup
 from upbit_auto_trading.application.database_configuration.change_database_location import (
     ChangeDatabaseLocation,
 )
@@ -195,6 +196,14 @@ class ProfilesContainer(containers.DeclarativeContainer):
         keep_automatic=keep_automatic,
     )
     list_backups = providers.Factory(ListBackups, store=backup_store)
+    automatic_backup = providers.Factory(
+        TakeAutomaticBackup,
+        create=create_backup,
+        list_backups=list_backups,
+        daily=providers.Callable(lambda c: bool(c.config.backup.daily()), core),
+        on_exit=providers.Callable(lambda c: bool(c.config.backup.on_exit()), core),
+        profile_id=session_profile.provided.current,
+    )
     verify_backup = providers.Factory(VerifyBackup, store=backup_store, lock=lock)
     delete_backup = providers.Factory(DeleteBackup, store=backup_store, lock=lock)
     restore_backup = providers.Factory(

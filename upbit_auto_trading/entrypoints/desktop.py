@@ -95,11 +95,22 @@ async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
             exit_code = code
             window.close()
 
+        daily = asyncio.get_running_loop().create_task(_automatic_backup(container, "daily"))
         if args.screenshot:
             schedule_screenshot(window, Path(args.screenshot), finish)
         elif args.exit_after_show:
             QTimer.singleShot(0, lambda: finish(0))
         await closed
+        await daily
+        await _automatic_backup(container, "exit")
     finally:
         await bus.stop(timeout=5)
     return exit_code
+
+
+async def _automatic_backup(container: Any, occasion: str) -> None:
+    """Daily / on-exit backups when the settings enable them; off the GUI thread, never fatal."""
+    try:
+        await asyncio.to_thread(container.profiles.automatic_backup().execute, occasion)
+    except Exception:
+        log.exception("the automatic %s backup failed", occasion)

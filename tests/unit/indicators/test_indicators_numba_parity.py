@@ -59,7 +59,7 @@ def test_indicators_rolling_sum_drops_nan_and_inf_when_they_leave_the_window():
     finite = np.isfinite(direct)
     np.testing.assert_allclose(out[n - 1 :][finite], direct[finite], rtol=1e-14)
     assert np.isnan(out[: n - 1]).all()
-    assert np.isfinite(out[50 + n :120]).all()  # the NaN is gone after n candles
+    assert np.isfinite(out[50 + n : 120]).all()  # the NaN is gone after n candles
 
 
 @pytest.mark.parametrize("direction", [1, -1])

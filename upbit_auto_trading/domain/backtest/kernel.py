@@ -8,6 +8,7 @@ are described in docs/backtest-model.md; each block below names the rule it impl
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -56,16 +57,10 @@ from upbit_auto_trading.domain.backtest.codes import (
     S_TRAIL_ON,
 )
 
-try:  # numba is optional at import time: without it the same code runs as Python (slow, same results)
-    import numba
-
-    _jit = numba.njit(cache=True, nogil=True)
-    NUMBA_AVAILABLE = True
-except ImportError:  # pragma: no cover - exercised only where numba is missing
-    NUMBA_AVAILABLE = False
-
-    def _jit(func):  # type: ignore[no-redef]
-        return func
+# numba is imported, and the kernel compiled (or loaded from numba's cache), on first use only: importing
+# numba costs a quarter of a second that no start-up should pay. Without numba the same code runs as Python.
+_compile_lock = threading.Lock()
+_compiled_run_chunk = None
 
 
 # Reason codes (mirror FillReason; numba wants plain ints).
@@ -103,8 +98,9 @@ def _floor_step_py(qty: float, step: float) -> float:
     return math.floor(qty / step) * step
 
 
-_round_price = _jit(_round_price_py)
-_floor_step = _jit(_floor_step_py)
+# The kernel calls these through module globals; compiled_run_chunk() swaps in the compiled versions.
+_round_price = _round_price_py
+_floor_step = _floor_step_py
 
 
 def run_chunk_python(
@@ -356,4 +352,22 @@ def run_chunk_python(
     return nf
 
 
-run_chunk = _jit(run_chunk_python)
+def compiled_run_chunk():  # noqa: ANN201 - a numba dispatcher or the Python function
+    """The kernel compiled with numba (``cache=True``, ``nogil=True``), or the Python one without numba."""
+    global _compiled_run_chunk, _round_price, _floor_step
+    with _compile_lock:
+        if _compiled_run_chunk is None:
+            try:
+                import numba
+            except ImportError:  # pragma: no cover - exercised only where numba is missing
+                _compiled_run_chunk = run_chunk_python
+            else:
+                jit = numba.njit(cache=True, nogil=True)
+                _round_price = jit(_round_price_py)
+                _floor_step = jit(_floor_step_py)
+                _compiled_run_chunk = jit(run_chunk_python)
+        return _compiled_run_chunk
+
+
+def run_chunk(*args):  # noqa: ANN002, ANN201 - same signature as run_chunk_python
+    return compiled_run_chunk()(*args)

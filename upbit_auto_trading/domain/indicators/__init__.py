@@ -1,4 +1,7 @@
-"""Vectorised technical indicators (numpy only), equal to TA-Lib after the warm-up (docs/indicators.md)."""
+"""Technical indicators over numpy arrays, equal to TA-Lib after the warm-up (docs/indicators.md).
+
+Recurrences and running sums are numba kernels (``_compiled``), imported on the first computation.
+"""
 
 from __future__ import annotations
 

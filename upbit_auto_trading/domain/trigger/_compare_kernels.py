@@ -70,7 +70,9 @@ def _beyond(x, y, scalar, lo, hi, rel_tol, direction):  # pragma: no cover - com
 
 
 @_jit
-def crosses(a, b, scalar, lo, hi, rel_tol, direction, out):  # pragma: no cover - compiled; tested through py_func
+def crosses(
+    a, b, scalar, lo, hi, rel_tol, direction, out
+):  # pragma: no cover - compiled; tested through py_func
     """Fires at t when candle t-1 is comparable and not beyond on ``direction``'s side, and t is beyond it.
 
     ``direction`` is 1 (crosses above) or -1 (crosses below). Each step looks at candles t-1 and t

@@ -129,7 +129,9 @@ class TriggerBuilderPresenter:
 
     def load_markets(self) -> None:
         """Markets of the stored candle series, read off the GUI thread (it scans the candle table)."""
-        self._runner.submit(lambda: list(self._services.markets()), self._markets_loaded, self._markets_failed)
+        self._runner.submit(
+            lambda: list(self._services.markets()), self._markets_loaded, self._markets_failed
+        )
 
     def _markets_loaded(self, markets: list[str]) -> None:
         self.markets = list(markets)

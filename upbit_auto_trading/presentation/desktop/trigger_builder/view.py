@@ -431,11 +431,11 @@ class TriggerBuilderWidget(QWidget):
 
 def create_trigger_builder(container: Any, parent: QWidget | None = None) -> QWidget:
     """Tab factory: wire the presenter to the container's use cases and the stored candles."""
-    from upbit_auto_trading.presentation.desktop.trigger_builder.model import TriggerBuilderServices
     from upbit_auto_trading.presentation.desktop.trigger_builder.bus_relay import (
         ReloadRelay,
         follow_profile_changes,
     )
+    from upbit_auto_trading.presentation.desktop.trigger_builder.model import TriggerBuilderServices
     from upbit_auto_trading.presentation.desktop.trigger_builder.runner import QtBackgroundRunner
 
     t = container.triggers

@@ -139,9 +139,14 @@ def bench_preview() -> None:
         def load_arrays(self, market, timeframe, start=None, end=None):
             return arrays
 
+    class Series:
+        def execute(self, with_gaps=True):
+            return []
+
     container = build_container(home=tempfile.mkdtemp())
     container.core.database_session()
     container.market_data.candle_reader.override(providers.Object(Reader()))
+    container.market_data.list_series.override(providers.Object(Series()))
     widget = create_trigger_builder(container)
     widget.presenter._runner = ImmediateRunner()  # measure compute + redraw in one call
     widget.resize(1400, 850)

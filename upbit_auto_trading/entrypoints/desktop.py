@@ -80,6 +80,7 @@ async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
         window.closed.connect(lambda: closed.done() or closed.set_result(None))
         window.add_dock(create_event_monitor_dock(container, window), shortcut="Ctrl+Shift+E")
         window.watch_trading_state(container.event_bus.gate())
+        window.follow_data_changes(bus)
         if args.theme:
             apply_theme(app, args.theme)
         if args.tab:
@@ -96,6 +97,7 @@ async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
             window.close()
 
         daily = asyncio.get_running_loop().create_task(_automatic_backup(container, "daily"))
+        asyncio.get_running_loop().create_task(_warm_up_backtest_kernel())
         if args.screenshot:
             schedule_screenshot(window, Path(args.screenshot), finish)
         elif args.exit_after_show:
@@ -106,6 +108,16 @@ async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
     finally:
         await bus.stop(timeout=5)
     return exit_code
+
+
+async def _warm_up_backtest_kernel() -> None:
+    """Load (or compile) the backtest kernel in the background so the first run starts at once."""
+    try:
+        from upbit_auto_trading.domain.backtest.engine import warm_up
+
+        await asyncio.to_thread(warm_up)
+    except Exception:
+        log.exception("warming up the backtest kernel failed; the first backtest will compile it")
 
 
 async def _automatic_backup(container: Any, occasion: str) -> None:

@@ -103,3 +103,22 @@ def test_window_fits_a_small_laptop_screen(window) -> None:
         window.tabs.setCurrentIndex(index)  # build every screen
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 768, (hint.width(), hint.height())
+
+
+def test_screens_are_rebuilt_after_a_profile_switch(qtbot, window, container) -> None:
+    import threading
+
+    from dependency_injector import providers
+
+    window.show_tab("market_data")
+    before = window.tab_widget("market_data")
+    registry = container.core.profile_registry()
+    container.core.database_session().reopen(registry.database_paths("testing"))
+    container.core.active_profile_id.override(providers.Object("testing"))
+    thread = threading.Thread(target=window.data_replaced.emit)  # as the bus would, from its thread
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: "testing" in window.profile_label.text(), timeout=3000)
+    assert window.environment_badge.objectName() == "envBadge_testing"
+    assert window.tab_widget("market_data") is not before
+    container.core.active_profile_id.reset_override()

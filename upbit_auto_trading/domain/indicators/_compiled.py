@@ -21,7 +21,7 @@ import numpy as np
 try:  # numba is a runtime dependency; without it the kernels run as Python (slow, same results)
     import numba
 
-    _jit = numba.njit(cache=True, nogil=True)
+    _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
     NUMBA_AVAILABLE = True
 except ImportError:  # pragma: no cover - exercised only where numba is missing
     NUMBA_AVAILABLE = False

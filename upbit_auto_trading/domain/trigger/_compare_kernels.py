@@ -14,7 +14,7 @@ import numpy as np
 try:
     import numba
 
-    _jit = numba.njit(cache=True, nogil=True)
+    _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
     NUMBA_AVAILABLE = True
 except ImportError:  # pragma: no cover - exercised only where numba is missing
     NUMBA_AVAILABLE = False

@@ -30,6 +30,7 @@ class MainWindow(QMainWindow):
     """Tabs are built on first show, so start-up pays only for the tab the user sees."""
 
     closed = pyqtSignal()
+    data_replaced = pyqtSignal()  # emitted from any thread; the slot runs on the GUI thread
 
     def __init__(self, container: Any, ui_state: UiState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         for spec in self._specs:
             self.tabs.addTab(QWidget(), spec.title)
         self.tabs.currentChanged.connect(self._ensure_built)
+        self.data_replaced.connect(self.reload_screens)
 
         self.log_dock = LogDock(self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
@@ -101,6 +103,31 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(blocked)
         old.deleteLater()
 
+    def follow_data_changes(self, bus: Any) -> None:
+        """Rebuild the screens when another profile is opened or the databases are restored."""
+        from upbit_auto_trading.domain.database_configuration.events import BackupRestored, ProfileSwitched
+
+        for event_type in (ProfileSwitched, BackupRestored):
+            bus.subscribe(event_type, lambda _event: self.data_replaced.emit(), name=f"main_window.{event_type.__name__}")
+
+    def reload_screens(self) -> None:
+        """Drop every built screen except Settings (which drives the switch and refreshes itself); each is
+        rebuilt from the new databases the next time it is shown, the current one at once."""
+        keep = {self.tab_index("settings")}
+        current = self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)
+        for index in sorted(self._built - keep):
+            old = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, QWidget(), self._specs[index].title)
+            old.deleteLater()
+        self._built &= keep
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        self._ensure_built(current)
+        self._show_profile()
+        self.statusBar().showMessage(tr("데이터를 다시 불러왔습니다.", "Data reloaded."), 5000)
+
     # docks
     def add_dock(
         self,
@@ -124,14 +151,10 @@ class MainWindow(QMainWindow):
     # status bar
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        core = self.container.core
-        profile = core.active_profile_id()
-        environment = core.active_environment()
-        ko, en = ENVIRONMENT_NAMES.get(environment, (environment, environment))
-        self.profile_label = QLabel(tr(f"프로필: {profile}", f"Profile: {profile}"), self)
+        self.profile_label = QLabel(self)
         self.profile_label.setObjectName("profileLabel")
-        self.environment_badge = QLabel(tr(ko, en), self)
-        self.environment_badge.setObjectName(f"envBadge_{environment}")
+        self.environment_badge = QLabel(self)
+        self._show_profile()
         mode = str(self.container.config.trading.mode() or "paper")
         self.trading_label = QLabel(self)
         self.trading_label.setObjectName("tradingStateLabel")
@@ -144,6 +167,18 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.trading_label)
         bar.addPermanentWidget(self.connection_label)
         bar.showMessage(tr("준비", "Ready"), 3000)
+
+    def _show_profile(self) -> None:
+        core = self.container.core
+        profile = core.active_profile_id()
+        environment = core.active_environment()
+        ko, en = ENVIRONMENT_NAMES.get(environment, (environment, environment))
+        self.profile_label.setText(tr(f"프로필: {profile}", f"Profile: {profile}"))
+        self.environment_badge.setText(tr(ko, en))
+        self.environment_badge.setObjectName(f"envBadge_{environment}")
+        self.environment_badge.setStyleSheet("")  # re-polish: the badge colour follows the object name
+        self.environment_badge.style().unpolish(self.environment_badge)
+        self.environment_badge.style().polish(self.environment_badge)
 
     def set_trading_state(self, live_trades: int, mode: str = "paper") -> None:
         mode_text = tr("모의", "Paper") if mode == "paper" else tr("실거래", "Live")

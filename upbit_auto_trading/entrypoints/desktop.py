@@ -24,6 +24,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--theme", choices=("light", "dark"), help="UI theme for this run")
     parser.add_argument("--tab", help="tab to show first (trigger_builder, strategy_maker, backtest, analysis, ...)")
     parser.add_argument("--screenshot", metavar="FILE", help="render the window once shown, save a PNG and exit")
+    parser.add_argument("--screenshot-delay", type=int, default=600, metavar="MS",
+                        help="wait this long after showing before the screenshot (default 600)")
     parser.add_argument("--exit-after-show", action="store_true", help="exit 0 once the window is shown (timing)")
     return parser.parse_args(list(argv))
 
@@ -97,9 +99,9 @@ async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
             window.close()
 
         daily = asyncio.get_running_loop().create_task(_automatic_backup(container, "daily"))
-        asyncio.get_running_loop().create_task(_warm_up_backtest_kernel())
+        asyncio.get_running_loop().create_task(_warm_up_kernels())
         if args.screenshot:
-            schedule_screenshot(window, Path(args.screenshot), finish)
+            schedule_screenshot(window, Path(args.screenshot), finish, delay_ms=args.screenshot_delay)
         elif args.exit_after_show:
             QTimer.singleShot(0, lambda: finish(0))
         await closed
@@ -110,14 +112,14 @@ async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
     return exit_code
 
 
-async def _warm_up_backtest_kernel() -> None:
-    """Load (or compile) the backtest kernel in the background so the first run starts at once."""
+async def _warm_up_kernels() -> None:
+    """Load (or compile) the numba kernels in the background so the first preview or backtest starts at once."""
     try:
-        from upbit_auto_trading.domain.backtest.engine import warm_up
+        from upbit_auto_trading.domain.kernels import warm_up_kernels
 
-        await asyncio.to_thread(warm_up)
+        await asyncio.to_thread(warm_up_kernels)
     except Exception:
-        log.exception("warming up the backtest kernel failed; the first backtest will compile it")
+        log.exception("warming up the numba kernels failed; the first use will compile them")
 
 
 async def _automatic_backup(container: Any, occasion: str) -> None:

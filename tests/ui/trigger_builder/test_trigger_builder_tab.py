@@ -32,11 +32,17 @@ class ArrayReader:
         return self.arrays
 
 
+class NoSeries:
+    def execute(self, with_gaps=True):
+        return []
+
+
 @pytest.fixture
 def container(tmp_path):
     c = build_container(home=tmp_path)
     c.core.database_session()
     c.market_data.candle_reader.override(providers.Object(ArrayReader()))
+    c.market_data.list_series.override(providers.Object(NoSeries()))  # candle_reader is the store too
     yield c
     c.core.database_session().close_all()
 

@@ -33,6 +33,27 @@ QLabel.error, QLabel#inlineError { color: #d32f2f; }
 """
 
 
+CHART_COLOURS = {
+    "light": {"background": "#ffffff", "foreground": "#4a4a4a", "line": "#444444"},
+    "dark": {"background": "#16181c", "foreground": "#b8bcc4", "line": "#d0d3d8"},
+}
+
+
+def chart_colour(role: str) -> str:
+    """A chart colour for the current theme: ``background``, ``foreground`` (axes, text) or ``line``."""
+    app = QApplication.instance()
+    theme = current_theme(app) if app is not None else "light"
+    return CHART_COLOURS.get(theme, CHART_COLOURS["light"])[role]
+
+
+def _apply_chart_theme(theme: str) -> None:
+    """pyqtgraph reads these when a plot is created: screens built after a change follow it."""
+    import pyqtgraph as pg
+
+    colours = CHART_COLOURS[theme]
+    pg.setConfigOptions(background=colours["background"], foreground=colours["foreground"], antialias=False)
+
+
 def apply_theme(app: QApplication, theme: str) -> str:
     theme = theme if theme in THEMES else "light"
     app.setStyle("Fusion")
@@ -47,6 +68,7 @@ def apply_theme(app: QApplication, theme: str) -> str:
     app.setPalette(palette)
     app.setStyleSheet(_COMMON_QSS)
     app.setProperty("appTheme", theme)
+    _apply_chart_theme(theme)
     return theme
 
 

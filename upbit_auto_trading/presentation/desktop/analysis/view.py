@@ -29,6 +29,7 @@ from upbit_auto_trading.presentation.desktop.analysis.presenter import (
 from upbit_auto_trading.presentation.desktop.backtest.chart import KST_OFFSET
 from upbit_auto_trading.presentation.desktop.backtest.view import fill_table
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.theme import chart_colour
 
 COLOURS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14), (148, 103, 189), (140, 86, 75),
            (227, 119, 194), (23, 190, 207)]  # fmt: skip
@@ -58,7 +59,7 @@ class AnalysisWidget(QWidget):
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET)})
-        self.plot.setBackground("w")
+        self.plot.setBackground(chart_colour("background"))
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("left", tr("자산 (시작 = 1.0)", "Equity (start = 1.0)"))
         self.plot.addLegend(offset=(10, 5))

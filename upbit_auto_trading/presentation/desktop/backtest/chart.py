@@ -10,6 +10,7 @@ from PyQt6.QtGui import QColor, QPainter, QPicture
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.presentation.desktop.backtest.model import ResultView
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.theme import chart_colour
 
 MAX_BARS = 1200
 UP = QColor(200, 40, 40)  # Korean convention: rising red, falling blue
@@ -86,7 +87,7 @@ class CandleItem(pg.GraphicsObject):
 class BacktestChart(pg.GraphicsLayoutWidget):
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
-        self.setBackground("w")
+        self.setBackground(chart_colour("background"))
         self.price = self.addPlot(
             row=0,
             col=0,
@@ -144,7 +145,7 @@ class BacktestChart(pg.GraphicsLayoutWidget):
             if pts:
                 self.price.addItem(pg.ScatterPlotItem(
                     x=[m.time for m in pts], y=[m.price for m in pts], symbol=symbol, size=11,
-                    brush=pg.mkBrush(*colour), pen=pg.mkPen("k", width=0.5), name=names[kind],
+                    brush=pg.mkBrush(*colour), pen=pg.mkPen(chart_colour("line"), width=0.5), name=names[kind],
                 ))  # fmt: skip
                 self.marker_count += len(pts)
         if len(x):

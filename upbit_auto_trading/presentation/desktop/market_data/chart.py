@@ -16,6 +16,7 @@ from PyQt6.QtGui import QColor, QPainter, QPicture
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.market_data.model import KST
+from upbit_auto_trading.presentation.desktop.theme import chart_colour
 
 MAX_BARS = 1500
 UP = QColor(200, 40, 40)  # Korean convention: rising red, falling blue
@@ -108,7 +109,7 @@ class CandleChart(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.setBackground("w")
+        self.setBackground(chart_colour("background"))
         self.price = self.addPlot(
             row=0,
             col=0,

@@ -89,6 +89,7 @@ class MarketDataScreen(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table)
+        self.table.setMinimumHeight(120)  # header and a few series stay visible however the splitter moves
         self.chart = CandleChart()
         self.chart.setMinimumSize(120, 120)
         splitter = QSplitter(Qt.Orientation.Vertical)

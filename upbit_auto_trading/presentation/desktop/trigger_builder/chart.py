@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.theme import chart_colour
 from upbit_auto_trading.presentation.desktop.trigger_builder.model import PreviewData
 
 _KST = 9 * 3600
@@ -18,7 +19,7 @@ class PreviewChart(QWidget):
         self.count_label = QLabel("")
         self.count_label.setObjectName("previewCount")
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
+        self.graphics.setBackground(chart_colour("background"))
         self.price = self.graphics.addPlot(
             row=0, col=0, axisItems={"bottom": pg.DateAxisItem(utcOffset=-_KST)}
         )
@@ -31,7 +32,7 @@ class PreviewChart(QWidget):
         for plot in (self.price, self.pane):
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.addLegend(offset=(5, 5))
-        self.close_curve = self.price.plot(pen=pg.mkPen("#444", width=1), name=tr("종가", "Close"))
+        self.close_curve = self.price.plot(pen=pg.mkPen(chart_colour("line"), width=1), name=tr("종가", "Close"))
         self.overlay_curve = self.price.plot(pen=pg.mkPen("#1f77b4", width=1.5))
         self.overlay_target = self.price.plot(pen=pg.mkPen("#ff7f0e", width=1.5))
         self.markers = pg.ScatterPlotItem(symbol="t1", size=11, brush=pg.mkBrush("#d62728"), pen=None)

@@ -10,4 +10,16 @@ DEFAULTS: dict = {
     "trading": {"mode": "paper"},
     "market_data": {"seed_bundled": True},  # import the bundled sample candles into an empty profile
     "upbit": {"api_url": "https://api.upbit.com", "websocket_url": "wss://api.upbit.com/websocket/v1", "timeout": 10.0},
+    "event_bus": {  # see docs/event-bus.md
+        "capacity": {  # queued events per priority
+            "critical_trading": 10_000,
+            "high_safety": 10_000,
+            "medium_config": 10_000,
+            "low_logging": 100_000,
+            "lowest_cleanup": 10_000,
+        },
+        "publish_timeout": 5.0,  # s a CRITICAL/HIGH/MEDIUM publisher waits for room before QueueFullError
+        "starvation_limit": 64,  # dispatches of other priorities before a waiting queue is served
+        "retry": {"max_retries": 3, "base_delay": 0.2, "factor": 2.0},  # failed handler: 0.2, 0.4, 0.8 s
+    },
 }

@@ -88,6 +88,30 @@ def _check_positive_int(config: dict, section: str, key: str, origin: str) -> No
         raise ConfigError(f"{origin}: key '{section}.{key}' is {value!r}; expected a whole number >= 0")
 
 
+def _check_number(
+    config: dict, dotted: str, minimum: float, origin: str, *, whole: bool, strict: bool
+) -> None:
+    node: Any = config
+    for part in dotted.split("."):
+        node = node[part]
+    ok = isinstance(node, int if whole else int | float) and not isinstance(node, bool)
+    if not ok or node < minimum or (strict and node == minimum):
+        kind = "a whole number" if whole else "a number"
+        raise ConfigError(
+            f"{origin}: key '{dotted}' is {node!r}; expected {kind} {'>' if strict else '>='} {minimum}"
+        )
+
+
+def _check_event_bus(config: dict, origin: str) -> None:
+    for name in config["event_bus"]["capacity"]:
+        _check_number(config, f"event_bus.capacity.{name}", 1, origin, whole=True, strict=False)
+    _check_number(config, "event_bus.publish_timeout", 0, origin, whole=False, strict=True)
+    _check_number(config, "event_bus.starvation_limit", 1, origin, whole=True, strict=False)
+    _check_number(config, "event_bus.retry.max_retries", 0, origin, whole=True, strict=False)
+    _check_number(config, "event_bus.retry.base_delay", 0, origin, whole=False, strict=False)
+    _check_number(config, "event_bus.retry.factor", 1, origin, whole=False, strict=False)
+
+
 def validate(config: dict, origin: str) -> dict:
     _check_choice(config, "ui", "language", _LANGUAGES, origin)
     _check_choice(config, "ui", "theme", _THEMES, origin)
@@ -100,6 +124,7 @@ def validate(config: dict, origin: str) -> dict:
         raise ConfigError(f"{origin}: key 'upbit.timeout' must be a positive number of seconds")
     if not isinstance(config["market_data"]["seed_bundled"], bool):
         raise ConfigError(f"{origin}: key 'market_data.seed_bundled' must be true or false")
+    _check_event_bus(config, origin)
     config["logging"]["level"] = str(config["logging"]["level"]).upper()
     return config
 

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 from decimal import Decimal
+from pathlib import Path
 
-from upbit_auto_trading.infrastructure.upbit.rate_limiter import PUBLISHED_LIMITS, RateLimiter
-from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
-from upbit_auto_trading.infrastructure.upbit.sync_client import UpbitSyncClient
-from upbit_auto_trading.infrastructure.upbit_sim import SimAccountSpec, SimConfig, UpbitSimServer
-from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay, synthetic_candles
+# measure this checkout, whatever copy of the package is installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from upbit_auto_trading.infrastructure.upbit.rate_limiter import PUBLISHED_LIMITS, RateLimiter  # noqa: E402
+from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient  # noqa: E402
+from upbit_auto_trading.infrastructure.upbit.sync_client import UpbitSyncClient  # noqa: E402
+from upbit_auto_trading.infrastructure.upbit_sim import SimAccountSpec, SimConfig, UpbitSimServer  # noqa: E402
+from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay, synthetic_candles  # noqa: E402
 
 
 def _server(candles: int) -> UpbitSimServer:

@@ -47,7 +47,15 @@ def test_data_commands_end_to_end(cli, tmp_path):
         "rejected": 1,
     }
     assert "high < low" in first.stderr
-    assert cli.json(*args) == {"read": 3, "inserted": 0, "updated": 0, "duplicates": 2, "rejected": 1}
+    # --verbose: the same five keys plus every rejected row (the default document above has only the five)
+    assert cli.json(*args, "--verbose") == {
+        "read": 3,
+        "inserted": 0,
+        "updated": 0,
+        "duplicates": 2,
+        "rejected": 1,
+        "rejections": [{"line": 4, "reason": "high < low"}],
+    }
 
     resampled = cli.json("data", "resample", "--market", "KRW-ETH", "--source", "1h", "--target", "1d")
     assert (resampled["read"], resampled["written"]) == (2, 1)

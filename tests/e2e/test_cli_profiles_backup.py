@@ -1,4 +1,11 @@
-"""The CLI end to end in subprocesses: profiles and backups, JSON shapes and exit codes."""
+"""The CLI end to end in subprocesses: what needs a real process of its own. Another window of the app
+(this test process) has a live trade: switch and restore refuse with its pid and change nothing; once
+the trade completes the restore is applied. JSON shapes and the other commands
+are covered in process by tests/integration/database_configuration/test_dbconf_cli.py.
+
+One home is reused by every call, and no call imports the bundled candles (none is needed here), so
+each call costs about one interpreter start.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +15,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+from upbit_auto_trading.domain.trading.state import TradeKey
+from upbit_auto_trading.infrastructure.files.live_trading_marker import LiveTradingMarker
+
 ROOT = Path(__file__).resolve().parents[2]
+ENV = {
+    **os.environ,
+    "PYTHONPATH": str(ROOT),
+    "UPBIT_AUTO_TRADING__MARKET_DATA__SEED_BUNDLED": "false",
+}
 
 
-def cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "upbit_auto_trading", "--home", str(home), *args],
         capture_output=True,
         text=True,
-        env=env,
-        input=stdin,
+        env=ENV,
+        stdin=subprocess.DEVNULL,
         timeout=60,
     )
 
@@ -28,53 +42,28 @@ def js(result: subprocess.CompletedProcess):
     return json.loads(result.stdout)
 
 
-def test_profiles_and_backups_through_the_cli(tmp_path):
+def test_cli_refuses_switch_and_restore_while_another_window_trades(tmp_path):
     home = tmp_path / "home"
-    profiles = js(cli(home, "profiles", "list", "--json"))
-    assert [p["id"] for p in profiles] == ["development", "testing", "production"]
-    assert set(profiles[0]) >= {"id", "name", "environment", "active", "databases"}
-    assert profiles[0]["active"] and set(profiles[0]["databases"]) == {
-        "settings",
-        "strategies",
-        "market_data",
-    }
-
-    created = js(
-        cli(home, "profiles", "create", "paper-2", "--name", "Paper", "--environment", "testing", "--json")
-    )
-    assert created["id"] == "paper-2" and not created["active"]
-
     backup = js(cli(home, "backup", "create", "--note", "e2e", "--json"))
     assert set(backup) == {"id", "path", "files"}
-    assert [f["database"] for f in backup["files"]] == ["settings", "strategies", "market_data"]
-    assert all(set(f) == {"database", "bytes", "sha256", "schema_version"} for f in backup["files"])
-    listed = js(cli(home, "backup", "list", "--json"))
-    assert listed[0]["id"] == backup["id"] and {"kind", "created_at"} <= set(listed[0])
-    assert listed[0]["kind"] == "manual"
-    assert js(cli(home, "backup", "verify", backup["id"], "--json")) == {"ok": True, "problems": []}
 
-    # restore without --yes (no terminal) is not done
-    refused = cli(home, "backup", "restore", backup["id"])
-    assert refused.returncode != 0 and "not confirmed" in refused.stderr
-    restored = cli(home, "backup", "restore", backup["id"], "--yes", "--json")
-    assert restored.returncode == 0, restored.stderr
-    assert json.loads(restored.stdout)["status"] == "applied"
+    # another window (this test process) has a live trade: switch and restore are refused, with the pid
+    window = LiveTradingMarker(home / "config")
+    window.trade_started(TradeKey("rsi", "KRW-BTC"))
+    reason = f"a trade is live in another window (pid {os.getpid()}: rsi@KRW-BTC)"
+    try:
+        switch_refused = cli(home, "profiles", "switch", "testing")
+        restore_refused = cli(home, "backup", "restore", backup["id"], "--yes")
+    finally:
+        window.trade_completed(TradeKey("rsi", "KRW-BTC"))
+    assert not window.path.exists()
+    assert switch_refused.returncode == 1 and reason in switch_refused.stderr, switch_refused.stderr
+    assert restore_refused.returncode == 1 and reason in restore_refused.stderr, restore_refused.stderr
+    assert switch_refused.stdout == restore_refused.stdout == ""
+    registry = home / "config" / "profiles.json"  # written on the first change
+    assert not registry.exists() or json.loads(registry.read_text())["active"] == "development"
+    assert len(list((home / "backups").iterdir())) == 1  # not even a pre-restore backup was taken
 
-    switched = cli(home, "profiles", "switch", "paper-2", "--json")
-    assert switched.returncode == 0 and json.loads(switched.stdout)["status"] == "applied"
-    assert json.loads((home / "config" / "profiles.json").read_text())["active"] == "paper-2"
-
-    archive = js(cli(home, "backup", "export", backup["id"], str(tmp_path), "--json"))["archive"]
-    other = tmp_path / "other"
-    imported = js(cli(other, "backup", "import", archive, "--json"))
-    assert imported["id"] == backup["id"] and imported["verified"] is True
-
-    # a damaged backup: verify exits non-zero and lists the problem
-    settings = Path(backup["path"]) / "settings.sqlite3"
-    settings.write_bytes(settings.read_bytes()[:4096])
-    damaged = cli(home, "backup", "verify", backup["id"], "--json")
-    assert damaged.returncode == 1
-    report = json.loads(damaged.stdout)
-    assert report["ok"] is False and any("truncated" in p for p in report["problems"])
-    missing = cli(home, "profiles", "switch", "nope")
-    assert missing.returncode == 1 and "No profile 'nope'" in missing.stderr
+    # the trade is over: the restore is applied, exit 0
+    restored = js(cli(home, "backup", "restore", backup["id"], "--yes", "--json"))
+    assert restored["status"] == "applied" and restored["pre_restore_backup"]

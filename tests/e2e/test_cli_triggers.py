@@ -176,3 +176,18 @@ def test_cli_triggers_eval_json(tmp_path):
     data = json.loads(result.stdout)
     assert data["count"] == len(data["fired"]) > 0
     assert all(t.endswith("Z") and "2022-01-01" <= t <= "2022-03-01T00:00:00Z" for t in data["fired"])
+
+
+def test_cli_trigger_rename_follows_into_strategies_and_delete_is_refused(tmp_path):
+    for name, op, value in (("oversold", "lt", "30"), ("overbought", "gt", "70")):
+        cli(tmp_path, "triggers", "add", name, "--variable", "RSI", "--operator", op, "--value", value)
+    cli(tmp_path, "strategies", "add", "swing", "--entry", "oversold", "--exit", "overbought")
+
+    edited = json.loads(cli(tmp_path, "triggers", "edit", "oversold", "--rename", "rsi-low", "--json").stdout)
+    assert edited["name"] == "rsi-low" and edited["updated_strategies"] == ["swing"]
+    shown = json.loads(cli(tmp_path, "--json", "strategies", "show", "swing").stdout)
+    assert shown["version"] == 2
+    assert shown["document"]["entry"]["groups"][0]["triggers"][0]["name"] == "rsi-low"
+
+    refused = cli(tmp_path, "--yes", "triggers", "delete", "overbought", check=False)
+    assert refused.returncode == 1 and "'swing'" in refused.stderr and "overbought" in refused.stderr

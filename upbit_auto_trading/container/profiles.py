@@ -38,6 +38,7 @@ from upbit_auto_trading.application.event_bus.priority import EventPriority
 from upbit_auto_trading.domain.events import Event
 from upbit_auto_trading.infrastructure.files.backup_store import FileBackupStore
 from upbit_auto_trading.infrastructure.files.database_files import SqliteDatabaseFiles
+from upbit_auto_trading.infrastructure.files.live_trading_marker import LiveTradingMarker
 from upbit_auto_trading.infrastructure.files.operation_lock import FileOperationLock
 from upbit_auto_trading.infrastructure.files.replacement import JournaledReplacer
 from upbit_auto_trading.infrastructure.files.safety_probe import SqliteSafetyProbe
@@ -111,12 +112,18 @@ def _in_thread(applier: Any) -> Any:
     return run
 
 
-def _gate_client(event_bus: Any, switch: ApplyProfileSwitch, restore: ApplyRestore) -> GateClient:
+def _gate_client(
+    event_bus: Any, switch: ApplyProfileSwitch, restore: ApplyRestore, marker: LiveTradingMarker
+) -> GateClient:
     try:
         gate = event_bus.gate()
     except Exception:
         log.warning("no config-change gate; profile switches and restores are applied at once")
         gate = None
+    try:
+        marker.attach(event_bus.bus())  # other processes (the CLI, other windows) see our live trades
+    except Exception:
+        log.warning("no event bus; live trades of this process are not visible to other processes")
     client = GateClient(gate)
     client.register(PROFILE_SWITCH, _in_thread(switch))
     client.register(BACKUP_RESTORE, _in_thread(restore))
@@ -141,8 +148,13 @@ class ProfilesContainer(containers.DeclarativeContainer):
     )
     publisher = providers.Singleton(BusPublisher, event_bus=event_bus)
     trading = providers.Singleton(GateTradingActivity, event_bus=event_bus)
+    trading_marker = providers.Singleton(
+        LiveTradingMarker, folder=providers.Callable(lambda paths: paths.config_dir, core.app_paths)
+    )
     probe = providers.Singleton(SqliteSafetyProbe, session=core.database_session)
-    safety_check = providers.Factory(SystemSafetyCheck, probe=probe, trading=trading)
+    safety_check = providers.Factory(
+        SystemSafetyCheck, probe=probe, trading=trading, elsewhere=trading_marker
+    )
 
     apply_switch = providers.Singleton(
         ApplyProfileSwitch,
@@ -152,6 +164,7 @@ class ProfilesContainer(containers.DeclarativeContainer):
         session_profile=session_profile,
         lock=lock,
         publisher=publisher,
+        elsewhere=trading_marker,
     )
     apply_restore = providers.Singleton(
         ApplyRestore,
@@ -166,7 +179,11 @@ class ProfilesContainer(containers.DeclarativeContainer):
         keep_automatic=keep_automatic,
     )
     gate_client = providers.Singleton(
-        _gate_client, event_bus=event_bus, switch=apply_switch, restore=apply_restore
+        _gate_client,
+        event_bus=event_bus,
+        switch=apply_switch,
+        restore=apply_restore,
+        marker=trading_marker,
     )
 
     list_profiles = providers.Factory(ListProfiles, profiles=core.profile_registry, files=files)
@@ -183,6 +200,7 @@ class ProfilesContainer(containers.DeclarativeContainer):
         session_profile=session_profile,
         gate=gate_client,
         applier=apply_switch,
+        elsewhere=trading_marker,
     )
     create_backup = providers.Factory(
         CreateBackup,
@@ -213,6 +231,7 @@ class ProfilesContainer(containers.DeclarativeContainer):
         session_profile=session_profile,
         gate=gate_client,
         applier=apply_restore,
+        elsewhere=trading_marker,
     )
     export_backup = providers.Factory(ExportBackup, store=backup_store, lock=lock)
     import_backup = providers.Factory(ImportBackup, store=backup_store, lock=lock)

@@ -93,19 +93,19 @@ def _check_after_restart(home, paths, allowed_states):
 
 
 @pytest.mark.parametrize("point", RESTORE_POINTS)
-def test_kill_during_restore(tmp_path, point):
-    backup_id, before, after, paths = _prepare(tmp_path)
+def test_kill_during_restore(home, point):
+    backup_id, before, after, paths = _prepare(home)
     status = _run_child(
-        tmp_path, lambda c: asyncio.run(c.profiles.restore_backup().execute(backup_id)), kill_at=point
+        home, lambda c: asyncio.run(c.profiles.restore_backup().execute(backup_id)), kill_at=point
     )
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-    outcome = _check_after_restart(tmp_path, paths, [before, after])
+    outcome = _check_after_restart(home, paths, [before, after])
     expected = 1 if point in ("committing",) or point.startswith("renamed-") else 0
     assert outcome == expected
 
 
-def test_kill_during_restore_at_random_times(tmp_path):
-    backup_id, before, after, paths = _prepare(tmp_path)
+def test_kill_during_restore_at_random_times(home):
+    backup_id, before, after, paths = _prepare(home)
     rng = random.Random(11)
 
     def restore_forever(container):
@@ -114,32 +114,32 @@ def test_kill_during_restore_at_random_times(tmp_path):
 
     seen = set()
     for _ in range(4):
-        _run_child(tmp_path, restore_forever, kill_after=rng.uniform(0.05, 0.35))
-        seen.add(_check_after_restart(tmp_path, paths, [before, after]))
+        _run_child(home, restore_forever, kill_after=rng.uniform(0.05, 0.35))
+        seen.add(_check_after_restart(home, paths, [before, after]))
     assert 1 in seen
 
 
 @pytest.mark.parametrize("point", BACKUP_POINTS + ["random"] * 2)
-def test_kill_during_backup(tmp_path, point):
-    _, before, _, paths = _prepare(tmp_path)
-    count = len(list((tmp_path / "backups").iterdir()))
+def test_kill_during_backup(home, point):
+    _, before, _, paths = _prepare(home)
+    count = len(list((home / "backups").iterdir()))
 
     def backup_forever(container):
         while True:
             container.profiles.create_backup().execute(CreateBackupCommand(note="crash"))
 
     if point == "random":
-        _run_child(tmp_path, backup_forever, kill_after=random.uniform(0.05, 0.3))
+        _run_child(home, backup_forever, kill_after=random.uniform(0.05, 0.3))
     else:
-        _run_child(tmp_path, lambda c: c.profiles.create_backup().execute(), kill_at=point)
-    _check_after_restart(tmp_path, paths, [before])
+        _run_child(home, lambda c: c.profiles.create_backup().execute(), kill_at=point)
+    _check_after_restart(home, paths, [before])
     if point != "random":
-        assert len(list((tmp_path / "backups").iterdir())) == count
+        assert len(list((home / "backups").iterdir())) == count
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_kill_during_switch(tmp_path, seed):
-    container = make_container(tmp_path)
+def test_kill_during_switch(home, seed):
+    container = make_container(home)
     asyncio.run(container.profiles.switch_profile().execute("testing"))
     asyncio.run(container.profiles.switch_profile().execute("development"))
     registry = container.core.profile_registry()
@@ -152,8 +152,8 @@ def test_kill_during_switch(tmp_path, seed):
             asyncio.run(c.profiles.switch_profile().execute(target))
             target = "development" if target == "testing" else "testing"
 
-    _run_child(tmp_path, switch_forever, kill_after=random.Random(seed).uniform(0.02, 0.25))
-    restarted = make_container(tmp_path)
+    _run_child(home, switch_forever, kill_after=random.Random(seed).uniform(0.02, 0.25))
+    restarted = make_container(home)
     active = restarted.core.active_profile_id()
     assert active in ("development", "testing")
     assert restarted.core.database_session().paths() == registry.database_paths(active)
@@ -162,4 +162,4 @@ def test_kill_during_switch(tmp_path, seed):
         paths = registry.database_paths(profile)
         assert all(integrity_ok(p) for p in paths.values())
         assert snapshot(paths) == state
-    assert temp_files(tmp_path) == []
+    assert temp_files(home) == []

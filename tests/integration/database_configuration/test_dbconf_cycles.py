@@ -10,25 +10,27 @@ from helpers_dbconf import make_container, mutate, snapshot, temp_files
 from upbit_auto_trading.application.database_configuration.create_backup import CreateBackupCommand
 
 
-def test_hundred_backup_mutate_restore_cycles(tmp_path):
-    container = make_container(tmp_path)
+def test_hundred_backup_mutate_restore_cycles(home):
+    container = make_container(home)
     session = container.core.database_session()
     rng = random.Random(4)
     create = container.profiles.create_backup()
     restore = container.profiles.restore_backup()
     delete = container.profiles.delete_backup()
     mutate(session, rng, 0)
+    loop = asyncio.new_event_loop()  # one loop for every cycle
     for cycle in range(100):
         backup = create.execute(CreateBackupCommand(note=f"cycle {cycle}"))
         expected = snapshot(session.paths())
         mutate(session, rng, cycle + 1)
         assert snapshot(session.paths()) != expected
-        result = asyncio.run(restore.execute(backup.id))
+        result = loop.run_until_complete(restore.execute(backup.id))
         assert result.done
         assert snapshot(session.paths()) == expected, f"cycle {cycle}"
         # the app keeps working on the restored files through the same session
         mutate(session, rng, cycle + 1000)
         delete.execute(backup.id)
+    loop.close()
     automatic = [b for b in container.profiles.list_backups().execute() if b.record.kind.value != "manual"]
     assert len(automatic) == 3  # retention: keep_automatic = 3 pre-restore backups
-    assert temp_files(tmp_path) == []
+    assert temp_files(home) == []

@@ -72,3 +72,30 @@ def test_store_follows_a_profile_switch(session, tmp_path):
     session.reopen({n: other / f"{n}.sqlite3" for n in ("settings", "strategies", "market_data")})
     assert store.series() == []
     assert session.market_data.path == other / "market_data.sqlite3"
+
+
+@pytest.mark.parametrize("count", [1, 127, 128, 129, 300])
+def test_bulk_insert_statement_boundaries_keep_every_row_exact(candle_store, session, count):
+    # rows go 128 per INSERT statement plus a shorter tail: every split point stores each row once, exactly
+    candles = [_c(i, f"{100 + i}.{i:03d}0") for i in range(count)]
+    assert candle_store.upsert(candles).inserted == count
+    rows = (
+        session.market_data.connection()
+        .execute("SELECT start_utc, close, volume, quote_volume FROM candles ORDER BY start_utc")
+        .fetchall()
+    )
+    assert [tuple(r) for r in rows] == [
+        (BASE + i * 3600, f"{100 + i}.{i:03d}0", "0.12345678901234567890", "1.5E+3") for i in range(count)
+    ]
+    assert candle_store.load_candles("KRW-BTC", "1h") == candles
+
+
+def test_mixed_upsert_over_many_statements_counts_each_kind(candle_store):
+    candle_store.upsert([_c(i) for i in range(0, 400, 2)])  # even hours stored
+    # odd hours are new, every 4th even hour changes, the other even hours are the same; one repeat in the call
+    batch = [_c(i, "101" if i % 4 == 0 else "100") for i in range(400)] + [_c(1, "555")]
+    counts = candle_store.upsert(batch)
+    assert (counts.inserted, counts.updated, counts.unchanged) == (200, 100, 100)
+    stored = candle_store.load_candles("KRW-BTC", "1h")
+    assert len(stored) == 400 and stored[1].close == Decimal("100")  # the first of two repeats wins
+    assert [c.close for c in stored[:5]] == [Decimal(x) for x in ("101", "100", "100", "100", "101")]

@@ -14,6 +14,7 @@ from upbit_auto_trading.application.backtest.list_runs import ListRuns
 from upbit_auto_trading.application.backtest.queue import BacktestQueue
 from upbit_auto_trading.application.backtest.request import BacktestRequest
 from upbit_auto_trading.application.strategy.list_strategies import ListStrategies
+from upbit_auto_trading.domain.backtest import BacktestCancelled
 from upbit_auto_trading.presentation.desktop.backtest.model import RunForm
 from upbit_auto_trading.presentation.desktop.backtest.presenter import (
     BacktestPresenter,
@@ -87,6 +88,9 @@ class FakeView:
 
     def show_progress(self, fraction: float, text: str) -> None:
         self._log("progress", fraction, text)
+
+    def show_queue(self, rows) -> None:  # noqa: ANN001
+        self._log("queue", list(rows))
 
     def show_runs(self, rows) -> None:  # noqa: ANN001
         self._log("runs", list(rows))
@@ -183,3 +187,89 @@ def test_widget_runs_and_draws(qtbot, bench):
     widget.chart.clear_result()
     qtbot.mouseClick(widget.open_button, Qt.MouseButton.LeftButton)
     assert widget.chart.candle_item is not None and "#1" in widget.title.text()
+
+
+class GatedRuns:
+    """A run function that reports progress, then holds each run until ``gate`` opens (cancel still works)."""
+
+    def __init__(self, run) -> None:  # noqa: ANN001
+        self.run, self.gate, self.started = run, threading.Event(), threading.Semaphore(0)
+
+    def __call__(self, request, progress, cancel):  # noqa: ANN001, ANN204
+        progress(0.25, "engine")
+        self.started.release()
+        while not self.gate.wait(0.01):
+            if cancel.cancelled:
+                raise BacktestCancelled("stopped")
+        return self.run(request, progress, cancel)
+
+
+def test_queue_lists_running_and_waiting_jobs_each_cancellable(bench):
+    gated = GatedRuns(bench.run.execute)
+    bench.services.queue = queue = BacktestQueue(gated)
+    posted: list = []
+    view = FakeView()
+    p = BacktestPresenter(view, bench.services, post=posted.append)  # the test thread plays the GUI thread
+
+    def drain() -> list:
+        while posted:
+            posted.pop(0)()
+        return [(r.job_id, r.state, r.cancellable) for r in view.of("queue")[-1][0]]
+
+    try:
+        for _ in range(3):
+            p.run()
+        assert gated.started.acquire(timeout=10)
+        assert drain() == [(1, "running", True), (2, "queued", True), (3, "queued", True)]
+        rows = view.of("queue")[-1][0]
+        assert rows[0].label == "#1 RSI swing | KRW-BTC 1h" and rows[0].progress == 0.25
+        assert "25%" in rows[0].text and "simulating" in rows[0].text and "2 ahead" in rows[2].text
+
+        p.cancel_job(2)  # waiting: leaves the line at once
+        assert drain() == [(1, "running", True), (3, "queued", True)]
+        assert "1 ahead" in view.of("queue")[-1][0][1].text and "#2 cancelled" in view.of("status")[-1][0]
+
+        p.cancel_job(1)  # running: stops at its next check
+        assert drain()[0] == (1, "cancelling", False)
+        assert gated.started.acquire(timeout=10)  # #1 gave way, #3 runs
+        assert drain() == [(3, "running", True)]
+        assert "cancelled" not in [text for _, text in view.of("progress")]  # #3 runs: the bar is its
+
+        gated.gate.set()
+        queue.jobs()[-1].wait(20)
+        assert drain() == []
+        assert view.of("result")[-1][0].run_id == 1 and [r.run_id for r in view.of("runs")[-1][0]] == [1]
+        assert view.of("running")[-1] == (False,)
+    finally:
+        gated.gate.set()
+        queue.shutdown()
+
+
+def test_widget_queue_rows_cancel_buttons(qtbot, bench):
+    from upbit_auto_trading.presentation.desktop.backtest.dispatch import GuiDispatcher
+    from upbit_auto_trading.presentation.desktop.backtest.view import BacktestWidget
+
+    gated = GatedRuns(bench.run.execute)
+    bench.services.queue = queue = BacktestQueue(gated)
+    widget = BacktestWidget()
+    qtbot.addWidget(widget)
+    widget.presenter = BacktestPresenter(widget, bench.services, GuiDispatcher(widget).post)
+    widget.presenter.start()
+    try:
+        assert widget.queue.empty_label.isVisibleTo(widget) and widget.queue.job_ids() == []
+        qtbot.mouseClick(widget.run_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(widget.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: widget.queue.row(1) is not None and "running" in widget.queue.row(1).state.text()
+        )
+        assert widget.queue.job_ids() == [1, 2] and not widget.queue.empty_label.isVisibleTo(widget)
+        assert "waiting" in widget.queue.row(2).state.text() and widget.queue.row(1).progress.value() == 250
+        qtbot.mouseClick(widget.queue.row(2).cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: widget.queue.job_ids() == [1])
+        gated.gate.set()
+        qtbot.waitUntil(lambda: widget.runs.count() == 1, timeout=20000)
+        qtbot.waitUntil(lambda: widget.queue.job_ids() == [])
+        assert widget.queue.empty_label.isVisibleTo(widget) and not widget.cancel_button.isEnabled()
+    finally:
+        gated.gate.set()
+        queue.shutdown()

@@ -1,13 +1,17 @@
-"""Settings -> Database driven with pytest-qt: create a profile, switch, back up, restore."""
+"""Settings -> Database driven with pytest-qt: create a profile, switch, back up, restore, change a
+profile's location (the real dialog; the folder picker monkeypatched), export and import an archive."""
 
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
+from PyQt6.QtCore import QTimer
+from PyQt6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
 from upbit_auto_trading.container.bootstrap import build_container
 from upbit_auto_trading.presentation.desktop.i18n import set_language
+from upbit_auto_trading.presentation.desktop.settings.database.dialogs import LocationDialog
 from upbit_auto_trading.presentation.desktop.settings.database.model import ProfileForm
 from upbit_auto_trading.presentation.desktop.settings.database.view import create_database_page
 
@@ -22,7 +26,12 @@ def page(qtbot, tmp_path):
     qtbot.addWidget(view)
     answers = {"confirm": True, "text": "", "profile": None}
     messages = []
-    view.confirm = lambda question: answers["confirm"]
+
+    def confirm(question):
+        messages.append(("confirm", question))
+        return answers["confirm"]
+
+    view.confirm = confirm
     view.ask_text = lambda title, label, text="": answers["text"]
     view.ask_profile = lambda form: answers["profile"]
     view.show_info = lambda message: messages.append(("info", message))
@@ -118,3 +127,96 @@ def test_damaged_backup_is_refused_with_a_message(page, qtbot):
         .fetchone()[0]
         == "ok"
     )
+
+
+def _drive_dialog(qtbot, act):
+    """Run ``act(dialog)`` once the modal location dialog is up (it blocks in exec())."""
+    seen = []
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, LocationDialog):
+            seen.append(dialog)
+            try:
+                act(dialog)
+            except BaseException as exc:  # never leave a modal dialog open: the test would hang
+                seen.append(exc)
+                dialog.reject()
+        else:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def test_change_location_moves_the_active_profile_through_the_dialog(page, qtbot, tmp_path, monkeypatch):
+    view, container, answers, messages = page
+    new = tmp_path / "elsewhere"
+    new.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(new))
+    session = container.core.database_session()
+    old = session.paths()
+    with session.settings.transaction() as conn:
+        conn.execute("INSERT INTO app_settings(key, value) VALUES ('moved', 'yes')")
+
+    def act(dialog):
+        assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()  # no folder yet
+        dialog.browse_button.click()
+        assert dialog.folder.text() == str(new) and dialog.move_radio.isChecked()
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    view.select_profile("development")
+    seen = _drive_dialog(qtbot, act)
+    view.location_button.click()
+    _idle(qtbot, view)
+    assert seen and not isinstance(seen[-1], BaseException), seen
+    question = next(text for kind, text in messages if kind == "confirm")
+    assert str(old["settings"]) in question and str(new / "settings.sqlite3") in question
+    assert messages[-1] == ("info", f"Profile 'development' now uses the files in {new}."), messages
+    assert session.paths()["settings"] == new / "settings.sqlite3"
+    assert _value(container, "moved") == "yes"  # the open session followed the files
+    assert not old["settings"].exists()  # moved, not copied
+    qtbot.waitUntil(lambda: view.files.item(0, 1).text() == str(new / "settings.sqlite3"))
+
+    # a second move into the same (now used) folder is refused with a message, nothing changes
+    view.select_profile("testing")
+    seen = _drive_dialog(qtbot, act)
+    view.location_button.click()
+    _idle(qtbot, view)
+    assert seen and not isinstance(seen[-1], BaseException), seen
+    assert messages[-1][0] == "error" and "already exists" in messages[-1][1]
+    assert container.core.profile_registry().database_paths("testing")["settings"].parent != new
+
+
+def test_export_delete_and_import_a_backup_archive(page, qtbot, tmp_path, monkeypatch):
+    view, container, answers, messages = page
+    summary = container.profiles.create_backup().execute()
+    view.presenter.refresh()
+    qtbot.waitUntil(lambda: view.backups.rowCount() == 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out / "mine"), ""))
+    view.select_backup(summary.id)
+    view.export_button.click()
+    _idle(qtbot, view)
+    archive = out / "mine.uatbackup.zip"
+    assert messages[-1] == ("info", f"Exported to: {archive}") and archive.is_file()
+
+    view.delete_backup_button.click()
+    _idle(qtbot, view)
+    qtbot.waitUntil(lambda: view.backups.rowCount() == 0)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(archive), ""))
+    view.import_button.click()
+    _idle(qtbot, view)
+    assert messages[-1] == ("info", f"Imported backup (verified): {summary.id}")
+    qtbot.waitUntil(lambda: view.backups.rowCount() == 1)
+    assert view.backups.item(0, 5).text() == "verified"
+
+    # a file that is not a backup archive: a clear error, the list unchanged
+    junk = tmp_path / "junk.uatbackup.zip"
+    junk.write_bytes(b"not a zip")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(junk), ""))
+    view.import_button.click()
+    _idle(qtbot, view)
+    assert messages[-1][0] == "error" and messages[-1][1].startswith("Import failed: ")
+    assert "not a backup archive" in messages[-1][1] and view.backups.rowCount() == 1

@@ -142,6 +142,33 @@ def test_save_versions_duplicate_delete(support):
     assert [r.name for r in view.rows] == ["RSI swing"] and view.errors == []
 
 
+def test_open_strategy_follows_a_trigger_renamed_elsewhere_unless_edited(support):
+    from dataclasses import replace
+
+    from upbit_auto_trading.application.strategy.trigger_references import StrategyTriggerReferences
+
+    w = support.world()
+    view = FakeView()
+    p = StrategyMakerPresenter(view, services(w, {}))
+    p.start()
+    view.doc = support.rsi_document()
+    p.save()
+    refs = StrategyTriggerReferences(w.strategies, w.triggers)
+
+    def rename(old: str, new: str) -> None:  # what the trigger builder's rename does
+        refs.rename(w.triggers.get(old), new)
+        w.triggers.update(replace(w.triggers.get(old), name=new))
+
+    rename("RSI above 65", "RSI overbought")
+    p.refresh()  # the tab is shown again
+    assert "v2" in view.title and "RSI overbought" in json.dumps(view.doc) and not p.is_dirty()
+    assert "RSI overbought" in view.triggers and view.problems == []
+    view.doc["cooldown_candles"] = 9  # unsaved edits are never replaced
+    rename("RSI below 35", "RSI oversold")
+    p.refresh()
+    assert "v2" in view.title and view.doc["cooldown_candles"] == 9 and p.is_dirty()
+
+
 def test_invalid_save_is_refused_with_the_reason(support):
     w = support.world()
     view = FakeView()

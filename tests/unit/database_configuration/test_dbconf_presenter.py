@@ -6,10 +6,15 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
+from upbit_auto_trading.application.database_configuration.change_database_location import LocationPlan
 from upbit_auto_trading.application.database_configuration.dto import ChangeResult, VerifyResult
 from upbit_auto_trading.application.database_configuration.restore_backup import RestorePlan
 from upbit_auto_trading.presentation.desktop.i18n import set_language
-from upbit_auto_trading.presentation.desktop.settings.database.model import DatabaseServices, ProfileForm
+from upbit_auto_trading.presentation.desktop.settings.database.model import (
+    DatabaseServices,
+    LocationChoice,
+    ProfileForm,
+)
 from upbit_auto_trading.presentation.desktop.settings.database.presenter import DatabasePagePresenter
 
 
@@ -35,8 +40,9 @@ class FakeView:
         self.backup = None
         self.profiles, self.files, self.backups = [], [], []
         self.errors, self.infos, self.busy_log = [], [], []
-        self.answers = {"confirm": True, "text": "", "profile": None}
+        self.answers = {"confirm": True, "text": "", "profile": None, "location": None, "file": None}
         self.opened = None
+        self.questions, self.progress = [], []
 
     def selected_profile(self):
         return self.profile
@@ -57,9 +63,10 @@ class FakeView:
         self.busy_log.append((busy, cancellable))
 
     def set_progress(self, fraction, message):
-        pass
+        self.progress.append((fraction, message))
 
     def confirm(self, question):
+        self.questions.append(question)
         return self.answers["confirm"]
 
     def ask_text(self, title, label, text=""):
@@ -76,6 +83,17 @@ class FakeView:
 
     def open_folder(self, folder):
         self.opened = folder
+
+    def ask_location(self, profile_name, current_folder):
+        self.location_asked = (profile_name, current_folder)
+        return self.answers["location"]
+
+    def ask_save_file(self, title, suggested_name):
+        self.suggested = suggested_name
+        return self.answers["file"]
+
+    def ask_open_file(self, title):
+        return self.answers["file"]
 
 
 @dataclass
@@ -133,6 +151,26 @@ class Restore(AsyncRecorder):
         return self._plan
 
 
+class Relocate(Recorder):
+    """ChangeDatabaseLocation: plan() names the files, execute() reports progress."""
+
+    def __init__(self, plan_error=None, **kw):
+        super().__init__(**kw)
+        self.plan_error = plan_error
+
+    def plan(self, profile_id, folder, move=True):
+        if self.plan_error:
+            raise self.plan_error
+        moves = {
+            n: (Path(f"/d/{profile_id}/{n}"), folder / n) for n in ("settings", "strategies", "market_data")
+        }
+        return LocationPlan(profile_id, folder, moves, move)
+
+    def execute(self, command):
+        command.progress(0.2, "copy")
+        return super().execute(command)
+
+
 def make(restore_plan=None, switch_result=ChangeResult("applied")):
     set_language("en")
     backup = Summary(
@@ -165,6 +203,9 @@ def make(restore_plan=None, switch_result=ChangeResult("applied")):
         ),
         delete_backup=Recorder(),
         backup_folder=lambda backup_id: Path("/backups") / (backup_id or ""),
+        change_location=Relocate(),
+        export_backup=Recorder(Path("/out/b1.uatbackup.zip")),
+        import_backup=Recorder(Summary({"id": "b9"})),
     )
     view = FakeView()
     presenter = DatabasePagePresenter(view, services, SyncRunner())
@@ -252,3 +293,91 @@ def test_active_profile_cannot_be_deleted_and_create_uses_the_form():
     assert command.profile_id == "paper-2" and command.paths["settings"] == Path("/x/settings.sqlite3")
     presenter.open_backup_folder()
     assert view.opened == Path("/backups")
+
+
+def test_change_location_names_the_files_then_copies_off_the_gui_thread_and_refreshes():
+    presenter, view, services = make()
+    view.profile = "development"
+    view.answers["location"] = LocationChoice("/new", move=False)
+    loads = len(services.list_profiles.calls)
+    presenter.change_location()
+    assert view.location_asked == ("Development", "/d/development")
+    question = view.questions[-1]
+    assert "Copy the database files of profile 'Development' to /new?" in question
+    assert "/d/development/settings\n    -> /new/settings" in question and "market_data" in question
+    assert "old files stay" in question and "closed and reopened" in question  # the active profile
+    command = services.change_location.calls[0][0]
+    assert (command.profile_id, command.folder, command.move) == ("development", Path("/new"), False)
+    assert view.progress == [(0.2, "Copying the files...")]
+    assert view.infos[-1] == "Profile 'Development' now uses the files in /new."
+    assert len(services.list_profiles.calls) == loads + 1 and view.busy_log[-1] == (False, False)
+
+
+def test_change_location_cancel_decline_and_bad_folder_change_nothing():
+    presenter, view, services = make()
+    view.profile = "development"
+    presenter.change_location()  # the dialog was closed
+    view.answers["location"] = LocationChoice("/new")
+    view.answers["confirm"] = False
+    presenter.change_location()  # the confirmation was declined
+    assert "Move the database files" in view.questions[-1] and "deleted" in view.questions[-1]
+    services.change_location.plan_error = ValueError("/new/settings already exists; choose an empty folder")
+    view.answers["confirm"] = True
+    presenter.change_location()
+    assert view.errors[-1] == (
+        "The location cannot be changed: /new/settings already exists; choose an empty folder"
+    )
+    assert services.change_location.calls == []
+
+
+def test_moving_a_production_profile_needs_the_typed_name_and_failures_are_shown():
+    presenter, view, services = make()
+    view.profile = "production"
+    view.answers["location"] = LocationChoice("/new")
+    view.answers["text"] = "nope"
+    presenter.change_location()
+    assert services.change_location.calls == [] and "does not match" in view.errors[-1]
+    view.answers["text"] = "Production"
+    services.change_location.error = RuntimeError("/new cannot be written (read-only)")
+    presenter.change_location()
+    assert len(services.change_location.calls) == 1
+    assert view.errors[-1] == "Changing the location failed: /new cannot be written (read-only)"
+    assert not presenter.busy and view.busy_log[-1] == (False, False)
+
+
+def test_export_asks_for_a_file_and_adds_the_archive_suffix():
+    presenter, view, services = make()
+    presenter.export_backup()
+    assert view.errors[-1] == "Select a backup first."
+    view.backup = "b1"
+    presenter.export_backup()  # the file dialog was cancelled
+    assert services.export_backup.calls == [] and view.suggested == "b1.uatbackup.zip"
+    view.answers["file"] = "/out/mine"
+    presenter.export_backup()
+    backup_id, destination, _progress = services.export_backup.calls[0]
+    assert (backup_id, destination) == ("b1", Path("/out/mine.uatbackup.zip"))
+    assert view.infos[-1] == "Exported to: /out/b1.uatbackup.zip"
+
+
+def test_import_adds_the_backup_and_refreshes_and_shows_errors():
+    presenter, view, services = make()
+    presenter.import_backup()  # cancelled
+    assert services.import_backup.calls == []
+    view.answers["file"] = "/in/b9.uatbackup.zip"
+    loads = len(services.list_backups.calls)
+    presenter.import_backup()
+    assert services.import_backup.calls[0][0] == Path("/in/b9.uatbackup.zip")
+    assert view.infos[-1] == "Imported backup (verified): b9"
+    assert len(services.list_backups.calls) == loads + 1
+    services.import_backup.error = ValueError("/in/x.zip is not a backup archive")
+    presenter.import_backup()
+    assert view.errors[-1] == "Import failed: /in/x.zip is not a backup archive"
+
+
+def test_switch_refused_by_a_trade_in_another_window_is_explained():
+    reason = "a trade is live in another window (pid 4242: rsi@KRW-BTC); wait until it ends there"
+    presenter, view, _ = make(switch_result=ChangeResult("refused", reason))
+    view.profile = "production"
+    view.answers["text"] = "Production"
+    presenter.switch_profile()
+    assert view.errors[-1] == "Refused: " + reason

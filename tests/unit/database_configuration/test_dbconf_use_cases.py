@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from upbit_auto_trading.application.database_configuration.apply_profile_switch import ApplyProfileSwitch
-from upbit_auto_trading.application.database_configuration.errors import ProfileUnusableError
+from upbit_auto_trading.application.database_configuration.errors import (
+    ProfileUnusableError,
+    UnsafeOperationError,
+)
 from upbit_auto_trading.application.database_configuration.gate_client import PROFILE_SWITCH, GateClient
-from upbit_auto_trading.application.database_configuration.ports import DatabaseHealth
+from upbit_auto_trading.application.database_configuration.ports import DatabaseHealth, TradeElsewhere
 from upbit_auto_trading.application.database_configuration.switch_profile import SwitchProfile
 from upbit_auto_trading.application.database_configuration.system_safety_check import (
     SafetyCheckRequest,
@@ -165,14 +168,22 @@ class FakeGate:
                 await result
 
 
-def _switch(gate=None, files=None):
+class FakeElsewhere:
+    def __init__(self, trade=None):
+        self.trade = trade
+
+    def trade_elsewhere(self):
+        return self.trade
+
+
+def _switch(gate=None, files=None, elsewhere=None):
     repo, files, session = FakeRepo(), files or FakeFiles(), FakeSession()
     session_profile, publisher = FakeSessionProfile(), FakePublisher()
-    applier = ApplyProfileSwitch(repo, files, session, session_profile, FakeLock(), publisher)
+    applier = ApplyProfileSwitch(repo, files, session, session_profile, FakeLock(), publisher, elsewhere)
     client = GateClient(gate)
     client.register(PROFILE_SWITCH, applier)
     return (
-        SwitchProfile(repo, files, session_profile, client, applier),
+        SwitchProfile(repo, files, session_profile, client, applier, elsewhere),
         repo,
         session,
         session_profile,
@@ -206,3 +217,35 @@ async def test_switch_to_a_damaged_profile_is_refused_before_the_gate():
     with pytest.raises(ProfileUnusableError, match="not a SQLite database"):
         await use_case.execute("testing")
     assert gate.held == [] and repo.saved == 0
+
+
+def test_safety_check_names_a_trade_in_another_window():
+    other = FakeElsewhere(TradeElsewhere(4242, "rsi@KRW-BTC"))
+    check = SystemSafetyCheck(FakeProbe(), FakeTrading(), other)
+    report = check.execute(SafetyCheckRequest("the move", check_trading=False))
+    assert report.blockers == [
+        "a trade is live in another window (pid 4242: rsi@KRW-BTC); wait until it ends there "
+        "(or stop it in that window), then retry"
+    ]
+    quiet = check.execute(SafetyCheckRequest("the backup", check_other_processes=False))
+    assert quiet.ok
+
+
+async def test_switch_refused_before_the_gate_while_another_window_trades():
+    gate, elsewhere = FakeGate(), FakeElsewhere(TradeElsewhere(4242))
+    use_case, repo, session, session_profile, publisher = _switch(gate, elsewhere=elsewhere)
+    result = await use_case.execute("testing")
+    assert result.status == "refused" and not result.done
+    assert result.reason.startswith("a trade is live in another window (pid 4242)")
+    assert result.detail["pid"] == 4242 and gate.held == [] and repo.saved == 0
+
+
+async def test_held_switch_released_while_another_window_trades_is_not_applied():
+    gate, elsewhere = FakeGate(), FakeElsewhere()
+    use_case, repo, session, session_profile, publisher = _switch(gate, elsewhere=elsewhere)
+    assert (await use_case.execute("testing")).status == "held"
+    elsewhere.trade = TradeElsewhere(77, "s@KRW-BTC")  # meanwhile another window started a trade
+    with pytest.raises(UnsafeOperationError, match=r"another window \(pid 77"):
+        await gate.release()
+    assert repo.config.active_id.value == "development" and session_profile.id == "development"
+    assert publisher.events == []

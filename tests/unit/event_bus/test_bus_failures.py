@@ -3,6 +3,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from upbit_auto_trading.application.event_bus import CriticalFailure, EventPriority, RetryPolicy
 from upbit_auto_trading.application.event_bus.ports import ALL_HANDLERS
 
@@ -164,3 +166,19 @@ async def test_async_handler_timeout_counts_as_failure() -> None:
     await bus.stop()
     assert after == [3]
     assert "TimeoutError" in dead.list()[0].error
+
+
+async def test_retrying_an_undelivered_event_nobody_here_handles_keeps_it() -> None:
+    from upbit_auto_trading.application.errors import ConflictError
+    from upbit_auto_trading.application.event_bus.ports import DeadLetter
+
+    bus, dead, _ = make_bus()
+    bus.subscribe(Other, lambda e: None)  # a subscriber, but not for Ping
+    dead.add(DeadLetter(Ping(n=1), EventPriority.CRITICAL_TRADING, ALL_HANDLERS, "undelivered", 0))
+    (letter,) = await bus.dead_letters()
+    await bus.start()
+    with pytest.raises(ConflictError, match="Ping"):
+        await bus.retry_dead_letter(letter.letter_id)
+    assert [x.letter_id for x in await bus.dead_letters()] == [letter.letter_id]
+    assert bus.stats().published[EventPriority.CRITICAL_TRADING] == 0
+    await bus.stop()

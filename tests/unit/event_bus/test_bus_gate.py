@@ -170,3 +170,20 @@ async def test_a_failing_held_change_is_kept_for_the_user_and_the_next_still_app
     assert failures and failures[0].request_id == bad.request_id
     assert good.status == "held"
     await bus.stop()
+
+
+async def test_a_pending_change_that_is_refused_on_apply_stays_pending() -> None:
+    from upbit_auto_trading.application.event_bus.ports import HeldRequest
+
+    store = InMemoryHeldRequestStore()
+    unknown = ConfigChangeRequest(kind="paths.move", payload={"to": "/elsewhere"})
+    later = ConfigChangeRequest(kind="profile.switch", payload={"to": "b"})
+    store.add(HeldRequest(unknown))  # held by a run that had an applier for it
+    store.add(HeldRequest(later))
+    bus, gate, applied = _gate(store)  # this run has none for paths.move
+    outcome = await gate.apply_pending(unknown.request_id)
+    assert outcome.status == "refused" and "paths.move" in outcome.reason
+    order = [unknown.request_id, later.request_id]
+    assert [h.request.request_id for h in gate.pending_decisions()] == order  # kept, in its place
+    assert [h.request.request_id for h in store.list()] == order  # not lost
+    assert applied == []

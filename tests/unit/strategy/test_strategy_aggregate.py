@@ -209,3 +209,20 @@ def test_warning_when_entry_spends_all_cash_and_adds_exist() -> None:
         sizing=PositionSizing(SizingMode.CASH_PERCENT, Decimal(100)),
     )
     assert [w.code for w in s.warnings()] == ["sizing.no_cash_for_adds"]
+
+
+def test_with_trigger_refs_maps_entry_and_exit_references_only() -> None:
+    sample = load_sample_strategy(sample_strategy_names()[0])
+    stored = strategy_from_dict(strategy_to_dict(sample), strategy_id="7", version=3)
+    crash = "Crash: close 3% below previous close"
+    renamed = stored.with_trigger_refs(lambda r: TriggerRef("Crash", "12") if r.name == crash else r)
+    assert [r.name for r in renamed.trigger_refs()] == [
+        "RSI(14) below 20",
+        "Crash",
+        "Surge: close 5% above previous close",
+    ]
+    assert renamed.trigger_refs()[1].trigger_id == "12"
+    assert (renamed.strategy_id, renamed.version) == ("7", 3)  # storage identity kept
+    assert [r.type for r in renamed.management] == [r.type for r in stored.management]
+    assert renamed.content_hash() != stored.content_hash()
+    assert stored.with_trigger_refs(lambda r: r) == stored

@@ -6,6 +6,7 @@ Loaded by path from the conftest files (``load_support()``), so it is not collec
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -89,6 +90,14 @@ class InMemoryTriggers:
         self._by_name[c.name] = stored
         return stored
 
+    def update(self, c: TradingCondition) -> TradingCondition:
+        old = next(n for n, x in self._by_name.items() if x.condition_id == c.condition_id)
+        if c.name != old and c.name in self._by_name:
+            raise ConflictError(f"A trigger named {c.name!r} already exists")
+        del self._by_name[old]
+        self._by_name[c.name] = c
+        return c
+
     def delete(self, condition_id: int) -> bool:
         for n, c in list(self._by_name.items()):
             if c.condition_id == condition_id:
@@ -144,6 +153,26 @@ class InMemoryStrategies:
 
     def delete(self, strategy_id: int) -> bool:
         return self._docs.pop(strategy_id, None) is not None
+
+
+class SnapshotTransaction:
+    """What BEGIN ... COMMIT / ROLLBACK does for the in-memory triggers and strategies."""
+
+    def __init__(self, triggers: InMemoryTriggers, strategies: InMemoryStrategies) -> None:
+        self.triggers, self.strategies = triggers, strategies
+        self.commits = self.rollbacks = 0
+
+    @contextmanager
+    def transaction(self):  # noqa: ANN201
+        by_name = dict(self.triggers._by_name)
+        docs = {k: list(v) for k, v in self.strategies._docs.items()}
+        try:
+            yield None
+        except BaseException:
+            self.triggers._by_name, self.strategies._docs = by_name, docs
+            self.rollbacks += 1
+            raise
+        self.commits += 1
 
 
 class InMemoryLedger:

@@ -131,6 +131,7 @@ def test_queue_runs_in_order_and_cancels_waiting_jobs():
             ("first", "second", "third", "bad")]  # fmt: skip
     assert jobs[1].status is JobStatus.QUEUED and queue.waiting() >= 2
     assert queue.cancel(jobs[2].job_id)
+    assert jobs[2].status is JobStatus.CANCELLED and done == [3]  # out of the line at once, not when reached
     gate.set()
     for job in jobs:
         job.wait(5)

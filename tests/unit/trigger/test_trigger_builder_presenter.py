@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -14,6 +15,7 @@ from upbit_auto_trading.application.trigger.delete_trigger import DeleteTrigger
 from upbit_auto_trading.application.trigger.duplicate_trigger import DuplicateTrigger
 from upbit_auto_trading.application.trigger.edit_trigger import EditTrigger
 from upbit_auto_trading.application.trigger.export_triggers import ExportTriggers
+from upbit_auto_trading.application.trigger.find_trigger_users import FindTriggerUsers
 from upbit_auto_trading.application.trigger.import_triggers import ImportTriggers
 from upbit_auto_trading.application.trigger.list_catalogue import ListCatalogue
 from upbit_auto_trading.application.trigger.list_triggers import ListTriggers
@@ -64,6 +66,28 @@ class FakeTriggerRepository:
 
     def delete(self, condition_id):
         return self.rows.pop(condition_id, None) is not None
+
+
+class FakeReferences:
+    """Strategy name -> names of the triggers it uses."""
+
+    def __init__(self):
+        self.uses = {}
+
+    def users(self, condition):
+        return sorted(s for s, names in self.uses.items() if condition.name in names)
+
+    def rename(self, condition, new_name):
+        users = self.users(condition)
+        for s in users:
+            self.uses[s] = {new_name if n == condition.name else n for n in self.uses[s]}
+        return users
+
+
+class FakeStoreTransaction:
+    @contextmanager
+    def transaction(self):
+        yield None
 
 
 class FakeCatalogueRepository:
@@ -169,19 +193,9 @@ class FakeView:
 
 @pytest.fixture
 def setup(catalogue, candles_factory):
-    repo, cat = FakeTriggerRepository(), FakeCatalogueRepository(catalogue)
+    repo = FakeTriggerRepository()
     reader = FakeCandleReader(candles_factory)
-    services = TriggerBuilderServices(
-        ListCatalogue(cat),
-        ListTriggers(repo),
-        CreateTrigger(repo, cat),
-        EditTrigger(repo, cat),
-        DeleteTrigger(repo),
-        DuplicateTrigger(repo),
-        ExportTriggers(repo, cat),
-        ImportTriggers(repo, cat),
-        reader,
-    )
+    services = _services(catalogue, repo, reader, None)
     view = FakeView()
     presenter = TriggerBuilderPresenter(view, services, ImmediateRunner())
     presenter.start()
@@ -315,20 +329,24 @@ class DeferredRunner:
                 done(result)
 
 
-def _services(catalogue, repo, reader, markets):
+def _services(catalogue, repo, reader, markets, refs=None):
     cat = FakeCatalogueRepository(catalogue)
-    return TriggerBuilderServices(
+    refs = refs or FakeReferences()
+    services = TriggerBuilderServices(
         ListCatalogue(cat),
         ListTriggers(repo),
         CreateTrigger(repo, cat),
-        EditTrigger(repo, cat),
-        DeleteTrigger(repo),
+        EditTrigger(repo, cat, refs, FakeStoreTransaction()),
+        DeleteTrigger(repo, refs, FakeStoreTransaction()),
         DuplicateTrigger(repo),
         ExportTriggers(repo, cat),
         ImportTriggers(repo, cat),
         reader,
-        markets=markets,
+        trigger_users=FindTriggerUsers(repo, refs),
     )
+    if markets is not None:
+        services.markets = markets
+    return services
 
 
 def test_presenter_markets_come_from_the_stored_series_off_the_gui_thread(catalogue, candles_factory):
@@ -390,3 +408,43 @@ def test_presenter_preview_in_flight_during_a_reload_is_computed_again(catalogue
     assert view.preview is None  # the stale result is not shown ...
     runner.run_all()  # ... it is computed again on the new data
     assert view.preview is not None and reader.calls == 2
+
+
+def test_presenter_rename_of_a_used_trigger_asks_then_updates_the_strategies(catalogue, candles_factory):
+    repo, refs = FakeTriggerRepository(), FakeReferences()
+    view = FakeView()
+    presenter = TriggerBuilderPresenter(
+        view, _services(catalogue, repo, FakeCandleReader(candles_factory), None, refs), ImmediateRunner()
+    )
+    presenter.start()
+    view.state.name = "rsi-up"
+    assert presenter.save()
+    refs.uses = {"swing": {"rsi-up"}, "other": {"x"}}
+    view.state.name, view.confirm_answer = "rsi-rise", False
+    assert not presenter.save()  # declined: nothing renamed
+    assert repo.get("rsi-up") is not None and refs.uses["swing"] == {"rsi-up"} and view.editing == "rsi-up"
+    view.confirm_answer = True
+    assert presenter.save()
+    assert repo.get("rsi-rise") is not None and repo.get("rsi-up") is None
+    assert refs.uses == {"swing": {"rsi-rise"}, "other": {"x"}} and view.editing == "rsi-rise"
+    view.state.description, view.confirm_answer = "same name, new text", False
+    assert presenter.save()  # not a rename: no question asked
+
+
+def test_presenter_delete_of_a_used_trigger_is_refused_with_the_strategies(catalogue, candles_factory):
+    repo, refs = FakeTriggerRepository(), FakeReferences()
+    view = FakeView()
+    presenter = TriggerBuilderPresenter(
+        view, _services(catalogue, repo, FakeCandleReader(candles_factory), None, refs), ImmediateRunner()
+    )
+    presenter.start()
+    view.state.name = "rsi-up"
+    presenter.save()
+    refs.uses = {"swing": {"rsi-up"}, "scalp": {"rsi-up"}}
+    view.selected, view.confirm_answer = "rsi-up", True
+    presenter.delete()
+    assert repo.get("rsi-up") is not None
+    assert "'scalp', 'swing'" in view.shown_errors[-1] and "rsi-up" in view.shown_errors[-1]
+    refs.uses = {}
+    presenter.delete()
+    assert repo.get("rsi-up") is None and view.editing is None

@@ -44,12 +44,13 @@ class BacktestJob:
     error: BaseException | None = None
     token: CancelToken = field(default_factory=CancelToken)
     future: Future[None] | None = None
+    on_done: JobCallback | None = None
 
     def cancel(self) -> None:
         self.token.cancel()
 
     def wait(self, timeout: float | None = None) -> None:
-        if self.future is not None:
+        if self.future is not None and not self.future.cancelled():  # a waiting job cancelled: never ran
             self.future.result(timeout)
 
 
@@ -72,7 +73,7 @@ class BacktestQueue:
         on_progress: JobCallback | None = None,
         on_done: JobCallback | None = None,
     ) -> BacktestJob:
-        job = BacktestJob(next(self._ids), request)
+        job = BacktestJob(next(self._ids), request, on_done=on_done)
         with self._lock:
             self._jobs[job.job_id] = job
         job.future = self._executor.submit(self._work, job, on_progress, on_done)
@@ -106,10 +107,19 @@ class BacktestQueue:
                     log.exception("backtest completion callback failed")
 
     def cancel(self, job_id: int) -> bool:
+        """Stop a job: a waiting one is taken out of the line at once (``on_done`` is called here, with
+        status CANCELLED); a running one stops at its next cancel check."""
         job = self._jobs.get(job_id)
         if job is None or job.status.finished:
             return False
         job.cancel()
+        if job.status is JobStatus.QUEUED and job.future is not None and job.future.cancel():
+            job.status, job.phase = JobStatus.CANCELLED, "cancelled"
+            if job.on_done is not None:
+                try:
+                    job.on_done(job)
+                except Exception:
+                    log.exception("backtest completion callback failed")
         return True
 
     def cancel_all(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from upbit_auto_trading.application.database_configuration.errors import UnsafeOperationError
 from upbit_auto_trading.application.database_configuration.ports import (
     ActiveSession,
     DatabaseFiles,
@@ -16,7 +17,9 @@ from upbit_auto_trading.application.database_configuration.ports import (
     OperationLock,
     ProfileRepository,
     SessionProfile,
+    TradingElsewhere,
 )
+from upbit_auto_trading.application.database_configuration.system_safety_check import elsewhere_blocker
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ class ApplyProfileSwitch:
         session_profile: SessionProfile,
         lock: OperationLock,
         publisher: EventPublisher,
+        elsewhere: TradingElsewhere | None = None,
     ) -> None:
         self._profiles = profiles
         self._files = files
@@ -37,6 +41,7 @@ class ApplyProfileSwitch:
         self._session_profile = session_profile
         self._lock = lock
         self._publisher = publisher
+        self._elsewhere = elsewhere
         self._errors: dict[str, BaseException] = {}
 
     def take_error(self, operation_id: str) -> BaseException | None:
@@ -52,6 +57,9 @@ class ApplyProfileSwitch:
 
     def execute(self, profile_id: str) -> None:
         with self._lock.hold("switch profile"):
+            other = self._elsewhere.trade_elsewhere() if self._elsewhere is not None else None
+            if other is not None:  # checked again here: a held switch is applied later
+                raise UnsafeOperationError("switch profile", [elsewhere_blocker(other)])
             configuration = self._profiles.load_configuration()
             configuration.get(profile_id)
             paths = self._profiles.database_paths(profile_id)

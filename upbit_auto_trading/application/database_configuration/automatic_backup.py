@@ -48,7 +48,9 @@ class TakeAutomaticBackup:
                 return None
         else:
             raise ValueError(f"unknown backup occasion {occasion!r}")
-        summary = self._create.execute(CreateBackupCommand(note=f"automatic ({occasion})", kind=BackupKind.AUTOMATIC))
+        summary = self._create.execute(
+            CreateBackupCommand(note=f"automatic ({occasion})", kind=BackupKind.AUTOMATIC)
+        )
         log.info("automatic %s backup %s created", occasion, summary.id)
         return summary
 

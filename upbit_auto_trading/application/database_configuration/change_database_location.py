@@ -15,6 +15,7 @@ from upbit_auto_trading.application.database_configuration.ports import (
     ProfileRepository,
     SessionProfile,
 )
+from upbit_auto_trading.application.database_configuration.progress import ProgressCallback, no_progress
 from upbit_auto_trading.application.database_configuration.system_safety_check import (
     SafetyCheckRequest,
     SystemSafetyCheck,
@@ -31,6 +32,17 @@ class ChangeLocationCommand:
     profile_id: str
     folder: Path
     move: bool = True  # False: copy, the old files stay
+    progress: ProgressCallback | None = None
+
+
+@dataclass(frozen=True)
+class LocationPlan:
+    """What the user is asked to confirm: which files go where."""
+
+    profile_id: str
+    folder: Path
+    moves: dict[str, tuple[Path, Path]]  # database -> (current file, new file)
+    move: bool
 
 
 class ChangeDatabaseLocation:
@@ -52,18 +64,29 @@ class ChangeDatabaseLocation:
         self._lock = lock
         self._publisher = publisher
 
+    def plan(self, profile_id: str, folder: Path, move: bool = True) -> LocationPlan:
+        """Which files would go where; raises (nothing changed) when the folder cannot be used."""
+        folder = Path(folder).expanduser().resolve()
+        profile = self._profiles.load_configuration().get(profile_id)
+        current = self._profiles.database_paths(profile.id)
+        targets = {name: folder / path.name for name, path in current.items()}
+        if all(targets[n] == current[n] for n in current):
+            raise InvalidProfileError(f"Profile '{profile.id}' already uses {folder}")
+        for target in targets.values():
+            if target.exists():
+                raise InvalidProfileError(f"{target} already exists; choose an empty folder")
+        return LocationPlan(profile.id, folder, {n: (current[n], targets[n]) for n in current}, move)
+
     def execute(self, command: ChangeLocationCommand) -> dict[str, Path]:
-        folder = Path(command.folder).expanduser().resolve()
+        progress = command.progress or no_progress
         with self._lock.hold("change the database location"):
+            progress(0.05, "check")
+            plan = self.plan(command.profile_id, command.folder, command.move)
+            folder = plan.folder
             configuration = self._profiles.load_configuration()
-            profile = configuration.get(command.profile_id)
-            current = self._profiles.database_paths(profile.id)
-            targets = {name: folder / path.name for name, path in current.items()}
-            if all(targets[n] == current[n] for n in current):
-                raise InvalidProfileError(f"Profile '{profile.id}' already uses {folder}")
-            for target in targets.values():
-                if target.exists():
-                    raise InvalidProfileError(f"{target} already exists; choose an empty folder")
+            profile = configuration.get(plan.profile_id)
+            current = {name: old for name, (old, _) in plan.moves.items()}
+            targets = {name: new for name, (_, new) in plan.moves.items()}
             self._files.prepare(current)
             report = self._safety.execute(
                 SafetyCheckRequest(
@@ -77,8 +100,10 @@ class ChangeDatabaseLocation:
             is_open = profile.id == self._session_profile.current()
             if is_open:
                 self._session.close_all()
+            progress(0.2, "copy")
             try:
                 self._files.copy_live(current, targets)
+                progress(0.8, "repoint")
                 profile.relocate({DatabaseName.parse(n): DatabasePath(p) for n, p in targets.items()})
                 self._profiles.save_configuration(configuration)
             except BaseException:
@@ -91,7 +116,9 @@ class ChangeDatabaseLocation:
             if is_open:
                 self._session.reopen(targets, migrate_now=False)
             if command.move:
+                progress(0.9, "remove the old files")
                 self._files.remove(current)
+        progress(1.0, "done")
         log.info("profile %s now uses %s", profile.id, folder)
         self._publisher.publish(
             DatabaseReplaced(

@@ -65,7 +65,8 @@ class CreateBackup:
                 SafetyCheckRequest(
                     operation="the backup",
                     space_needed={self._store.folder(): self._files.total_bytes(paths)},
-                    check_trading=False,
+                    check_trading=False,  # an online backup never disturbs a trade
+                    check_other_processes=False,
                     check_transactions=False,
                 )
             )

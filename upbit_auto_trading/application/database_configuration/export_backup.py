@@ -8,6 +8,8 @@ from upbit_auto_trading.application.database_configuration.errors import BackupI
 from upbit_auto_trading.application.database_configuration.ports import BackupStore, OperationLock
 from upbit_auto_trading.application.database_configuration.progress import ProgressCallback
 
+ARCHIVE_SUFFIX = ".uatbackup.zip"  # the one file a backup is exported as
+
 
 class ExportBackup:
     def __init__(self, store: BackupStore, lock: OperationLock) -> None:

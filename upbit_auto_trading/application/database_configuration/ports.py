@@ -139,6 +139,26 @@ class TradingActivity(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class TradeElsewhere:
+    """A live trade of another process of this app (another window, on the same home)."""
+
+    pid: int
+    trades: str = ""  # e.g. "rsi@KRW-BTC, macd@KRW-ETH"
+
+    def describe(self) -> str:
+        what = f": {self.trades}" if self.trades else ""
+        return f"a trade is live in another window (pid {self.pid}{what})"
+
+
+class TradingElsewhere(Protocol):
+    """Live trades of other processes, which this process's config-change gate cannot see."""
+
+    def trade_elsewhere(self) -> TradeElsewhere | None:
+        """A live trade of another running process, or None (stale markers of dead processes ignored)."""
+        ...
+
+
 class OperationLock(Protocol):
     def hold(self, operation: str) -> AbstractContextManager[None]:
         """Exclusive across threads and processes; waits a little, then raises OperationBusyError."""

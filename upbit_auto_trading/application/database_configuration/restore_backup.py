@@ -1,4 +1,5 @@
-"""Restore a backup into a profile. Goes through the config-change gate: held while a trade is live."""
+"""Restore a backup into a profile. Goes through the config-change gate: held while a trade is live in
+this process; refused while one is live in another window (whose gate cannot hold it for us)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from upbit_auto_trading.application.database_configuration.ports import (
     BackupStore,
     ProfileRepository,
     SessionProfile,
+    TradingElsewhere,
 )
+from upbit_auto_trading.application.database_configuration.system_safety_check import elsewhere_blocker
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,14 @@ class RestoreBackup:
         session_profile: SessionProfile,
         gate: GateClient,
         applier: ApplyRestore,
+        elsewhere: TradingElsewhere | None = None,
     ) -> None:
         self._profiles = profiles
         self._store = store
         self._session_profile = session_profile
         self._gate = gate
         self._applier = applier
+        self._elsewhere = elsewhere
 
     def plan(self, backup_id: str, target_profile_id: str | None = None) -> RestorePlan:
         record = self._store.get(backup_id)
@@ -57,6 +62,10 @@ class RestoreBackup:
         plan = self.plan(
             backup_id, target_profile_id
         )  # unknown backup or profile: clear error, nothing queued
+        detail = {"backup": plan.backup_id, "profile": plan.target_profile_id}
+        other = self._elsewhere.trade_elsewhere() if self._elsewhere is not None else None
+        if other is not None:
+            return ChangeResult("refused", elsewhere_blocker(other), {**detail, "pid": other.pid})
         operation_id = uuid.uuid4().hex
         result = await self._gate.submit(
             BACKUP_RESTORE,
@@ -66,6 +75,5 @@ class RestoreBackup:
         error = self._applier.take_error(operation_id)
         if error is not None:
             raise error
-        detail = {"backup": plan.backup_id, "profile": plan.target_profile_id}
         detail.update(self._applier.take_result(operation_id))
         return ChangeResult(result.status, result.reason, detail)

@@ -1,4 +1,5 @@
-"""Make another profile active. Goes through the config-change gate: held while a trade is live."""
+"""Make another profile active. Goes through the config-change gate: held while a trade is live in this
+process; refused while one is live in another window (whose gate cannot hold it for us)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from upbit_auto_trading.application.database_configuration.ports import (
     DatabaseFiles,
     ProfileRepository,
     SessionProfile,
+    TradingElsewhere,
 )
+from upbit_auto_trading.application.database_configuration.system_safety_check import elsewhere_blocker
 
 
 class SwitchProfile:
@@ -23,12 +26,14 @@ class SwitchProfile:
         session_profile: SessionProfile,
         gate: GateClient,
         applier: ApplyProfileSwitch,
+        elsewhere: TradingElsewhere | None = None,
     ) -> None:
         self._profiles = profiles
         self._files = files
         self._session_profile = session_profile
         self._gate = gate
         self._applier = applier
+        self._elsewhere = elsewhere
 
     async def execute(self, profile_id: str) -> ChangeResult:
         configuration = self._profiles.load_configuration()
@@ -39,6 +44,11 @@ class SwitchProfile:
         problems = [f"{h.name}: {h.problem}" for h in health if h.problem]
         if problems:
             raise ProfileUnusableError(f"Profile '{profile.id}' cannot be used: " + "; ".join(problems))
+        other = self._elsewhere.trade_elsewhere() if self._elsewhere is not None else None
+        if other is not None:
+            return ChangeResult(
+                "refused", elsewhere_blocker(other), {"profile": profile.id, "pid": other.pid}
+            )
         operation_id = uuid.uuid4().hex
         result = await self._gate.submit(
             PROFILE_SWITCH,

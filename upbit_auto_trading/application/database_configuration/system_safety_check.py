@@ -1,6 +1,7 @@
 """Before any replacement of database files: is it safe now? Says what blocks, in words a user can act on.
 
-Checks the trading state, free disk space, other programs holding the files open, and this app's own
+Checks the trading state (of this process and, through a marker file, of other windows of the app),
+free disk space, other programs holding the files open, and this app's own
 unfinished transactions.
 """
 
@@ -11,7 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from upbit_auto_trading.application.database_configuration.dto import SafetyReport
-from upbit_auto_trading.application.database_configuration.ports import SafetyProbe, TradingActivity
+from upbit_auto_trading.application.database_configuration.ports import (
+    SafetyProbe,
+    TradeElsewhere,
+    TradingActivity,
+    TradingElsewhere,
+)
 
 MB = 1024 * 1024
 SPACE_MARGIN_BYTES = 16 * MB
@@ -22,14 +28,22 @@ class SafetyCheckRequest:
     operation: str
     paths: Mapping[str, Path] = field(default_factory=dict)  # database files to be replaced
     space_needed: Mapping[Path, int] = field(default_factory=dict)  # folder -> bytes that will be written
-    check_trading: bool = True
+    check_trading: bool = True  # this process (the gate already covers switches and restores)
+    check_other_processes: bool = True  # another window's live trade, which no gate here can see
     check_transactions: bool = True
 
 
+def elsewhere_blocker(trade: TradeElsewhere) -> str:
+    return f"{trade.describe()}; wait until it ends there (or stop it in that window), then retry"
+
+
 class SystemSafetyCheck:
-    def __init__(self, probe: SafetyProbe, trading: TradingActivity) -> None:
+    def __init__(
+        self, probe: SafetyProbe, trading: TradingActivity, elsewhere: TradingElsewhere | None = None
+    ) -> None:
         self._probe = probe
         self._trading = trading
+        self._elsewhere = elsewhere
 
     def execute(self, request: SafetyCheckRequest) -> SafetyReport:
         blockers: list[str] = []
@@ -38,6 +52,10 @@ class SystemSafetyCheck:
             trade = self._trading.live_trade()
             if trade:
                 blockers.append(f"a trade is live ({trade}); wait until it ends")
+        if request.check_other_processes and self._elsewhere is not None:
+            other = self._elsewhere.trade_elsewhere()
+            if other is not None:
+                blockers.append(elsewhere_blocker(other))
         for folder, needed in request.space_needed.items():
             free = self._probe.free_bytes(folder)
             wanted = needed + SPACE_MARGIN_BYTES

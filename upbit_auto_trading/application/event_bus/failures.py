@@ -163,14 +163,21 @@ class FailureHandling:
 
     async def retry_dead_letter(self: EventBus, letter_id: str) -> bool:
         """Deliver a dead letter again: to its handler (found by name), or re-publish it when it never
-        reached any handler. Returns True when the first new attempt succeeded; a new failure goes
-        through the retry policy again and may become a new dead letter."""
+        reached any handler (ConflictError when nothing subscribed to its type runs in this process).
+        Returns True when the first new attempt succeeded; a new failure goes through the retry policy
+        again and may become a new dead letter."""
         if self._dead_store is None:
             raise NotFoundError("There is no dead-letter store.")
         letter = await asyncio.to_thread(self._dead_store.get, letter_id)
         if letter is None:
             raise NotFoundError(f"No dead letter {letter_id}; it may have been retried or discarded already.")
         if letter.handler == ALL_HANDLERS:
+            if not self._registry.for_type(type(letter.event)):
+                # Re-publishing to nobody would lose the event for good: keep it for a process that handles it.
+                raise ConflictError(
+                    f"Nothing subscribed to {letter.event.event_type} is running here; retry it where that "
+                    "part of the app runs (the desktop app's event monitor), or discard the dead letter."
+                )
             await self.publish(letter.event, letter.priority)
             await asyncio.to_thread(self._dead_store.remove, letter_id)
             return True

@@ -123,36 +123,20 @@ class ConfigChangeGate:
         if request.kind == EMERGENCY_STOP_KIND:
             await self._emergency_stop(request)
             return GateOutcome("applied", "An emergency stop always passes.", rid)
-        if request.kind not in self._appliers:
-            reason = f"No applier is registered for '{request.kind}'; this change cannot be carried out."
-            self._notify(
-                ConfigChangeRefused(
-                    request_id=rid, kind=request.kind, description=request.description, reason=reason
-                )
-            )
-            return GateOutcome("refused", reason, rid)
-        if self._state.is_idle and not self._held:
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return self._refuse(request, refusal)
+        busy = self._busy_reason()
+        if busy is None:
             await self._apply(request)
             self._notify(
                 ConfigChangeApplied(request_id=rid, kind=request.kind, description=request.description)
             )
             return GateOutcome("applied", "", rid)
-        if self._state.is_idle:
-            reason = f"Waiting behind {len(self._held)} earlier held change(s) being applied."
-        else:
-            reason = f"A trade is live ({self._state.describe()})."
-        if not request.may_wait:
-            reason += " This change cannot wait: stop the trade or try again when it completes."
-            self._notify(
-                ConfigChangeRefused(
-                    request_id=rid, kind=request.kind, description=request.description, reason=reason
-                )
-            )
-            return GateOutcome("refused", reason, rid)
         held = HeldRequest(request)
         await asyncio.to_thread(self._store.add, held)
         self._held.append(held)
-        reason += " The change is held and will be applied when the last live trade completes."
+        reason = busy + " The change is held and will be applied when the last live trade completes."
         self._notify(
             ConfigChangeHeld(
                 request_id=rid, kind=request.kind, description=request.description, reason=reason
@@ -162,17 +146,53 @@ class ConfigChangeGate:
 
     async def apply_pending(self, request_id: str) -> GateOutcome:
         """The user chose to apply a pending request: it goes through :meth:`submit` again (held again
-        if a trade is live now)."""
-        held = self._take(self._decisions, request_id)
-        if held is None:
+        if a trade is live now). Refused (e.g. no applier for its kind in this process) or failed, it
+        stays pending, in its place."""
+        index = next((i for i, h in enumerate(self._decisions) if h.request.request_id == request_id), None)
+        if index is None:
             return GateOutcome("refused", f"No pending change {request_id}.", request_id)
+        held = self._decisions[index]
+        refusal = self._refusal(held.request)
+        if refusal is not None:
+            return self._refuse(held.request, refusal)
+        # Removed before applying: a profile switch moves the store to the new profile's database.
+        del self._decisions[index]
         await asyncio.to_thread(self._store.remove, request_id)
         try:
             return await self.submit(held.request)
-        except Exception:
-            self._decisions.append(held)
-            await asyncio.to_thread(self._store.add, held)
+        except Exception as exc:
+            kept = HeldRequest(held.request, held.held_at, f"{type(exc).__name__}: {exc}")
+            self._decisions.insert(index, kept)
+            await asyncio.to_thread(self._store.add, kept)
             raise
+
+    def _busy_reason(self) -> str | None:
+        """Why a change cannot be applied now, or None."""
+        if self._state.is_idle and not self._held:
+            return None
+        if self._state.is_idle:
+            return f"Waiting behind {len(self._held)} earlier held change(s) being applied."
+        return f"A trade is live ({self._state.describe()})."
+
+    def _refusal(self, request: ConfigChangeRequest) -> str | None:
+        """Why ``request`` is refused outright (no applier; cannot wait while busy), or None."""
+        if request.kind == EMERGENCY_STOP_KIND:
+            return None
+        if request.kind not in self._appliers:
+            return f"No applier is registered for '{request.kind}'; this change cannot be carried out."
+        busy = self._busy_reason()
+        if busy is not None and not request.may_wait:
+            return busy + " This change cannot wait: stop the trade or try again when it completes."
+        return None
+
+    def _refuse(self, request: ConfigChangeRequest, reason: str) -> GateOutcome:
+        rid = request.request_id
+        self._notify(
+            ConfigChangeRefused(
+                request_id=rid, kind=request.kind, description=request.description, reason=reason
+            )
+        )
+        return GateOutcome("refused", reason, rid)
 
     async def cancel(self, request_id: str) -> bool:
         """Cancel (discard) a held or pending request; True if one was found."""

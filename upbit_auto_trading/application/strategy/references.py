@@ -19,14 +19,21 @@ class MissingTriggersError(ApplicationError):
         )
 
 
-def trigger_exists(triggers: TriggerNames, ref: TriggerRef) -> bool:
+def resolve_ref(triggers: TriggerNames, ref: TriggerRef) -> object | None:
+    """The saved trigger ``ref`` points at: by id when it has one that exists, else by name (the rule the
+    backtest uses too)."""
     if ref.trigger_id:
         try:
-            if triggers.get_by_id(int(ref.trigger_id)) is not None:
-                return True
+            found = triggers.get_by_id(int(ref.trigger_id))
         except ValueError:
-            pass
-    return triggers.get(ref.name) is not None
+            found = None
+        if found is not None:
+            return found
+    return triggers.get(ref.name)
+
+
+def trigger_exists(triggers: TriggerNames, ref: TriggerRef) -> bool:
+    return resolve_ref(triggers, ref) is not None
 
 
 def missing_triggers(triggers: TriggerNames, strategy: Strategy) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from upbit_auto_trading.domain.trigger.condition import TradingCondition
@@ -32,4 +33,29 @@ class TriggerRepository(Protocol):
 class CatalogueRepository(Protocol):
     def load(self) -> Catalogue:
         """The seeded catalogue (variables, parameters, texts, groups)."""
+        ...
+
+
+class StrategyReferences(Protocol):
+    """The strategies that reference saved triggers (by name, or by id when the reference has one).
+
+    Implemented over the strategy store (``application.strategy.trigger_references``); a reference
+    "uses" a trigger when it resolves to it the way a backtest resolves it.
+    """
+
+    def users(self, condition: TradingCondition) -> list[str]:
+        """Names of the strategies whose current version uses ``condition``."""
+        ...
+
+    def rename(self, condition: TradingCondition, new_name: str) -> list[str]:
+        """Save the next version of every strategy using ``condition`` with its references renamed to
+        ``new_name``; returns their names. Call it before the trigger itself is renamed."""
+        ...
+
+
+class TriggerStoreTransaction(Protocol):
+    """One atomic unit over the triggers and the strategies (they live in the same database)."""
+
+    def transaction(self) -> AbstractContextManager[object]:
+        """Everything written inside is committed together, or rolled back on any error."""
         ...

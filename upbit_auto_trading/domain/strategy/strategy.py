@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from upbit_auto_trading.domain.strategy.errors import StrategyProblem, StrategyValidationError
-from upbit_auto_trading.domain.strategy.management import ManagementRule
+from upbit_auto_trading.domain.strategy.management import ExitTriggers, ManagementRule
 from upbit_auto_trading.domain.strategy.sizing import PositionSizing, SameCandlePolicy
 from upbit_auto_trading.domain.strategy.triggers import TriggerGroups, TriggerRef
 from upbit_auto_trading.domain.strategy.validation import strategy_problems, strategy_warnings
@@ -40,14 +41,21 @@ class Strategy:
 
     def trigger_refs(self) -> tuple[TriggerRef, ...]:
         """Every trigger the strategy needs signals for (entry first, then exit triggers)."""
-        from upbit_auto_trading.domain.strategy.management import ExitTriggers
-
         seen: dict[str, TriggerRef] = {r.key: r for r in self.entry.refs()}
         for rule in self.management:
             if isinstance(rule, ExitTriggers):
                 for ref in rule.condition.refs():
                     seen.setdefault(ref.key, ref)
         return tuple(seen.values())
+
+    def with_trigger_refs(self, change: Callable[[TriggerRef], TriggerRef]) -> Strategy:
+        """A copy whose trigger references (entry and exit triggers) are replaced by ``change(ref)``,
+        e.g. to follow a renamed trigger. Validated like any new strategy."""
+        management = tuple(
+            replace(rule, condition=rule.condition.map_refs(change)) if isinstance(rule, ExitTriggers) else rule
+            for rule in self.management
+        )
+        return replace(self, entry=self.entry.map_refs(change), management=management)
 
     def rule(self, rule_type: str) -> ManagementRule | None:
         return next((r for r in self.management if r.type == rule_type), None)

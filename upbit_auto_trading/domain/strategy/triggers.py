@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -32,6 +33,12 @@ class TriggerGroups:
     """Alternatives: the condition holds when any group holds (OR of ANDs)."""
 
     groups: tuple[TriggerGroup, ...]
+
+    def map_refs(self, change: Callable[[TriggerRef], TriggerRef]) -> TriggerGroups:
+        """The same groups with every reference replaced by ``change(ref)`` (order kept)."""
+        return TriggerGroups(
+            tuple(TriggerGroup(tuple(change(ref) for ref in g.triggers)) for g in self.groups)
+        )
 
     def refs(self) -> tuple[TriggerRef, ...]:
         """Every distinct referenced trigger, in first-use order."""

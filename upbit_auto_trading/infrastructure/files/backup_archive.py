@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from upbit_auto_trading.application.database_configuration.export_backup import ARCHIVE_SUFFIX
 from upbit_auto_trading.domain.database_configuration.backup_record import BackupRecord
 from upbit_auto_trading.domain.database_configuration.values import BackupId
 from upbit_auto_trading.infrastructure.files.backup_verifier import record_verification, verify_folder
@@ -27,7 +28,6 @@ from upbit_auto_trading.infrastructure.files.manifest import (
 )
 from upbit_auto_trading.infrastructure.profiles.registry import atomic_write_text
 
-ARCHIVE_SUFFIX = ".uatbackup.zip"
 Progress = Callable[[float, str], None]
 
 

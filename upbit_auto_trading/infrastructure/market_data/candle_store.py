@@ -19,12 +19,9 @@ from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.market.import_report import UpsertCounts
 from upbit_auto_trading.infrastructure.errors import DatabaseError
 from upbit_auto_trading.infrastructure.market_data import array_cache
+from upbit_auto_trading.infrastructure.market_data.candle_rows import CandleRow, fetch_tuples, insert_rows
 from upbit_auto_trading.infrastructure.sqlite.session import DatabaseSession
 
-_INSERT = (
-    "INSERT INTO candles (market, timeframe, start_utc, open, high, low, close, volume, quote_volume) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 _UPDATE = (
     "UPDATE candles SET open = ?, high = ?, low = ?, close = ?, volume = ?, quote_volume = ? "
     "WHERE market = ? AND timeframe = ? AND start_utc = ?"
@@ -92,10 +89,10 @@ class SqliteCandleStore:
     ) -> UpsertCounts:
         starts = [c.start_epoch for c in items]
         cur = conn.cursor()
-        cur.row_factory = None
         existing = {
             row[0]: row[1:]
-            for row in cur.execute(
+            for row in fetch_tuples(
+                conn,
                 "SELECT start_utc, open, high, low, close, volume, quote_volume FROM candles "
                 "WHERE market = ? AND timeframe = ?" + _RANGE,
                 (market, timeframe, min(starts), max(starts)),
@@ -104,25 +101,27 @@ class SqliteCandleStore:
         unchanged = 0
         updates: list[tuple] = []
         if not existing and len(set(starts)) == len(starts):  # the bulk path: a new stretch of candles
-            inserts = [
+            inserted = insert_rows(
+                cur,
+                market,
+                timeframe,
                 (
-                    market,
-                    timeframe,
-                    s,
-                    str(c.open),
-                    str(c.high),
-                    str(c.low),
-                    str(c.close),
-                    str(c.volume),
-                    str(c.quote_volume),
-                )
-                for s, c in zip(starts, items, strict=True)
-            ]
-            if inserts:
-                cur.executemany(_INSERT, inserts)
+                    (
+                        s,
+                        str(c.open),
+                        str(c.high),
+                        str(c.low),
+                        str(c.close),
+                        str(c.volume),
+                        str(c.quote_volume),
+                    )
+                    for s, c in zip(starts, items, strict=True)
+                ),
+            )
+            if inserted:
                 array_cache.bump_version(conn, market, timeframe)
-            return UpsertCounts(len(inserts), 0, 0)
-        inserts = []
+            return UpsertCounts(inserted, 0, 0)
+        inserts: list[CandleRow] = []
         seen: set[int] = set()
         for start, c in zip(starts, items, strict=True):
             if start in seen:
@@ -131,13 +130,13 @@ class SqliteCandleStore:
             values = _values(c)
             stored = existing.get(start)
             if stored is None:
-                inserts.append((market, timeframe, start, *values))
+                inserts.append((start, *values))
             elif _same(stored, values):
                 unchanged += 1
             else:
                 updates.append((*values, market, timeframe, start))
         if inserts:
-            cur.executemany(_INSERT, inserts)
+            insert_rows(cur, market, timeframe, inserts)
         if updates:
             cur.executemany(_UPDATE, updates)
         if inserts or updates:
@@ -178,20 +177,18 @@ class SqliteCandleStore:
         return None if row[0] is None else int(row[0])
 
     def starts(self, market: str, timeframe: str) -> list[int]:
-        cur = self._db.connection().cursor()
-        cur.row_factory = None
-        cur.execute(
+        rows = fetch_tuples(
+            self._db.connection(),
             "SELECT start_utc FROM candles WHERE market = ? AND timeframe = ? ORDER BY start_utc",
             (market, timeframe),
         )
-        return [r[0] for r in cur.fetchall()]
+        return [r[0] for r in rows]
 
     def load_candles(
         self, market: str, timeframe: str, start: datetime | None = None, end: datetime | None = None
     ) -> list[Candle]:
-        cur = self._db.connection().cursor()
-        cur.row_factory = None
-        cur.execute(
+        rows = fetch_tuples(
+            self._db.connection(),
             "SELECT start_utc, open, high, low, close, volume, quote_volume FROM candles "
             "WHERE market = ? AND timeframe = ?" + _RANGE + " ORDER BY start_utc",
             (market, timeframe, *_bounds(start, end)),
@@ -208,7 +205,7 @@ class SqliteCandleStore:
                 Decimal(r[5]),
                 Decimal(r[6]),
             )
-            for r in cur.fetchall()
+            for r in rows
         ]
 
     def load_arrays(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -192,3 +193,19 @@ class SqliteStrategySeedLedger:
             conn.execute(
                 "INSERT OR REPLACE INTO strategy_seed_ledger (key, seeded_at) VALUES (?, ?)", (key, _now())
             )
+
+
+class SqliteStrategiesTransaction:
+    """One transaction over the active strategies database, where triggers and strategies both live.
+
+    Repository writes inside it join it (``SqliteDatabase.transaction`` nests), so a trigger rename and the
+    new versions of the strategies that use it commit together or not at all.
+    """
+
+    def __init__(self, session: DatabaseSession) -> None:
+        self._session = session
+
+    @contextmanager
+    def transaction(self) -> Iterator[object]:
+        with self._session.strategies.transaction() as conn:
+            yield conn

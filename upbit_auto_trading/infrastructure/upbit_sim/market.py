@@ -66,6 +66,13 @@ class MarketReplay:
         visible: int | None = None,
         limit: int | None = None,
     ) -> Series:
+        """Replay a stored series (its newest ``limit`` candles). A reader that can give exact decimals
+        (``load_candles``, as the SQLite candle store does) is used for them, so the server answers with the
+        stored values digit for digit; otherwise the float arrays are converted back."""
+        load_candles = getattr(reader, "load_candles", None)
+        if callable(load_candles):
+            exact = list(load_candles(market, timeframe))
+            return self.add_candles(exact if limit is None else exact[-limit:] if limit > 0 else [], visible)
         arrays = reader.load_arrays(market, timeframe)
         n = len(arrays)
         begin = 0 if limit is None else max(0, n - limit)

@@ -4,6 +4,7 @@ JSON forms scripts rely on (``--json`` before or after the subcommand):
 - ``data list`` -> ``[{"market", "timeframe", "first", "last", "count"}]`` (ISO-8601 UTC; ``--gaps`` adds
   ``gaps`` and ``missing``)
 - ``data import FILE --market M --timeframe T`` -> ``{"read", "inserted", "updated", "duplicates", "rejected"}``
+  (``--verbose`` adds ``"rejections": [{"line", "reason"}]``, one item per rejected row, in file order)
 - ``data fetch --market M --timeframe T --from DATE --to DATE`` -> the download report
 """
 
@@ -46,6 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="COLUMN=FIELD",
         help=f"generic format: which column holds a field ({', '.join(MAP_FIELDS)}); repeatable",
+    )
+    p.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help='list every rejected row (stderr); with --json also as "rejections": [{"line", "reason"}]',
     )
     _common(p).set_defaults(func=_import)
 
@@ -92,7 +99,10 @@ def _common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def _seed(ctx: CliContext) -> None:
-    """First run of a profile: the bundled sample candles are imported, as the desktop app does at start-up."""
+    """First run of a profile: the bundled sample candles are imported, as the desktop app does at start-up,
+    unless the configuration says not to (``market_data.seed_bundled = false``)."""
+    if not ctx.container.config.market_data.seed_bundled():
+        return
     for report in ctx.container.market_data.seed_bundled_candles().execute():
         ctx.info(f"imported bundled candles {report.market} {report.timeframe}: {report.inserted} candles")
 
@@ -128,13 +138,21 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
     report = ctx.container.market_data.import_candles().execute(spec)
     for reason, count in sorted(report.rejection_reasons().items()):
         ctx.info(f"rejected {count} row(s): {reason}")
-    for rejected in report.rejected[:10]:
+    shown = report.rejected if args.verbose else report.rejected[:10]
+    for rejected in shown:
         ctx.info(f"  line {rejected.line}: {rejected.reason}: {rejected.text}")
+    if len(shown) < report.rejected_count:
+        ctx.info(f"  ... {report.rejected_count - len(shown)} more (--verbose lists them all)")
     text = (
         f"{report.market} {report.timeframe}: read {report.read}, inserted {report.inserted}, updated "
         f"{report.updated}, duplicates {report.duplicates}, rejected {report.rejected_count}"
     )
-    ctx.emit(report.as_dict(), text)
+    data: dict[str, object] = dict(report.as_dict())
+    if args.verbose:  # opt-in, so the five documented keys stay the whole document by default
+        data["rejections"] = [
+            {"line": r.line, "reason": r.reason} for r in sorted(report.rejected, key=lambda r: r.line)
+        ]
+    ctx.emit(data, text)
     return 0
 
 

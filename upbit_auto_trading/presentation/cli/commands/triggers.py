@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from upbit_auto_trading.application.trigger.dto import TriggerDraft, trigger_to_dict
+from upbit_auto_trading.application.trigger.errors import TriggerInUseError
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--search", default="", help="filter by name, description or variable")
     listing.set_defaults(func=_list)
 
-    show = sub.add_parser("show", help="one trigger")
+    show = sub.add_parser("show", help="one trigger, with the strategies that use it (used_by)")
     show.add_argument("name")
     show.set_defaults(func=_show)
 
@@ -32,13 +33,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _condition_options(add, required=True)
     add.set_defaults(func=_add)
 
-    edit = sub.add_parser("edit", help="change a saved trigger (only the options given)")
+    edit = sub.add_parser(
+        "edit",
+        help="change a saved trigger (only the options given); a rename also renames the references in the"
+        " strategies that use it (each saved as a new version)",
+    )
     edit.add_argument("name")
-    edit.add_argument("--rename", help="new name")
+    edit.add_argument("--rename", help="new name (strategies using the trigger follow it)")
     _condition_options(edit, required=False)
     edit.set_defaults(func=_edit)
 
-    delete = sub.add_parser("delete", help="delete a trigger (asks; --yes to skip)")
+    delete = sub.add_parser(
+        "delete", help="delete a trigger (asks; --yes to skip); refused while a strategy uses it"
+    )
     delete.add_argument("name")
     delete.set_defaults(func=_delete)
 
@@ -142,6 +149,7 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:
     item = trigger_to_dict(ctx.container.triggers.get_trigger().execute(args.name))
+    item["used_by"] = ctx.container.triggers.find_trigger_users().execute(args.name)
     ctx.emit(item, json.dumps(item, ensure_ascii=False, indent=2))
     return 0
 
@@ -160,13 +168,21 @@ def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
     draft = _apply(TriggerDraft.from_condition(existing), args)
     if args.rename:
         draft.name = args.rename
-    item = trigger_to_dict(ctx.container.triggers.edit_trigger().execute(args.name, draft))
-    ctx.emit(item, f"saved: {_line(item)}")
+    edited = ctx.container.triggers.edit_trigger().execute(args.name, draft)
+    item = trigger_to_dict(edited.condition)
+    item["updated_strategies"] = list(edited.updated_strategies)
+    text = f"saved: {_line(item)}"
+    if edited.updated_strategies:
+        text += f"\nrenamed in {len(edited.updated_strategies)} strategy(ies), each saved as a new version: "
+        text += ", ".join(edited.updated_strategies)
+    ctx.emit(item, text)
     return 0
 
 
 def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.container.triggers.get_trigger().execute(args.name)
+    users = ctx.container.triggers.find_trigger_users().execute(args.name)
+    if users:  # checked before asking; the use case refuses it too
+        raise TriggerInUseError(args.name, users)
     if not ctx.confirm(f"Delete trigger {args.name!r}?"):
         raise CliError("not deleted (confirm, or pass --yes before the command)")
     ctx.container.triggers.delete_trigger().execute(args.name)

@@ -54,6 +54,18 @@ class RunRow:
 
 
 @dataclass(frozen=True)
+class QueueRow:
+    """A waiting or running backtest in the queue (finished runs leave it)."""
+
+    job_id: int
+    label: str  # "#3 RSI swing | KRW-BTC 1h"
+    state: str  # "running" | "queued" | "cancelling"
+    text: str  # what the row says about its state
+    progress: float  # 0..1 (0 while waiting)
+    cancellable: bool
+
+
+@dataclass(frozen=True)
 class Marker:
     time: int  # epoch seconds of the candle the fill happened in
     price: float

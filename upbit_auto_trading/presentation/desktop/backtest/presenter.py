@@ -16,6 +16,7 @@ from upbit_auto_trading.application.backtest.open_run import drawdown_of
 from upbit_auto_trading.application.backtest.queue import BacktestJob, JobStatus
 from upbit_auto_trading.application.backtest.request import BacktestOutcome, BacktestRequest
 from upbit_auto_trading.presentation.desktop.backtest.model import (
+    QueueRow,
     ResultView,
     RunForm,
     RunRow,
@@ -40,6 +41,7 @@ class BacktestView(Protocol):
     def form(self) -> RunForm: ...
     def set_running(self, running: bool) -> None: ...
     def show_progress(self, fraction: float, text: str) -> None: ...
+    def show_queue(self, rows: Sequence[QueueRow]) -> None: ...
     def show_runs(self, rows: Sequence[RunRow]) -> None: ...
     def show_result(self, result: ResultView) -> None: ...
     def show_error(self, message: str) -> None: ...
@@ -132,6 +134,35 @@ def result_from_charts(charts: Any) -> ResultView:
     )
 
 
+def phase_text(phase: str) -> str:
+    known = PHASES.get(phase)
+    return tr(*known) if known else phase
+
+
+def queue_rows(jobs: Sequence[BacktestJob]) -> list[QueueRow]:
+    """Rows of the unfinished ``jobs`` in submission order: the running one(s), then the waiting ones with
+    their place in the line. A job asked to stop shows "cancelling" until the worker lets it go."""
+    rows: list[QueueRow] = []
+    ahead = 0
+    for job in jobs:
+        if job.status.finished:
+            continue
+        r = job.request
+        label = f"#{job.job_id} {r.strategy} | {r.market} {r.timeframe}"
+        if job.token.cancelled:
+            rows.append(
+                QueueRow(job.job_id, label, "cancelling", tr("취소 중", "cancelling"), job.progress, False)
+            )
+        elif job.status is JobStatus.RUNNING:
+            text = tr("실행 중", "running") + f" {job.progress * 100:.0f}% · {phase_text(job.phase)}"
+            rows.append(QueueRow(job.job_id, label, "running", text, job.progress, True))
+        else:
+            text = tr(f"대기 중 (앞에 {ahead}개)", f"waiting ({ahead} ahead)")
+            rows.append(QueueRow(job.job_id, label, "queued", text, 0.0, True))
+        ahead += 1
+    return rows
+
+
 def _title(name: str, market: str, timeframe: str, start: str, end: str) -> str:
     return f"{name} | {market} {timeframe} | {kst(start)} ~ {kst(end)} KST"
 
@@ -198,24 +229,38 @@ class BacktestPresenter:
         )
         self.jobs.append(job)
         self.view.set_running(True)
+        self.show_queue()
         waiting = len(self.active_jobs()) - 1
         self.view.show_progress(0.0, tr(f"대기 중 (앞에 {waiting}개)", f"queued ({waiting} ahead)") if waiting else
                                 tr("시작", "starting"))  # fmt: skip
 
     def cancel(self) -> None:
+        """Cancel every waiting and running job (the *Cancel all* button)."""
         for job in self.active_jobs():
             self.services.queue.cancel(job.job_id)
         self.view.show_status(tr("취소 요청됨", "Cancelling..."))
+        self.show_queue()
+
+    def cancel_job(self, job_id: int) -> None:
+        """Cancel one job of the queue: a waiting one never starts, a running one stops at its next check."""
+        if self.services.queue.cancel(job_id):
+            self.view.show_status(tr(f"#{job_id} 취소 요청됨", f"Cancelling #{job_id}..."))
+        self.show_queue()
+
+    def show_queue(self) -> None:
+        self.view.show_queue(queue_rows(self.jobs))
 
     def _progress(self, job: BacktestJob) -> None:
-        phase = PHASES.get(job.phase)
-        text = tr(*phase) if phase else job.phase
+        text = phase_text(job.phase)
         waiting = len(self.active_jobs()) - 1
         if waiting > 0:
             text += tr(f" (대기 {waiting}개)", f" ({waiting} queued)")
         self.view.show_progress(job.progress, f"{job.request.strategy}: {text}")
+        self.show_queue()
 
     def _done(self, job: BacktestJob) -> None:
+        self.jobs = [j for j in self.jobs if not j.status.finished]  # the queue shows unfinished jobs only
+        self.show_queue()
         running = bool(self.active_jobs())
         self.view.set_running(running)
         if job.status is JobStatus.DONE and job.outcome is not None:
@@ -230,10 +275,14 @@ class BacktestPresenter:
                 + tr("거래", "trades")
             )
         elif job.status is JobStatus.CANCELLED:
-            self.view.show_progress(0.0, tr("취소됨", "cancelled"))
-            self.view.show_status(tr("백테스트를 취소했습니다", "Backtest cancelled"))
+            if not running:  # another run's progress stays on the bar
+                self.view.show_progress(0.0, tr("취소됨", "cancelled"))
+            self.view.show_status(
+                tr(f"백테스트 #{job.job_id}을 취소했습니다", f"Backtest #{job.job_id} cancelled")
+            )
         else:
-            self.view.show_progress(0.0, tr("실패", "failed"))
+            if not running:
+                self.view.show_progress(0.0, tr("실패", "failed"))
             self.view.show_error(str(job.error))
 
     # ------------------------------------------------------------------ stored runs

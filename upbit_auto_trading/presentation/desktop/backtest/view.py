@@ -1,4 +1,5 @@
-"""Backtest screen (widgets only): form, run/cancel with progress, charts, fills, metrics, stored runs."""
+"""Backtest screen (widgets only): form, run/cancel with progress, the run queue, charts, fills, metrics,
+stored runs."""
 
 from __future__ import annotations
 
@@ -31,12 +32,14 @@ from PyQt6.QtWidgets import (
 from upbit_auto_trading.presentation.desktop.backtest.chart import BacktestChart
 from upbit_auto_trading.presentation.desktop.backtest.model import (
     FILL_HEADERS,
+    QueueRow,
     ResultView,
     RunForm,
     RunRow,
     SeriesOption,
 )
 from upbit_auto_trading.presentation.desktop.backtest.presenter import BacktestPresenter
+from upbit_auto_trading.presentation.desktop.backtest.queue_panel import QueuePanel
 from upbit_auto_trading.presentation.desktop.i18n import tr
 
 
@@ -88,7 +91,7 @@ class BacktestWidget(QWidget):
         form.addRow(tr("슬리피지 (%)", "Slippage (%)"), self.slippage)
 
         self.run_button = QPushButton(tr("실행 (Ctrl+R)", "Run (Ctrl+R)"))
-        self.cancel_button = QPushButton(tr("취소", "Cancel"))
+        self.cancel_button = QPushButton(tr("모두 취소", "Cancel all"))
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -96,6 +99,7 @@ class BacktestWidget(QWidget):
         self.progress.setFormat("")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.queue = QueuePanel(lambda job_id: self._call("cancel_job", job_id))
         run_row = QHBoxLayout()
         run_row.addWidget(self.run_button)
         run_row.addWidget(self.cancel_button)
@@ -117,6 +121,7 @@ class BacktestWidget(QWidget):
         lv.addLayout(run_row)
         lv.addWidget(self.progress)
         lv.addWidget(self.status)
+        lv.addWidget(self.queue)
         lv.addWidget(runs_box, 1)
 
         self.title = QLabel(tr("실행 결과가 여기에 표시됩니다", "Results appear here"))
@@ -220,6 +225,9 @@ class BacktestWidget(QWidget):
     def show_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(int(fraction * 1000))
         self.progress.setFormat(f"{fraction * 100:.0f}%  {text}")
+
+    def show_queue(self, rows: Sequence[QueueRow]) -> None:
+        self.queue.show_rows(rows)
 
     def show_runs(self, rows: Sequence[RunRow]) -> None:
         selected = self.selected_run_id()

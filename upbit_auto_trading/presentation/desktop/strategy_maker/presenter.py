@@ -107,8 +107,11 @@ class StrategyMakerPresenter:
 
     def _refresh(self) -> None:
         self.view.show_triggers([t.name for t in self.services.list_triggers.execute("")])
-        rows = [_row(s) for s in self.services.list_strategies.execute(self.view.search_text())]
-        self.view.show_strategies(rows, self.state.strategy_id)
+        stored = list(self.services.list_strategies.execute(self.view.search_text()))
+        self.view.show_strategies([_row(s) for s in stored], self.state.strategy_id)
+        shown = next((s for s in stored if s.strategy_id == self.state.strategy_id), None)
+        if shown is not None and shown.version != self.state.version and not self.is_dirty():
+            self._load(shown)  # saved elsewhere meanwhile (e.g. a renamed trigger): show the new version
 
     def search_changed(self) -> None:
         self.refresh()

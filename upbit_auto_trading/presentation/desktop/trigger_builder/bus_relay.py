@@ -40,6 +40,18 @@ class ReloadRelay(QObject):
     def attach(self, unsubscribe: Callable[[], None]) -> None:
         self._unsubscribe = unsubscribe
 
+    def unsubscriber(self) -> Callable[[], None]:
+        """A plain callable that detaches this relay, safe to call after the relay's Qt object is gone."""
+        state = self.__dict__
+
+        def unsubscribe() -> None:
+            callback = state.get("_unsubscribe")
+            if callback is not None:
+                state["_unsubscribe"] = None
+                callback()
+
+        return unsubscribe
+
     def detach(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()

@@ -32,7 +32,9 @@ class PreviewChart(QWidget):
         for plot in (self.price, self.pane):
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.addLegend(offset=(5, 5))
-        self.close_curve = self.price.plot(pen=pg.mkPen(chart_colour("line"), width=1), name=tr("종가", "Close"))
+        self.close_curve = self.price.plot(
+            pen=pg.mkPen(chart_colour("line"), width=1), name=tr("종가", "Close")
+        )
         self.overlay_curve = self.price.plot(pen=pg.mkPen("#1f77b4", width=1.5))
         self.overlay_target = self.price.plot(pen=pg.mkPen("#ff7f0e", width=1.5))
         self.markers = pg.ScatterPlotItem(symbol="t1", size=11, brush=pg.mkBrush("#d62728"), pen=None)

@@ -80,6 +80,7 @@ class TriggerBuilderServices:
     import_triggers: Any
     candle_reader: CandleReader | None
     markets: Callable[[], Sequence[str]] = field(default=lambda: ["KRW-BTC"])
+    trigger_users: Any = None  # FindTriggerUsers: strategies using a trigger (asked before rename/delete)
 
 
 class BackgroundRunner(Protocol):

@@ -33,5 +33,9 @@ class QtBackgroundRunner(QObject):
     def _deliver(self, callback: Callable[[Any], None], payload: Any, is_error: bool) -> None:
         callback(payload)
 
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        return self._executor
+
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

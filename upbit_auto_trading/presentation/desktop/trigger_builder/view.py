@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
@@ -17,8 +19,6 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -29,7 +29,6 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from upbit_auto_trading.domain.trigger.variables import ParameterType
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.trigger_builder.chart import PreviewChart
 from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
@@ -40,78 +39,17 @@ from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
     SavedRow,
     VariableItem,
 )
+from upbit_auto_trading.presentation.desktop.trigger_builder.parameter_editor import ParameterEditor
 from upbit_auto_trading.presentation.desktop.trigger_builder.presenter import (
     FormState,
     TriggerBuilderPresenter,
 )
+from upbit_auto_trading.presentation.desktop.trigger_builder.saved_panel import SavedTriggersPanel
 
 log = logging.getLogger(__name__)
 
 TIMEFRAMES = ["1m", "3m", "5m", "10m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"]
 _ROLE = Qt.ItemDataRole.UserRole
-
-
-class ParameterEditor(QWidget):
-    """A form built from parameter definitions: line edits (numbers) and combos (choices)."""
-
-    def __init__(self, on_change: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._on_change = on_change
-        self._layout = QFormLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._editors: dict[str, QLineEdit | QComboBox] = {}
-        self._errors: dict[str, QLabel] = {}
-
-    def set_fields(self, fields: Sequence[ParameterField]) -> None:
-        while self._layout.rowCount():
-            self._layout.removeRow(0)
-        self._editors.clear()
-        self._errors.clear()
-        for f in fields:
-            d = f.definition
-            tip = f.help_text
-            if d.type is ParameterType.ENUM:
-                editor: QLineEdit | QComboBox = QComboBox()
-                editor.addItems(list(d.choices))
-                editor.setCurrentText(str(f.value))
-                editor.currentTextChanged.connect(lambda _t: self._on_change())
-            else:
-                editor = QLineEdit(str(f.value))
-                editor.setPlaceholderText(f.placeholder)
-                if d.minimum is not None and d.maximum is not None:
-                    tip = f"{tip} ({d.minimum:g} ~ {d.maximum:g})"
-                editor.textEdited.connect(lambda _t: self._on_change())
-            editor.setObjectName(f"param_{d.name}")
-            editor.setToolTip(tip)
-            error = QLabel("")
-            error.setStyleSheet("color: #c0392b;")
-            error.hide()
-            box = QVBoxLayout()
-            box.setSpacing(0)
-            box.addWidget(editor)
-            box.addWidget(error)
-            self._layout.addRow(f.label, box)
-            self._editors[d.name] = editor
-            self._errors[d.name] = error
-
-    def values(self) -> dict[str, str]:
-        return {
-            name: (e.currentText() if isinstance(e, QComboBox) else e.text().strip())
-            for name, e in self._editors.items()
-        }
-
-    def set_value(self, name: str, value: str) -> None:
-        editor = self._editors.get(name)
-        if isinstance(editor, QComboBox):
-            editor.setCurrentText(value)
-        elif editor is not None:
-            editor.setText(value)
-
-    def set_error(self, name: str, message: str) -> None:
-        label = self._errors.get(name)
-        if label is not None:
-            label.setText(message)
-            label.setVisible(bool(message))
 
 
 class TriggerBuilderWidget(QWidget):
@@ -123,7 +61,9 @@ class TriggerBuilderWidget(QWidget):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
-        self._debounce.timeout.connect(lambda: self._notify("form_changed"))
+        # a bound method, not a lambda: PyQt drops the connection with the widget, while a lambda slot could
+        # still be called by a pending timeout while the widget was being deleted (a segfault in the tests)
+        self._debounce.timeout.connect(self._debounced)
         self._build()
 
     # ----- layout ---------------------------------------------------------------------------------
@@ -213,33 +153,14 @@ class TriggerBuilderWidget(QWidget):
         self.chart = PreviewChart()
         self.busy_label = QLabel("")
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(tr("검색", "Search"))
-        self.search_edit.setObjectName("triggerSearch")
-        self.search_edit.textEdited.connect(lambda _t: self._notify("search_changed"))
-        self.saved_list = QListWidget()
-        self.saved_list.setObjectName("savedTriggers")
-        self.saved_list.itemDoubleClicked.connect(lambda _i: self._notify("saved_selected"))
-        saved_buttons = QHBoxLayout()
-        for label, action in (
-            (tr("편집", "Edit"), "saved_selected"),
-            (tr("복제", "Duplicate"), "duplicate"),
-            (tr("삭제", "Delete"), "delete"),
-            (tr("내보내기", "Export"), "export"),
-            (tr("가져오기", "Import"), "import_"),
-        ):
-            button = QPushButton(label)
-            button.setObjectName(f"saved_{action}")
-            button.clicked.connect(lambda _c=False, a=action: self._notify(a))
-            saved_buttons.addWidget(button)
+        self.saved_panel = SavedTriggersPanel(self._notify)
+        self.search_edit = self.saved_panel.search_edit
+        self.saved_list = self.saved_panel.saved_list
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.busy_label)
         right_layout.addWidget(self.chart, 3)
-        right_layout.addWidget(QLabel(tr("저장된 트리거", "Saved triggers")))
-        right_layout.addWidget(self.search_edit)
-        right_layout.addWidget(self.saved_list, 1)
-        right_layout.addLayout(saved_buttons)
+        right_layout.addWidget(self.saved_panel, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -253,6 +174,9 @@ class TriggerBuilderWidget(QWidget):
     def _notify(self, action: str, *args: Any) -> None:
         if self.presenter is not None and not self._quiet:
             getattr(self.presenter, action)(*args)
+
+    def _debounced(self) -> None:
+        self._notify("form_changed")
 
     def _changed(self) -> None:
         if not self._quiet:
@@ -386,17 +310,10 @@ class TriggerBuilderWidget(QWidget):
         self.busy_label.setText(tr("계산 중...", "Computing...") if busy else "")
 
     def show_saved(self, rows: Sequence[SavedRow], selected: str | None) -> None:
-        self.saved_list.clear()
-        for row in rows:
-            item = QListWidgetItem(f"{row.name}  [{row.timeframe}]  {row.summary}")
-            item.setData(_ROLE, row.name)
-            self.saved_list.addItem(item)
-            if row.name == selected:
-                self.saved_list.setCurrentItem(item)
+        self.saved_panel.show_saved(rows, selected)
 
     def selected_saved(self) -> str | None:
-        item = self.saved_list.currentItem()
-        return item.data(_ROLE) if item is not None else None
+        return self.saved_panel.selected_saved()
 
     def search_text(self) -> str:
         return self.search_edit.text()
@@ -455,6 +372,7 @@ def create_trigger_builder(container: Any, parent: QWidget | None = None) -> QWi
         import_triggers=t.import_triggers(),
         candle_reader=reader,
         markets=markets,
+        trigger_users=t.find_trigger_users(),
     )
     widget = TriggerBuilderWidget(parent)
     runner = QtBackgroundRunner(widget)
@@ -462,9 +380,16 @@ def create_trigger_builder(container: Any, parent: QWidget | None = None) -> QWi
     relay = ReloadRelay(widget.presenter.reload, widget)
     follow_profile_changes(container, relay)
     widget.relay = relay
-    widget.destroyed.connect(lambda *_: (relay.detach(), runner.shutdown()))
+    # Released with plain Python objects only: when ``destroyed`` fires, the relay and the runner (children of
+    # the widget) are already deleted on the C++ side, and touching their wrappers there crashed the process.
+    widget.destroyed.connect(functools.partial(_release, relay.unsubscriber(), runner.executor))
     widget.presenter.start()
     return widget
+
+
+def _release(unsubscribe: Callable[[], None], executor: Executor, *_: object) -> None:
+    unsubscribe()
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _stored_markets(container: Any) -> Callable[[], list[str]]:

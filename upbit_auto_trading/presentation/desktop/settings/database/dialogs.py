@@ -1,18 +1,29 @@
-"""The create/edit profile dialog."""
+"""The create/edit profile dialog and the change-location dialog."""
 
 from __future__ import annotations
 
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QPushButton,
+    QRadioButton,
     QWidget,
 )
 
 from upbit_auto_trading.presentation.desktop.i18n import tr
-from upbit_auto_trading.presentation.desktop.settings.database.model import ENVIRONMENTS, ProfileForm
+from upbit_auto_trading.presentation.desktop.settings.database.model import (
+    ENVIRONMENTS,
+    LocationChoice,
+    ProfileForm,
+)
 
 
 class ProfileDialog(QDialog):
@@ -57,3 +68,60 @@ class ProfileDialog(QDialog):
             self.description.text().strip(),
             self.folder.text().strip(),
         )
+
+
+class LocationDialog(QDialog):
+    """Choose a new folder for a profile's databases, and whether to move or copy the files."""
+
+    def __init__(self, profile_name: str, current_folder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("location_dialog")
+        self.setWindowTitle(tr("데이터베이스 위치 변경", "Change database location"))
+        self._start = current_folder.split(", ")[0] if current_folder else ""
+        current = QLabel(current_folder or "-", self)
+        current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        current.setWordWrap(True)
+        self.folder = QLineEdit("", self)
+        self.folder.setPlaceholderText(tr("빈 폴더를 선택하세요", "choose an empty folder"))
+        self.browse_button = QPushButton(tr("찾아보기...", "Browse..."), self)
+        self.browse_button.clicked.connect(self.browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.browse_button)
+        self.move_radio = QRadioButton(
+            tr("이동 (복사 후 이전 파일 삭제)", "Move (the old files are deleted after the copy)"), self
+        )
+        self.copy_radio = QRadioButton(tr("복사 (이전 파일 유지)", "Copy (the old files stay)"), self)
+        self.move_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.move_radio)
+        group.addButton(self.copy_radio)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.folder.textChanged.connect(self._update)
+        layout = QFormLayout(self)
+        layout.addRow(tr("프로파일", "Profile"), QLabel(profile_name, self))
+        layout.addRow(tr("현재 폴더", "Current folder"), current)
+        layout.addRow(tr("새 폴더", "New folder"), folder_row)
+        layout.addRow(tr("방법", "How"), self.move_radio)
+        layout.addRow("", self.copy_radio)
+        layout.addRow(self.buttons)
+        self.setMinimumWidth(520)
+        self._update()
+
+    def browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, tr("새 폴더 선택", "Choose the new folder"), self.folder.text() or self._start
+        )
+        if folder:
+            self.folder.setText(folder)
+
+    def _update(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.folder.text().strip()))
+
+    def choice(self) -> LocationChoice:
+        return LocationChoice(self.folder.text().strip(), self.move_radio.isChecked())

@@ -56,6 +56,14 @@ class ProfileForm:
     folder: str = ""
 
 
+@dataclass(frozen=True)
+class LocationChoice:
+    """From the change-location dialog: the new folder, and move (old files deleted) or copy."""
+
+    folder: str
+    move: bool = True
+
+
 @dataclass
 class DatabaseServices:
     """The use cases the page needs (from ``container.profiles``); any object with these attributes."""
@@ -71,6 +79,9 @@ class DatabaseServices:
     restore_backup: Any
     delete_backup: Any
     backup_folder: Any  # Callable[[str | None], Path]
+    change_location: Any = None  # ChangeDatabaseLocation (plan + execute)
+    export_backup: Any = None
+    import_backup: Any = None
     extra: dict = field(default_factory=dict)
 
 

@@ -11,6 +11,7 @@ from PyQt6.QtCore import Qt, QUrl
 from PyQt6.QtGui import QColor, QDesktopServices
 from PyQt6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,12 +26,14 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from upbit_auto_trading.application.database_configuration.export_backup import ARCHIVE_SUFFIX
 from upbit_auto_trading.presentation.desktop.i18n import tr
-from upbit_auto_trading.presentation.desktop.settings.database.dialogs import ProfileDialog
+from upbit_auto_trading.presentation.desktop.settings.database.dialogs import LocationDialog, ProfileDialog
 from upbit_auto_trading.presentation.desktop.settings.database.model import (
     BackupRow,
     DatabaseServices,
     FileRow,
+    LocationChoice,
     ProfileForm,
     ProfileRow,
 )
@@ -80,6 +83,13 @@ class DatabasePageView(QWidget):
         self.edit_button = QPushButton(tr("편집", "Edit"), self)
         self.delete_profile_button = QPushButton(tr("삭제", "Delete"), self)
         self.switch_button = QPushButton(tr("전환", "Switch"), self)
+        self.location_button = QPushButton(tr("위치 변경...", "Change location..."), self)
+        self.location_button.setToolTip(
+            tr(
+                "데이터베이스 파일을 다른 폴더로 옮기거나 복사하고 프로파일이 그 파일을 사용하게 합니다",
+                "Move or copy the database files to another folder and point the profile at them",
+            )
+        )
         self.files = _table(
             profiles_box,
             [tr("데이터베이스", "Database"), tr("파일", "File"), tr("크기", "Size"), tr("상태", "Health")],
@@ -88,7 +98,13 @@ class DatabasePageView(QWidget):
         box = QVBoxLayout(profiles_box)
         box.addWidget(self.profiles)
         box.addLayout(
-            self._row(self.new_button, self.edit_button, self.delete_profile_button, self.switch_button)
+            self._row(
+                self.new_button,
+                self.edit_button,
+                self.delete_profile_button,
+                self.switch_button,
+                self.location_button,
+            )
         )
         box.addWidget(self.files)
 
@@ -108,6 +124,17 @@ class DatabasePageView(QWidget):
         self.verify_button = QPushButton(tr("검증", "Verify"), self)
         self.restore_button = QPushButton(tr("복원", "Restore"), self)
         self.delete_backup_button = QPushButton(tr("삭제", "Delete"), self)
+        self.export_button = QPushButton(tr("내보내기...", "Export..."), self)
+        self.export_button.setToolTip(
+            tr(
+                "백업을 파일 하나로 저장 (다른 PC로 옮길 때)",
+                "Save a backup as one file (to carry it elsewhere)",
+            )
+        )
+        self.import_button = QPushButton(tr("가져오기...", "Import..."), self)
+        self.import_button.setToolTip(
+            tr("백업 파일을 검증하고 목록에 추가", "Verify a backup file and add it to the list")
+        )
         self.folder_button = QPushButton(tr("폴더 열기", "Open folder"), self)
         box = QVBoxLayout(backups_box)
         box.addWidget(self.backups)
@@ -117,6 +144,8 @@ class DatabasePageView(QWidget):
                 self.verify_button,
                 self.restore_button,
                 self.delete_backup_button,
+                self.export_button,
+                self.import_button,
                 self.folder_button,
             )
         )
@@ -137,10 +166,13 @@ class DatabasePageView(QWidget):
             self.edit_button,
             self.delete_profile_button,
             self.switch_button,
+            self.location_button,
             self.backup_button,
             self.verify_button,
             self.restore_button,
             self.delete_backup_button,
+            self.export_button,
+            self.import_button,
         ]
 
     @staticmethod
@@ -164,6 +196,9 @@ class DatabasePageView(QWidget):
         self.restore_button.clicked.connect(presenter.restore_backup)
         self.delete_backup_button.clicked.connect(presenter.delete_backup)
         self.folder_button.clicked.connect(presenter.open_backup_folder)
+        self.location_button.clicked.connect(presenter.change_location)
+        self.export_button.clicked.connect(presenter.export_backup)
+        self.import_button.clicked.connect(presenter.import_backup)
         self.cancel_button.clicked.connect(presenter.cancel)
 
     # ------------------------------------------------------------------ DatabaseView
@@ -275,6 +310,26 @@ class DatabasePageView(QWidget):
     def open_folder(self, folder: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
+    def ask_location(self, profile_name: str, current_folder: str) -> LocationChoice | None:
+        dialog = LocationDialog(profile_name, current_folder, self)
+        return dialog.choice() if dialog.exec() else None
+
+    def ask_save_file(self, title: str, suggested_name: str) -> str | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, title, str(Path.home() / suggested_name), _archive_filter()
+        )
+        return name or None
+
+    def ask_open_file(self, title: str) -> str | None:
+        name, _ = QFileDialog.getOpenFileName(self, title, str(Path.home()), _archive_filter())
+        return name or None
+
+
+def _archive_filter() -> str:
+    return (
+        tr("백업 파일", "Backup archives") + f" (*{ARCHIVE_SUFFIX});;" + tr("모든 파일", "All files") + " (*)"
+    )
+
 
 def services_from(container: Any) -> DatabaseServices:
     p = container.profiles
@@ -291,6 +346,9 @@ def services_from(container: Any) -> DatabaseServices:
         restore_backup=p.restore_backup(),
         delete_backup=p.delete_backup(),
         backup_folder=store.folder,
+        change_location=p.change_location(),
+        export_backup=p.export_backup(),
+        import_backup=p.import_backup(),
     )
 
 

@@ -1,0 +1,104 @@
+"""The run queue of the backtest tab: one row per waiting or running job, each with its own cancel button
+(widgets only; rows come from the presenter, a click goes back as ``cancel(job_id)``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PyQt6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from upbit_auto_trading.presentation.desktop.backtest.model import QueueRow
+from upbit_auto_trading.presentation.desktop.i18n import tr
+
+
+class QueueRowWidget(QWidget):
+    def __init__(self, job_id: int, cancel: Callable[[int], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job_id = job_id
+        self.label = QLabel()
+        self.state = QLabel()
+        self.state.setStyleSheet("color: palette(mid);")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(6)
+        self.cancel_button = QPushButton(tr("취소", "Cancel"))
+        self.cancel_button.setObjectName(f"cancelJob{job_id}")
+        self.cancel_button.setToolTip(tr(f"#{job_id} 취소", f"Cancel #{job_id}"))
+        self.cancel_button.clicked.connect(lambda _c=False: cancel(self.job_id))
+        text = QVBoxLayout()
+        text.setSpacing(1)
+        text.addWidget(self.label)
+        text.addWidget(self.state)
+        text.addWidget(self.progress)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(text, 1)
+        layout.addWidget(self.cancel_button)
+
+    def set_row(self, row: QueueRow) -> None:
+        self.label.setText(row.label)
+        self.state.setText(row.text)
+        self.progress.setValue(int(row.progress * 1000))
+        self.progress.setVisible(row.state != "queued")
+        self.cancel_button.setEnabled(row.cancellable)
+
+
+class QueuePanel(QGroupBox):
+    """Rows are updated in place (progress arrives often); added and removed as jobs come and go."""
+
+    def __init__(self, cancel: Callable[[int], None], parent: QWidget | None = None) -> None:
+        super().__init__(tr("실행 대기열", "Run queue"), parent)
+        self.setObjectName("runQueue")
+        self._cancel = cancel
+        self._rows: dict[int, QueueRowWidget] = {}
+        self.empty_label = QLabel(
+            tr("실행 중이거나 대기 중인 백테스트가 없습니다", "No backtest running or waiting")
+        )
+        self.empty_label.setStyleSheet("color: palette(mid);")
+        self._body = QWidget()
+        self._list = QVBoxLayout(self._body)
+        self._list.setContentsMargins(0, 0, 0, 0)
+        self._list.setSpacing(2)
+        self._list.addWidget(self.empty_label)
+        self._list.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self._body)
+        scroll.setMaximumHeight(150)
+        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        QVBoxLayout(self).addWidget(scroll)
+
+    def show_rows(self, rows: Sequence[QueueRow]) -> None:
+        wanted = [r.job_id for r in rows]
+        for job_id in [j for j in self._rows if j not in wanted]:
+            widget = self._rows.pop(job_id)
+            self._list.removeWidget(widget)
+            widget.deleteLater()
+        for position, row in enumerate(rows, start=1):  # position 0 is the "empty" label
+            widget = self._rows.get(row.job_id)
+            if widget is None:
+                widget = QueueRowWidget(row.job_id, self._cancel)
+                self._rows[row.job_id] = widget
+            if self._list.indexOf(widget) != position:
+                self._list.removeWidget(widget)
+                self._list.insertWidget(position, widget)
+            widget.set_row(row)
+        self.empty_label.setVisible(not rows)
+
+    def row(self, job_id: int) -> QueueRowWidget | None:
+        return self._rows.get(job_id)
+
+    def job_ids(self) -> list[int]:
+        return list(self._rows)

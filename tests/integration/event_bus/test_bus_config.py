@@ -21,7 +21,7 @@ def _write_config(home: Path, text: str) -> Path:
 def test_defaults_match_the_documented_values(tmp_path: Path) -> None:
     bus = build_container(home=tmp_path, environ={}).event_bus.bus()
     stats = bus.stats()
-    assert stats.queue_capacity[EventPriority.LOW_LOGGING] == 100_000
+    assert stats.queue_capacity[EventPriority.LOW_LOGGING] == 20_000
     assert stats.queue_capacity[EventPriority.CRITICAL_TRADING] == 10_000
     assert bus.publish_timeout == 5.0
     assert bus.retry_policy(EventPriority) == RetryPolicy(max_retries=3, base_delay=0.2, factor=2.0)

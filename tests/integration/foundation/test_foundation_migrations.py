@@ -131,3 +131,16 @@ def test_each_thread_gets_its_own_connection(tmp_path: Path) -> None:
     assert seen and seen[0] is not main_conn
     db.close_all()
     assert db.connection() is not main_conn  # reopened after close_all
+
+
+def test_guarded_connection_passes_settings_to_the_real_one(tmp_path: Path) -> None:
+    db = SqliteDatabase(tmp_path / "s.sqlite3", "settings")
+    conn = db.connection()
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    assert cursor.execute("SELECT x FROM t").fetchall() == [(1,)]
+    conn.text_factory = bytes
+    assert conn.raw.text_factory is bytes
+    assert isinstance(conn.execute("SELECT x FROM t").fetchone(), sqlite3.Row)  # the app's default stays

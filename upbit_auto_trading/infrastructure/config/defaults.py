@@ -15,7 +15,7 @@ DEFAULTS: dict = {
             "critical_trading": 10_000,
             "high_safety": 10_000,
             "medium_config": 10_000,
-            "low_logging": 100_000,
+            "low_logging": 20_000,  # more queued objects make every GC pass slower (docs/event-bus.md)
             "lowest_cleanup": 10_000,
         },
         "publish_timeout": 5.0,  # s a CRITICAL/HIGH/MEDIUM publisher waits for room before QueueFullError

@@ -63,6 +63,12 @@ class GuardedCursor:
     def __getattr__(self, name: str) -> Any:  # rowcount, lastrowid, description, arraysize ...
         return getattr(self._cursor, name)
 
+    def __setattr__(self, name: str, value: Any) -> None:  # row_factory, arraysize: on the real cursor
+        if name in ("_cursor", "_lock"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._cursor, name, value)
+
 
 class GuardedConnection:
     """Delegates to a ``sqlite3.Connection``; see the module docstring for why."""
@@ -147,3 +153,9 @@ class GuardedConnection:
 
     def __getattr__(self, name: str) -> Any:  # backup, interrupt, create_function, total_changes ...
         return getattr(self.raw, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:  # text_factory, isolation_level: on the real one
+        if name in ("raw", "lock", "owner", "closed") or name == "row_factory":
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.raw, name, value)

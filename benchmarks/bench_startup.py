@@ -2,9 +2,10 @@
 
 Usage: python benchmarks/bench_startup.py [--runs 5] [--home DIR]
 
-Each run is a fresh process (`--exit-after-show`), timed from spawn to exit; the window-shown time the app
-logs (`window shown N ms after start`, measured from the launcher's first import) is reported too. The first
-launch, which creates and seeds the databases, is reported separately and not counted.
+Each run is a fresh process (`--exit-after-show`). Reported: process spawn to window shown (the app logs the
+wall-clock time at which the window is shown) and process spawn to exit (which also waits for the background
+warm-up of the numba kernels and the bus shutdown). The first launch, which creates and seeds the databases,
+is reported separately and not counted.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHOWN = re.compile(r"window shown (\d+) ms after start")
+SHOWN = re.compile(r"window shown (\d+) ms after start \(epoch ([0-9.]+)\)")
 
 
 def launch(home: Path) -> tuple[float, float | None]:
+    """Returns (process spawn to exit, process spawn to window shown) in seconds."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    spawned = time.time()
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(ROOT / "run_desktop_ui.py"), "--home", str(home), "--exit-after-show"],
@@ -32,7 +35,7 @@ def launch(home: Path) -> tuple[float, float | None]:
     )
     wall = time.perf_counter() - started
     match = SHOWN.search(result.stderr)
-    return wall, (int(match.group(1)) / 1000 if match else None)
+    return wall, (float(match.group(2)) - spawned if match else None)
 
 
 def main() -> None:
@@ -52,7 +55,8 @@ def main() -> None:
     print(f"process spawn to exit, median of {args.runs}: {statistics.median(walls):.3f} s  (all: "
           + ", ".join(f"{w:.2f}" for w in walls) + ")")
     if shown:
-        print(f"interpreter start to window shown, median of {len(shown)}: {statistics.median(shown):.3f} s")
+        print(f"process spawn to window shown, median of {len(shown)}: {statistics.median(shown):.3f} s  (all: "
+              + ", ".join(f"{w:.2f}" for w in shown) + ")")
 
 
 if __name__ == "__main__":

@@ -3,18 +3,31 @@ downloads, and the loopback server factory. One RateLimiter is shared by every c
 
 from __future__ import annotations
 
+from typing import Any
+
 from dependency_injector import containers, providers
 
-from upbit_auto_trading.infrastructure.upbit.auth import UpbitCredentials
-from upbit_auto_trading.infrastructure.upbit.candle_fetcher import UpbitCandleFetcher
 from upbit_auto_trading.infrastructure.upbit.rate_limiter import RateLimiter
-from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
-from upbit_auto_trading.infrastructure.upbit.sync_client import UpbitSyncClient
+
+# The clients (httpx, PyJWT) are imported when first built, not at every start: most runs never open a socket.
 
 
-def _candle_fetcher(
-    default_url: str, timeout: float | None, limiter: RateLimiter, api_url: str | None = None
-) -> UpbitCandleFetcher:
+def _rest_client(**kwargs: Any) -> Any:
+    from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
+
+    return UpbitRestClient(**kwargs)
+
+
+def _sync_client(**kwargs: Any) -> Any:
+    from upbit_auto_trading.infrastructure.upbit.sync_client import UpbitSyncClient
+
+    return UpbitSyncClient(**kwargs)
+
+
+def _candle_fetcher(default_url: str, timeout: float | None, limiter: RateLimiter, api_url: str | None = None) -> Any:
+    from upbit_auto_trading.infrastructure.upbit.candle_fetcher import UpbitCandleFetcher
+    from upbit_auto_trading.infrastructure.upbit.sync_client import UpbitSyncClient
+
     client = UpbitSyncClient(api_url or default_url, timeout=float(timeout or 10.0), limiter=limiter)
     return UpbitCandleFetcher(client)
 
@@ -37,14 +50,14 @@ class UpbitContainer(containers.DeclarativeContainer):
     rate_limiter = providers.Singleton(RateLimiter)
 
     rest_client = providers.Factory(
-        UpbitRestClient,
+        _rest_client,
         base_url=config.upbit.api_url,
         credentials=credentials,
         timeout=config.upbit.timeout,
         limiter=rate_limiter,
     )
     sync_client = providers.Factory(
-        UpbitSyncClient,
+        _sync_client,
         base_url=config.upbit.api_url,
         credentials=credentials,
         timeout=config.upbit.timeout,
@@ -56,4 +69,4 @@ class UpbitContainer(containers.DeclarativeContainer):
     sim_server_factory = providers.Factory(_sim_server_factory)
 
 
-__all__ = ["UpbitContainer", "UpbitCredentials"]
+__all__ = ["UpbitContainer"]

@@ -91,7 +91,7 @@ async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
             except StopIteration:
                 log.warning("unknown tab %s", args.tab)
         window.show()
-        log.info("window shown %.0f ms after start", (time.perf_counter() - _T0) * 1000)
+        log.info("window shown %.0f ms after start (epoch %.3f)", (time.perf_counter() - _T0) * 1000, time.time())
 
         def finish(code: int) -> None:
             nonlocal exit_code

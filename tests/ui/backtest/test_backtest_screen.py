@@ -222,7 +222,11 @@ def test_queue_lists_running_and_waiting_jobs_each_cancellable(bench):
         assert gated.started.acquire(timeout=10)
         assert drain() == [(1, "running", True), (2, "queued", True), (3, "queued", True)]
         rows = view.of("queue")[-1][0]
-        assert rows[0].label == "#1 RSI swing | KRW-BTC 1h" and rows[0].progress == 0.25
+        assert (
+            rows[0].label == "#1 RSI swing"
+            and rows[0].text.startswith("KRW-BTC 1h · running")
+            and rows[0].progress == 0.25
+        )
         assert "25%" in rows[0].text and "simulating" in rows[0].text and "2 ahead" in rows[2].text
 
         p.cancel_job(2)  # waiting: leaves the line at once

@@ -26,7 +26,9 @@ class StrategyTriggerReferences:
         def uses(ref: TriggerRef) -> bool:
             if ref not in resolved:
                 found = resolve_ref(self._triggers, ref)
-                resolved[ref] = found is not None and getattr(found, "condition_id", None) == condition.condition_id
+                resolved[ref] = (
+                    found is not None and getattr(found, "condition_id", None) == condition.condition_id
+                )
             return resolved[ref]
 
         return uses
@@ -45,4 +47,3 @@ class StrategyTriggerReferences:
             renamed = stored.strategy.with_trigger_refs(lambda r: replace(r, name=new_name) if uses(r) else r)
             self._strategies.save_version(stored.strategy_id, renamed)
         return [stored.name for stored in users]
-

@@ -45,7 +45,9 @@ class EditTrigger:
             existing = self._triggers.get(name)
             if existing is None:
                 raise NotFoundError(f"No trigger named {name!r}; `triggers list` shows the saved ones")
-            condition = draft.build(catalogue, condition_id=existing.condition_id, created_at=existing.created_at)
+            condition = draft.build(
+                catalogue, condition_id=existing.condition_id, created_at=existing.created_at
+            )
             if condition.name == existing.name:
                 return EditedTrigger(self._triggers.update(condition))
             other = self._triggers.get(condition.name)

@@ -52,7 +52,9 @@ class Strategy:
         """A copy whose trigger references (entry and exit triggers) are replaced by ``change(ref)``,
         e.g. to follow a renamed trigger. Validated like any new strategy."""
         management = tuple(
-            replace(rule, condition=rule.condition.map_refs(change)) if isinstance(rule, ExitTriggers) else rule
+            replace(rule, condition=rule.condition.map_refs(change))
+            if isinstance(rule, ExitTriggers)
+            else rule
             for rule in self.management
         )
         return replace(self, entry=self.entry.map_refs(change), management=management)

@@ -58,9 +58,9 @@ class QueueRow:
     """A waiting or running backtest in the queue (finished runs leave it)."""
 
     job_id: int
-    label: str  # "#3 RSI swing | KRW-BTC 1h"
+    label: str  # "#3 RSI swing"
     state: str  # "running" | "queued" | "cancelling"
-    text: str  # what the row says about its state
+    text: str  # market, timeframe and state: "KRW-BTC 1h · running 40% · simulating"
     progress: float  # 0..1 (0 while waiting)
     cancellable: bool
 

@@ -148,16 +148,15 @@ def queue_rows(jobs: Sequence[BacktestJob]) -> list[QueueRow]:
         if job.status.finished:
             continue
         r = job.request
-        label = f"#{job.job_id} {r.strategy} | {r.market} {r.timeframe}"
+        label, series = f"#{job.job_id} {r.strategy}", f"{r.market} {r.timeframe} · "
         if job.token.cancelled:
-            rows.append(
-                QueueRow(job.job_id, label, "cancelling", tr("취소 중", "cancelling"), job.progress, False)
-            )
+            text = series + tr("취소 중", "cancelling")
+            rows.append(QueueRow(job.job_id, label, "cancelling", text, job.progress, False))
         elif job.status is JobStatus.RUNNING:
-            text = tr("실행 중", "running") + f" {job.progress * 100:.0f}% · {phase_text(job.phase)}"
+            text = series + tr("실행 중", "running") + f" {job.progress * 100:.0f}% · {phase_text(job.phase)}"
             rows.append(QueueRow(job.job_id, label, "running", text, job.progress, True))
         else:
-            text = tr(f"대기 중 (앞에 {ahead}개)", f"waiting ({ahead} ahead)")
+            text = series + tr(f"대기 중 (앞에 {ahead}개)", f"waiting ({ahead} ahead)")
             rows.append(QueueRow(job.job_id, label, "queued", text, 0.0, True))
         ahead += 1
     return rows

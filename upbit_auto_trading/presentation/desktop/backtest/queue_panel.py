@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -26,8 +27,9 @@ class QueueRowWidget(QWidget):
         super().__init__(parent)
         self.job_id = job_id
         self.label = QLabel()
+        self.label.setWordWrap(True)
         self.state = QLabel()
-        self.state.setStyleSheet("color: palette(mid);")
+        self.state.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
@@ -35,6 +37,7 @@ class QueueRowWidget(QWidget):
         self.cancel_button = QPushButton(tr("취소", "Cancel"))
         self.cancel_button.setObjectName(f"cancelJob{job_id}")
         self.cancel_button.setToolTip(tr(f"#{job_id} 취소", f"Cancel #{job_id}"))
+        self.cancel_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.cancel_button.clicked.connect(lambda _c=False: cancel(self.job_id))
         text = QVBoxLayout()
         text.setSpacing(1)
@@ -65,20 +68,25 @@ class QueuePanel(QGroupBox):
         self.empty_label = QLabel(
             tr("실행 중이거나 대기 중인 백테스트가 없습니다", "No backtest running or waiting")
         )
-        self.empty_label.setStyleSheet("color: palette(mid);")
+        self.empty_label.setWordWrap(True)
         self._body = QWidget()
         self._list = QVBoxLayout(self._body)
         self._list.setContentsMargins(0, 0, 0, 0)
         self._list.setSpacing(2)
         self._list.addWidget(self.empty_label)
         self._list.addStretch(1)
-        scroll = QScrollArea()
+        self._scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows wrap instead
         scroll.setWidget(self._body)
-        scroll.setMaximumHeight(150)
-        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         QVBoxLayout(self).addWidget(scroll)
+        self._fit(0)
+
+    def _fit(self, rows: int) -> None:
+        """Tall enough for up to three rows (then it scrolls), one line when empty."""
+        row_height = 64
+        self._scroll.setFixedHeight(max(1, min(rows, 3)) * row_height if rows else 28)
 
     def show_rows(self, rows: Sequence[QueueRow]) -> None:
         wanted = [r.job_id for r in rows]
@@ -96,6 +104,7 @@ class QueuePanel(QGroupBox):
                 self._list.insertWidget(position, widget)
             widget.set_row(row)
         self.empty_label.setVisible(not rows)
+        self._fit(len(rows))
 
     def row(self, job_id: int) -> QueueRowWidget | None:
         return self._rows.get(job_id)

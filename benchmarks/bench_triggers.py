@@ -139,9 +139,14 @@ def bench_preview() -> None:
         def load_arrays(self, market, timeframe, start=None, end=None):
             return arrays
 
+    from datetime import UTC, datetime
+
+    from upbit_auto_trading.application.market_data.dto import SeriesSummary
+
     class Series:
         def execute(self, with_gaps=True):
-            return []
+            first, last = (datetime.fromtimestamp(int(t), UTC) for t in (start[0], start[-1]))
+            return [SeriesSummary("KRW-BTC", "1h", first, last, int(close.size))]
 
     container = build_container(home=tempfile.mkdtemp())
     container.core.database_session()
@@ -151,7 +156,10 @@ def bench_preview() -> None:
     widget.presenter._runner = ImmediateRunner()  # measure compute + redraw in one call
     widget.resize(1400, 850)
     widget.show()
-    app.processEvents()
+    deadline = time.perf_counter() + 20
+    while widget.presenter._busy and time.perf_counter() < deadline:  # the first preview runs on a worker
+        app.processEvents()
+        time.sleep(0.01)
     periods = iter(range(5, 500))
 
     def change() -> None:
@@ -161,6 +169,9 @@ def bench_preview() -> None:
         app.processEvents()
 
     change()
+    # a benchmark that draws nothing measures nothing: the preview must have been computed and shown
+    if widget.presenter.preview_count is None:
+        raise SystemExit("the preview was not computed (no candles reached it): benchmark invalid")
     print(
         f"Preview of 2,000 candles after a parameter change (RSI period, evaluate + redraw): {median_ms(change, 15):.1f} ms"
     )

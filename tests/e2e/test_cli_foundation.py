@@ -68,3 +68,18 @@ def test_newer_schema_refused_and_untouched(cli_unseeded) -> None:
     assert "newer" in result.stderr
     assert open(path, "rb").read() == before
     assert json.loads(result.stdout or "null") is None
+
+
+def test_a_home_that_is_a_file_is_refused_clearly(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    not_a_folder = tmp_path / "home-is-a-file"
+    not_a_folder.write_text("x")
+    result = subprocess.run(
+        [sys.executable, "-m", "upbit_auto_trading", "--home", str(not_a_folder), "info"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: Cannot use") and "--home" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

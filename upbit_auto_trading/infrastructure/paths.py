@@ -6,7 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from upbit_auto_trading.infrastructure.errors import InfrastructureError
+
 HOME_ENV = "UPBIT_AUTO_TRADING_HOME"
+
+
+class HomeNotUsableError(InfrastructureError):
+    """The home folder cannot be created or written; pick another one."""
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -38,7 +44,13 @@ class AppPaths:
 
     def ensure(self) -> AppPaths:
         for folder in (self.data_dir, self.config_dir, self.logs_dir, self.backups_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise HomeNotUsableError(
+                    f"Cannot use {self.home} as the application home ({folder.name}: {exc.strerror or exc}); "
+                    f"choose another with --home or {HOME_ENV}."
+                ) from exc
         return self
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,3 +23,18 @@ def app_home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     return home
+
+
+def load_support(name: str):  # noqa: ANN201 - a module
+    """A shared test-support module from tests/support/ (tests are not a package under importlib mode)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "tests" / "support" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture
+def support():  # noqa: ANN201 - the strategy/backtest support module (fakes, builders)
+    return load_support("strategy_app_support")

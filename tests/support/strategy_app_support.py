@@ -1,6 +1,6 @@
 """In-memory fakes of the strategy/backtest ports and synthetic candles (shared by unit and UI tests).
 
-Loaded by path from the conftest files (``load_support()``), so it is not collected as a test module.
+Loaded by path through the ``support`` fixture of tests/conftest.py; tests/support/ holds no test modules.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Run by hand (never in the test suite):  python benchmarks/bench_candle_store.py [--count N] [--repeat R]
 The Candle objects are built once; the insert is repeated R times into fresh databases (median reported,
-wall and CPU time: the CPU figure is steadier on a shared machine).
+wall and CPU time: the CPU figure is steadier on a shared machine). The cold decode (no packed copy) is
+timed R times for the current decoder and for the previous one (rows of ``CAST(text AS REAL)``), and both
+are compared bit for bit with ``float(text)`` of every stored value.
 Goals (issue 5): insert < 5 s, load < 0.5 s.
 """
 
@@ -62,6 +64,45 @@ def _fresh_session(directory: Path) -> DatabaseSession:
     return session
 
 
+def _previous_decoder(conn, market: str, timeframe: str):  # noqa: ANN202 - np.ndarray
+    """The decoder before the group_concat fast path: one tuple per row, SQLite's CAST AS REAL."""
+    import numpy as np
+
+    from upbit_auto_trading.infrastructure.market_data.candle_rows import fetch_tuples
+
+    rows = fetch_tuples(
+        conn,
+        "SELECT start_utc, CAST(open AS REAL), CAST(high AS REAL), CAST(low AS REAL), CAST(close AS REAL), "
+        "CAST(volume AS REAL), CAST(quote_volume AS REAL) FROM candles "
+        "WHERE market = ? AND timeframe = ? ORDER BY start_utc",
+        (market, timeframe),
+    )
+    return np.ascontiguousarray(np.array(rows, dtype=np.float64).T)
+
+
+def _time_decoders(conn, repeat: int) -> dict[str, tuple[list[float], int]]:
+    """Cold decode timings (wall) and how many values differ from float(text), per decoder."""
+    import numpy as np
+
+    from upbit_auto_trading.infrastructure.market_data import column_decode
+
+    reference = column_decode.decode_rows(conn, "KRW-BTC", "1m")
+    decoders = {
+        "group_concat + np.fromstring (now)": column_decode.decode_series,
+        "rows of CAST AS REAL (before)": _previous_decoder,
+        "rows of float(text) (reference)": column_decode.decode_rows,
+    }
+    out: dict[str, tuple[list[float], int]] = {}
+    for name, decode in decoders.items():
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            table = decode(conn, "KRW-BTC", "1m")
+            times.append(time.perf_counter() - t0)
+        out[name] = (times, int((table.view(np.uint64) != reference.view(np.uint64)).sum()))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     from upbit_auto_trading.infrastructure.market_data.candle_store import SqliteCandleStore
 
@@ -90,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             if i + 1 < args.repeat:
                 session.close_all()
                 shutil.rmtree(directory)
+        decoders = _time_decoders(session.market_data.connection(), max(1, args.repeat))
         t0 = time.perf_counter()
         arrays = store.load_arrays("KRW-BTC", "1m")
         t_load_cold = time.perf_counter() - t0
@@ -111,7 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         f"insert (one transaction): median {t_insert:.2f} s wall, {statistics.median(cpus):.2f} s CPU "
         f"(runs: {', '.join(f'{w:.2f}' for w in walls)})  goal < 5 s   {'OK' if t_insert < 5 else 'MISSED'}"
     )
-    print(f"load_arrays, first (decode rows + build cache): {t_load_cold:.3f} s")
+    for name, (times, wrong) in decoders.items():
+        print(
+            f"cold decode, {name}: median {statistics.median(times):.2f} s "
+            f"(runs: {', '.join(f'{t:.2f}' for t in times)}); values != float(text): {wrong}"
+        )
+    print(f"load_arrays, first (decode + write the packed copy): {t_load_cold:.3f} s")
     print(
         f"load_arrays (packed copy current): {t_load:.3f} s  goal < 0.5 s {'OK' if t_load < 0.5 else 'MISSED'}"
     )

@@ -13,7 +13,7 @@ import sqlite3
 import numpy as np
 
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
-from upbit_auto_trading.infrastructure.market_data.candle_rows import fetch_tuples
+from upbit_auto_trading.infrastructure.market_data import column_decode
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +54,8 @@ def read_cached(conn: sqlite3.Connection, market: str, timeframe: str) -> np.nda
 
 
 def read_table(conn: sqlite3.Connection, market: str, timeframe: str) -> np.ndarray:
-    """Decode a whole series from the candles table into a (7, n) float64 table (ascending)."""
-    rows = fetch_tuples(
-        conn,
-        "SELECT start_utc, CAST(open AS REAL), CAST(high AS REAL), CAST(low AS REAL), CAST(close AS REAL), "
-        "CAST(volume AS REAL), CAST(quote_volume AS REAL) FROM candles "
-        "WHERE market = ? AND timeframe = ? ORDER BY start_utc",
-        (market, timeframe),
-    )
-    if not rows:
-        return np.empty((_COLUMNS, 0), dtype=np.float64)
-    return np.ascontiguousarray(np.array(rows, dtype=np.float64).T)
+    """Decode a whole series from the candles table into a (7, n) float64 table (ascending, exact)."""
+    return column_decode.decode_series(conn, market, timeframe)
 
 
 def write_cached(

@@ -103,6 +103,60 @@ _round_price = _round_price_py
 _floor_step = _floor_step_py
 
 
+def _record_fill_py(
+    f_bar: np.ndarray,
+    f_reason: np.ndarray,
+    f_price: np.ndarray,
+    f_qty: np.ndarray,
+    f_fee: np.ndarray,
+    f_trade: np.ndarray,
+    nf: int,
+    bar: int,
+    reason: int,
+    price: float,
+    qty: float,
+    fee_paid: float,
+    trade: int,
+) -> int:
+    """Append one fill to the output arrays; returns the new fill count."""
+    f_bar[nf] = bar
+    f_reason[nf] = reason
+    f_price[nf] = price
+    f_qty[nf] = qty
+    f_fee[nf] = fee_paid
+    f_trade[nf] = trade
+    return nf + 1
+
+
+def _sell_all_py(
+    s: np.ndarray,
+    i: int,
+    price: float,
+    fee: float,
+    reason: int,
+    nf: int,
+    f_bar: np.ndarray,
+    f_reason: np.ndarray,
+    f_price: np.ndarray,
+    f_qty: np.ndarray,
+    f_fee: np.ndarray,
+    f_trade: np.ndarray,
+) -> int:
+    """Close the whole position at ``price`` (fee on the proceeds) and record the fill."""
+    qty = s[S_QTY]
+    f = qty * price * fee
+    s[S_CASH] += qty * price - f
+    s[S_QTY] = 0.0
+    s[S_LAST_EXIT] = i
+    return _record_fill(
+        f_bar, f_reason, f_price, f_qty, f_fee, f_trade, nf, i, reason, price, qty, f, int(s[S_TRADE])
+    )
+
+
+_record_fill = _record_fill_py
+_sell_all = _sell_all_py
+
+
 def run_chunk_python(
     begin: int,
     end: int,
@@ -177,13 +231,21 @@ def run_chunk_python(
                 s[S_ENTRY_BAR] = i
                 s[S_ENTRY_COST] = total
                 s[S_TRADE] += 1.0
-                f_bar[nf] = i
-                f_reason[nf] = _ENTRY
-                f_price[nf] = price
-                f_qty[nf] = qty
-                f_fee[nf] = f
-                f_trade[nf] = int(s[S_TRADE])
-                nf += 1
+                nf = _record_fill(
+                    f_bar,
+                    f_reason,
+                    f_price,
+                    f_qty,
+                    f_fee,
+                    f_trade,
+                    nf,
+                    i,
+                    _ENTRY,
+                    price,
+                    qty,
+                    f,
+                    int(s[S_TRADE]),
+                )
         elif (pending == _PYR or pending == _SCALE) and s[S_QTY] > 0.0:
             price = _round_price(o[i] * (1.0 + slip), True, tick_on, tick_lo, tick_sz)
             cash = s[S_CASH]
@@ -206,27 +268,24 @@ def run_chunk_python(
                 s[S_LAST_BUY] = price
                 s[S_HIGHEST] = price
                 s[S_TRAIL_ON] = 0.0
-                f_bar[nf] = i
-                f_reason[nf] = pending
-                f_price[nf] = price
-                f_qty[nf] = qty
-                f_fee[nf] = f
-                f_trade[nf] = int(s[S_TRADE])
-                nf += 1
+                nf = _record_fill(
+                    f_bar,
+                    f_reason,
+                    f_price,
+                    f_qty,
+                    f_fee,
+                    f_trade,
+                    nf,
+                    i,
+                    pending,
+                    price,
+                    qty,
+                    f,
+                    int(s[S_TRADE]),
+                )
         elif (pending == _EXIT_SIG or pending == _TIME) and s[S_QTY] > 0.0:
             price = _round_price(o[i] * (1.0 - slip), False, tick_on, tick_lo, tick_sz)
-            qty = s[S_QTY]
-            f = qty * price * fee
-            s[S_CASH] += qty * price - f
-            s[S_QTY] = 0.0
-            s[S_LAST_EXIT] = i
-            f_bar[nf] = i
-            f_reason[nf] = pending
-            f_price[nf] = price
-            f_qty[nf] = qty
-            f_fee[nf] = f
-            f_trade[nf] = int(s[S_TRADE])
-            nf += 1
+            nf = _sell_all(s, i, price, fee, pending, nf, f_bar, f_reason, f_price, f_qty, f_fee, f_trade)
 
         # ---- Rules 3-6: price levels inside the candle (stop first, gaps fill at the open).
         if s[S_QTY] > 0.0:
@@ -258,18 +317,9 @@ def run_chunk_python(
                         price = _round_price(o[i] * (1.0 - slip), False, tick_on, tick_lo, tick_sz)
                     else:
                         price = _round_price(stop_lvl * (1.0 - slip), False, tick_on, tick_lo, tick_sz)
-                    qty = s[S_QTY]
-                    f = qty * price * fee
-                    s[S_CASH] += qty * price - f
-                    s[S_QTY] = 0.0
-                    s[S_LAST_EXIT] = i
-                    f_bar[nf] = i
-                    f_reason[nf] = stop_reason
-                    f_price[nf] = price
-                    f_qty[nf] = qty
-                    f_fee[nf] = f
-                    f_trade[nf] = int(s[S_TRADE])
-                    nf += 1
+                    nf = _sell_all(
+                        s, i, price, fee, stop_reason, nf, f_bar, f_reason, f_price, f_qty, f_fee, f_trade
+                    )
                     break
                 top = o[i] if phase == 0 else h[i]
                 if s[S_PART_DONE] == 0.0 and top >= part_lvl:
@@ -288,27 +338,24 @@ def run_chunk_python(
                         if s[S_QTY] <= 0.0:
                             s[S_QTY] = 0.0
                             s[S_LAST_EXIT] = i
-                        f_bar[nf] = i
-                        f_reason[nf] = _PARTIAL
-                        f_price[nf] = price
-                        f_qty[nf] = qty
-                        f_fee[nf] = f
-                        f_trade[nf] = int(s[S_TRADE])
-                        nf += 1
+                        nf = _record_fill(
+                            f_bar,
+                            f_reason,
+                            f_price,
+                            f_qty,
+                            f_fee,
+                            f_trade,
+                            nf,
+                            i,
+                            _PARTIAL,
+                            price,
+                            qty,
+                            f,
+                            int(s[S_TRADE]),
+                        )
                 if s[S_QTY] > 0.0 and top >= tp_lvl:
                     price = o[i] if phase == 0 else tp_lvl
-                    qty = s[S_QTY]
-                    f = qty * price * fee
-                    s[S_CASH] += qty * price - f
-                    s[S_QTY] = 0.0
-                    s[S_LAST_EXIT] = i
-                    f_bar[nf] = i
-                    f_reason[nf] = _TP
-                    f_price[nf] = price
-                    f_qty[nf] = qty
-                    f_fee[nf] = f
-                    f_trade[nf] = int(s[S_TRADE])
-                    nf += 1
+                    nf = _sell_all(s, i, price, fee, _TP, nf, f_bar, f_reason, f_price, f_qty, f_fee, f_trade)
 
         # ---- Rule 5: the highest price since the last buy (used from the next candle on).
         if s[S_QTY] > 0.0 and has_trail:
@@ -354,7 +401,7 @@ def run_chunk_python(
 
 def compiled_run_chunk():  # noqa: ANN201 - a numba dispatcher or the Python function
     """The kernel compiled with numba (``cache=True``, ``nogil=True``), or the Python one without numba."""
-    global _compiled_run_chunk, _round_price, _floor_step
+    global _compiled_run_chunk, _round_price, _floor_step, _record_fill, _sell_all
     with _compile_lock:
         if _compiled_run_chunk is None:
             try:
@@ -365,6 +412,8 @@ def compiled_run_chunk():  # noqa: ANN201 - a numba dispatcher or the Python fun
                 jit = numba.njit(cache=True, nogil=True)
                 _round_price = jit(_round_price_py)
                 _floor_step = jit(_floor_step_py)
+                _record_fill = jit(_record_fill_py)
+                _sell_all = jit(_sell_all_py)
                 _compiled_run_chunk = jit(run_chunk_python)
         return _compiled_run_chunk
 

@@ -19,6 +19,7 @@ from upbit_auto_trading.container.market_data import MarketDataContainer
 from upbit_auto_trading.container.profiles import ProfilesContainer
 from upbit_auto_trading.container.secrets import SecretsContainer
 from upbit_auto_trading.container.strategies import StrategiesContainer
+from upbit_auto_trading.container.trading import TradingContainer
 from upbit_auto_trading.container.triggers import TriggersContainer
 from upbit_auto_trading.container.upbit import UpbitContainer
 
@@ -36,3 +37,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
     market_data = providers.Container(MarketDataContainer, core=core, upbit=upbit, config=config)
     triggers = providers.Container(TriggersContainer, core=core, market_data=market_data)
     strategies = providers.Container(StrategiesContainer, core=core, market_data=market_data, triggers=triggers)
+    trading = providers.Container(
+        TradingContainer, core=core, config=config, market_data=market_data, triggers=triggers,
+        strategies=strategies, upbit=upbit, event_bus=event_bus,
+    )  # fmt: skip

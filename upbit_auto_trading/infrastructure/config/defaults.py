@@ -7,7 +7,18 @@ DEFAULTS: dict = {
     "ui": {"language": "auto", "theme": "light"},
     "logging": {"level": "INFO", "console": True, "file_max_bytes": 5_000_000, "file_backups": 5},
     "backup": {"keep_automatic": 10, "daily": False, "on_exit": False},
-    "trading": {"mode": "paper"},
+    "trading": {
+        "mode": "paper",
+        "risk": {  # checked before every order of the engine; null = off (docs/trading-engine.md)
+            "max_position_krw": None,
+            "max_total_krw": None,
+            "max_open_positions": None,
+            "daily_loss_limit_krw": None,
+            "caution_loss_pct": 3,  # losses from the day's starting equity (KST day)
+            "defense_loss_pct": 5,
+            "halt_loss_pct": 8,
+        },
+    },
     "market_data": {"seed_bundled": True},  # import the bundled sample candles into an empty profile
     "upbit": {"api_url": "https://api.upbit.com", "websocket_url": "wss://api.upbit.com/websocket/v1", "timeout": 10.0},
     "event_bus": {  # see docs/event-bus.md

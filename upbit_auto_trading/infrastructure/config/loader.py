@@ -112,6 +112,15 @@ def _check_event_bus(config: dict, origin: str) -> None:
     _check_number(config, "event_bus.retry.factor", 1, origin, whole=False, strict=False)
 
 
+def _check_risk(config: dict, origin: str) -> None:
+    from upbit_auto_trading.domain.trading.risk import RiskConfigError, RiskLimits
+
+    try:
+        RiskLimits.from_mapping(config["trading"]["risk"])
+    except RiskConfigError as exc:
+        raise ConfigError(f"{origin}: key 'trading.risk': {exc}") from None
+
+
 def validate(config: dict, origin: str) -> dict:
     _check_choice(config, "ui", "language", _LANGUAGES, origin)
     _check_choice(config, "ui", "theme", _THEMES, origin)
@@ -125,6 +134,7 @@ def validate(config: dict, origin: str) -> dict:
     if not isinstance(config["market_data"]["seed_bundled"], bool):
         raise ConfigError(f"{origin}: key 'market_data.seed_bundled' must be true or false")
     _check_event_bus(config, origin)
+    _check_risk(config, origin)
     config["logging"]["level"] = str(config["logging"]["level"]).upper()
     return config
 

@@ -1,0 +1,289 @@
+"""One market of one session: closed candles in, the backtest kernel's decisions, real orders out.
+
+Per closed candle: signals (``SignalWindow``) -> one kernel step (``DecisionModel``) -> orders:
+- a decision on this close (entry, add, exit signal, time exit) is placed now, as a market order; the
+  model fills it at the next open, which is when a market order placed at the close fills in practice;
+- an intrabar exit the model recorded inside this candle (stop, trailing stop, take-profit, partial) that
+  the price watcher has not already executed is executed now.
+Between closes, ``on_tick`` watches the price against the model's levels (Upbit has no stop orders), so a
+stop fires when it is reached, not at the next close. Every order is placed through the ``OrderDesk``
+(journal first), and a candle's decisions are keyed by (candle, reason) in the journal, so a restart that
+re-decides a candle never places its orders twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from typing import Protocol
+
+from upbit_auto_trading.application.event_bus.priority import EventPriority
+from upbit_auto_trading.application.trading.order_desk import OrderDesk
+from upbit_auto_trading.application.trading.ports import ClosedCandle, PriceTick
+from upbit_auto_trading.application.trading.publisher import Publish
+from upbit_auto_trading.application.trading.signal_window import SignalWindow
+from upbit_auto_trading.domain.backtest.codes import FillReason
+from upbit_auto_trading.domain.backtest.rules import EngineRules
+from upbit_auto_trading.domain.market.timeframe import Timeframe
+from upbit_auto_trading.domain.trading.decision_model import DecisionModel, Levels, ModelStep
+from upbit_auto_trading.domain.trading.events import CandleDecided, OrderRefusedByRisk
+from upbit_auto_trading.domain.trading.journal import JournalOrder
+from upbit_auto_trading.domain.trading.order import OrderRequest, OrderSide, OrderType
+from upbit_auto_trading.domain.trading.order_sizing import market_buy_total, partial_sell_volume
+from upbit_auto_trading.domain.trading.session import TradingSession
+
+log = logging.getLogger(__name__)
+ZERO = Decimal(0)
+MIN_TOTAL = Decimal(5000)
+
+_KIND = {
+    FillReason.ENTRY_SIGNAL: "entry",
+    FillReason.PYRAMID: "add",
+    FillReason.SCALE_IN: "add",
+    FillReason.PARTIAL_TAKE_PROFIT: "partial_exit",
+}
+
+
+def kind_of(reason: FillReason) -> str:
+    return _KIND.get(reason, "exit")
+
+
+class RiskGate(Protocol):
+    async def approve(self, session_id: str, market: str, kind: str, total_krw: Decimal) -> tuple[Decimal, str]:
+        """The total allowed for a buy (0: refused, with the reason); exits are never asked."""
+        ...
+
+
+class EntryBlocks(Protocol):
+    def blocked(self, market: str) -> str:
+        """Why new entries are blocked on ``market`` ("" = they are not): manual review, warning..."""
+        ...
+
+
+AvailableKrw = Callable[[], Awaitable[Decimal]]
+
+
+@dataclass
+class TraderStatus:
+    market: str
+    last_candle: str = ""
+    last_price: Decimal = ZERO
+    levels: Levels | None = None
+    decisions: int = 0
+
+
+class MarketTrader:
+    def __init__(
+        self,
+        session: TradingSession,
+        market: str,
+        rules: EngineRules,
+        model: DecisionModel,
+        signals: SignalWindow,
+        desk: OrderDesk,
+        *,
+        available_krw: AvailableKrw,
+        publish: Publish,
+        risk: RiskGate | None = None,
+        blocks: EntryBlocks | None = None,
+    ) -> None:
+        self.session = session
+        self.market = market
+        self.rules = rules
+        self.model = model
+        self.signals = signals
+        self.desk = desk
+        self._available = available_krw
+        self._publish = publish
+        self._risk = risk
+        self._blocks = blocks
+        self.status = TraderStatus(market)
+        self._levels: Levels | None = None
+        self._partial_taken = False  # by the watcher, in the current model trade
+        self._tf_seconds = Timeframe.from_code(session.timeframe).seconds or 86400
+
+    def use_risk(self, risk: RiskGate) -> None:
+        self._risk = risk
+
+    # --- rebuilding after a restart ------------------------------------------------------------------------
+
+    def replay_history(self, closed: list[ClosedCandle]) -> None:
+        """Advance the model over candles already decided before a restart (no orders: the journal holds
+        what was placed for them)."""
+        sigs = self.signals.extend([c.candle for c in closed])
+        for item, sig in zip(closed, sigs, strict=True):
+            c = item.candle
+            step = self.model.step(float(c.open), float(c.high), float(c.low), float(c.close), sig.entry, sig.exit)
+            self._after_step(step, c.start.isoformat())
+
+    def _after_step(self, step: ModelStep, iso: str) -> None:
+        self._levels = step.levels
+        self.status.levels = step.levels
+        self.status.last_candle = iso
+        if step.quantity <= 0 or any(f.reason is FillReason.ENTRY_SIGNAL for f in step.fills):
+            self._partial_taken = False
+
+    # --- the candle close ----------------------------------------------------------------------------------
+
+    async def on_candle(self, closed: ClosedCandle) -> ModelStep:
+        candle = closed.candle
+        iso = candle.start.isoformat()
+        sig = self.signals.append(candle)
+        step = self.model.step(
+            float(candle.open), float(candle.high), float(candle.low), float(candle.close), sig.entry, sig.exit
+        )
+        self.status.last_price = candle.close
+        self.status.decisions += 1
+        # 1. intrabar exits of the model inside this candle, not yet executed by the watcher
+        for fill in step.fills:
+            if not fill.close_decided and not fill.is_buy:
+                await self._exit(fill.reason, decided_bar=f"{iso}#{fill.reason.label}")
+        # 2. the decision on this close
+        if step.decision is not None:
+            await self._act(step.decision, iso)
+        self._after_step(step, iso)
+        await self._publish(
+            CandleDecided(session_id=self.session.session_id, market=self.market, candle_start=iso,
+                          close=str(candle.close), decision=step.decision.label if step.decision else "",
+                          backfilled=closed.backfilled, source="trading"),
+            EventPriority.LOW_LOGGING,
+        )  # fmt: skip
+        return step
+
+    async def _act(self, reason: FillReason, iso: str) -> None:
+        key = f"{iso}#{reason.label}"
+        if reason.is_buy:
+            await self._buy(reason, key)
+        else:
+            await self._exit(reason, decided_bar=key)
+
+    def _already(self, decided_bar: str) -> bool:
+        return any(o.decided_bar == decided_bar for o in self.desk.journal.orders(self.session.session_id,
+                                                                                  market=self.market))
+
+    # --- buying --------------------------------------------------------------------------------------------
+
+    def _wanted_total(self, reason: FillReason) -> Decimal:
+        """The order total the kernel's sizing gives, from the session's own cash on this market."""
+        fee = self.desk.fee_rate
+        pos = self.desk.position(self.session.session_id, self.market)
+        cash = self.session.budget_per_market - pos.spent
+        if cash <= 0:
+            return ZERO
+        rules = self.rules
+        if reason is FillReason.ENTRY_SIGNAL:
+            if rules.sizing_fixed_amount is not None:
+                return min(Decimal(str(rules.sizing_fixed_amount)), cash / (1 + fee))
+            return cash * Decimal(str(rules.sizing_cash_fraction)) / (1 + fee)
+        frac = rules.pyramid_size if reason is FillReason.PYRAMID else rules.scale_in_size
+        return min(self._entry_cost() * Decimal(str(frac)), cash / (1 + fee))
+
+    def _entry_cost(self) -> Decimal:
+        """The first buy's order total of the current trade (adds are sized from it, as in the backtest)."""
+        fills = [f for f in self.desk.journal.fills(self.session.session_id) if f.market == self.market]
+        held = ZERO
+        first = ZERO
+        for fill in sorted(fills, key=lambda f: (f.at, f.trade_id)):
+            if fill.side is OrderSide.BID:
+                if held <= 0:
+                    first = ZERO
+                if first == 0 or held <= 0:
+                    first += fill.funds
+                held += fill.volume
+            else:
+                held -= fill.volume
+        return first
+
+    async def _buy(self, reason: FillReason, decided_bar: str) -> None:
+        sid = self.session.session_id
+        if self._already(decided_bar):
+            return
+        pos = self.desk.position(sid, self.market)
+        if reason is FillReason.ENTRY_SIGNAL and (pos.is_open or self.desk.unfinished(sid, self.market)):
+            log.info("%s: entry signal while a position or an order is open; ignored", self.market)
+            return
+        if reason is FillReason.ENTRY_SIGNAL and self._blocks is not None:
+            why = self._blocks.blocked(self.market)
+            if why:
+                await self._refused(why)
+                return
+        wanted = self._wanted_total(reason)
+        if self._risk is not None and wanted > 0:
+            wanted, why = await self._risk.approve(sid, self.market, kind_of(reason), wanted)
+            if wanted <= 0:
+                await self._refused(why)
+                return
+        total = market_buy_total(wanted, await self._available(), self.desk.fee_rate, MIN_TOTAL)
+        if total is None:
+            await self._refused(f"{reason.label}: order total {wanted:.0f} KRW is under the 5,000 KRW minimum or "
+                                "more than the KRW available; not placed")  # fmt: skip
+            return
+        request = OrderRequest(self.market, OrderSide.BID, OrderType.PRICE, price=total)
+        await self.desk.submit(sid, request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
+
+    async def _refused(self, why: str) -> None:
+        log.warning("%s %s: %s", self.session.session_id, self.market, why)
+        await self._publish(
+            OrderRefusedByRisk(session_id=self.session.session_id, market=self.market, reason=why, source="trading"),
+            EventPriority.HIGH_SAFETY,
+        )
+
+    # --- selling -------------------------------------------------------------------------------------------
+
+    async def _exit(self, reason: FillReason, decided_bar: str) -> JournalOrder | None:
+        sid = self.session.session_id
+        if decided_bar and self._already(decided_bar):
+            return None
+        if any(o.side is OrderSide.ASK for o in self.desk.unfinished(sid, self.market)):
+            return None  # a sell is already on its way
+        pos = self.desk.position(sid, self.market)
+        if not pos.is_open:
+            return None
+        if reason is FillReason.PARTIAL_TAKE_PROFIT:
+            volume = partial_sell_volume(pos.quantity, Decimal(str(self.rules.partial_sell)) * 100)
+            if volume is None or volume >= pos.quantity:
+                volume = pos.quantity
+        else:
+            volume = pos.quantity.quantize(Decimal("0.00000001"), rounding=ROUND_DOWN)
+        if volume is None or volume <= 0:
+            return None
+        request = OrderRequest(self.market, OrderSide.ASK, OrderType.MARKET, volume=volume)
+        return await self.desk.submit(sid, request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
+
+    async def flatten(self, reason: str = "stop") -> JournalOrder | None:
+        """Sell the whole position at market (a user's stop-and-flatten or the emergency stop)."""
+        sid = self.session.session_id
+        pos = self.desk.position(sid, self.market)
+        if not pos.is_open:
+            return None
+        volume = pos.quantity.quantize(Decimal("0.00000001"), rounding=ROUND_DOWN)
+        request = OrderRequest(self.market, OrderSide.ASK, OrderType.MARKET, volume=volume)
+        return await self.desk.submit(sid, request, reason=reason, kind="emergency")
+
+    # --- between closes: the levels watcher ----------------------------------------------------------------
+
+    async def on_tick(self, tick: PriceTick) -> None:
+        self.status.last_price = tick.price
+        lv = self._levels
+        if lv is None:
+            return
+        price = float(tick.price)
+        forming = self._forming_candle(tick)
+        if lv.stop is not None and lv.stop_reason is not None and price <= lv.stop:
+            await self._exit(lv.stop_reason, decided_bar=f"{forming}#{lv.stop_reason.label}")
+            return
+        if lv.partial is not None and not self._partial_taken and price >= lv.partial:
+            self._partial_taken = True
+            await self._exit(FillReason.PARTIAL_TAKE_PROFIT, decided_bar=f"{forming}#partial_take_profit")
+        if lv.take_profit is not None and price >= lv.take_profit:
+            await self._exit(FillReason.TAKE_PROFIT, decided_bar=f"{forming}#take_profit")
+
+    def _forming_candle(self, tick: PriceTick) -> str:
+        """The ISO start of the candle the tick falls in (the key of intrabar decisions, like the model's)."""
+        from datetime import UTC, datetime
+
+        epoch = int(tick.at.timestamp())
+        start = epoch - epoch % self._tf_seconds
+        return datetime.fromtimestamp(start, UTC).isoformat()

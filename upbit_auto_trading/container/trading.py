@@ -1,0 +1,100 @@
+"""Trading providers: the journal, sessions and review list (SQLite), the adapter factory (loopback or
+Upbit) and the engine. The engine is a Singleton per process; start its sessions on the running loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from upbit_auto_trading.infrastructure.sqlite.trading_journal import SqliteOrderJournal
+from upbit_auto_trading.infrastructure.sqlite.trading_review import SqliteReviewList
+from upbit_auto_trading.infrastructure.sqlite.trading_sessions import SqliteSessionStore
+
+
+def _paper_dir(session: Any) -> Path:
+    """The loopback exchange's files live beside the profile's databases (they move with the profile)."""
+    return Path(session.paths()["strategies"]).parent / "paper"
+
+
+def _adapter_factory(candles: Any, session: Any, credentials: Any, config: dict[str, Any], store: Any) -> Any:
+    from upbit_auto_trading.infrastructure.trading.adapters import TradingAdapterFactory
+
+    upbit = config or {}
+
+    def save(candle: Any) -> None:
+        store.upsert([candle])
+
+    return TradingAdapterFactory(
+        candles=candles,
+        paper_dir=lambda: _paper_dir(session),
+        credentials=credentials,
+        api_url=str(upbit.get("api_url") or "https://api.upbit.com"),
+        websocket_url=str(upbit.get("websocket_url") or "wss://api.upbit.com/websocket/v1"),
+        timeout=float(upbit.get("timeout") or 10.0),
+        candle_saver=save,
+    )
+
+
+def _engine_lock(session: Any) -> Any:
+    from upbit_auto_trading.infrastructure.files.engine_lock import EngineLock
+
+    return EngineLock(Path(session.paths()["strategies"]).parent / "trading-engine.lock")
+
+
+def _engine(risk: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    from upbit_auto_trading.application.trading.engine import TradingEngine
+    from upbit_auto_trading.domain.trading.risk import RiskLimits
+
+    return TradingEngine(risk_limits=RiskLimits.from_mapping(risk or {}), **kwargs)
+
+
+def _drift(**kwargs: Any) -> Any:
+    from upbit_auto_trading.application.trading.drift import ShadowBacktest
+
+    return ShadowBacktest(**kwargs)
+
+
+class TradingContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+    config = providers.Configuration()
+    market_data = providers.DependenciesContainer()
+    triggers = providers.DependenciesContainer()
+    strategies = providers.DependenciesContainer()
+    upbit = providers.DependenciesContainer()
+    event_bus = providers.DependenciesContainer()
+
+    journal = providers.Singleton(SqliteOrderJournal, session=core.database_session)
+    sessions = providers.Singleton(SqliteSessionStore, session=core.database_session)
+    review = providers.Singleton(SqliteReviewList, session=core.database_session)
+
+    adapters = providers.Singleton(
+        _adapter_factory,
+        candles=market_data.candle_reader,
+        session=core.database_session,
+        credentials=upbit.credentials.provider,
+        config=config.upbit,
+        store=market_data.candle_store,
+    )
+    engine_lock = providers.Factory(_engine_lock, session=core.database_session)
+    # ``bus`` is given by the caller that runs one (the desktop session, ``trade run``).
+    engine = providers.Singleton(
+        _engine,
+        strategies=strategies.strategy_repository,
+        triggers=triggers.trigger_repository,
+        candles=market_data.candle_reader,
+        journal=journal,
+        sessions=sessions,
+        review=review,
+        adapters=adapters,
+        risk=config.trading.risk,
+    )
+    shadow_backtest = providers.Factory(
+        _drift,
+        sessions=sessions,
+        journal=journal,
+        strategies=strategies.strategy_repository,
+        triggers=triggers.trigger_repository,
+        candles=market_data.candle_reader,
+    )

@@ -1,0 +1,220 @@
+"""The only mode-specific code of the engine: which exchange and which feed a session gets.
+
+- replay: a loopback Upbit server on 127.0.0.1 (its own account, kept on disk in the profile, funded with
+  the session's budget) fed by the replay clock from stored candles;
+- paper: the loopback server with the profile's paper account on disk, fed by Upbit's public candle stream
+  (no key), prices mirrored into it;
+- live: Upbit itself with the profile's stored keys, fed by Upbit's candle stream.
+Every mode reaches its exchange over HTTP with the same client, so the engine's code path is the same.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from upbit_auto_trading.application.errors import ApplicationError
+from upbit_auto_trading.application.ports.candle_reader import CandleReader
+from upbit_auto_trading.application.trading.engine import AdapterSet, ReplayWindow
+from upbit_auto_trading.domain.trading.session import TradingMode, TradingSession
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REPLAY_CANDLES = 500
+"""A replay without --from decides on the newest 500 stored candles."""
+
+
+class TradingAdapterFactory:
+    def __init__(
+        self,
+        *,
+        candles: CandleReader,
+        paper_dir: Callable[[], Path],
+        credentials: Callable[[], Any],
+        api_url: str,
+        websocket_url: str,
+        timeout: float = 10.0,
+        candle_saver: Callable[[Any], None] | None = None,
+    ) -> None:
+        self._candles = candles
+        self._paper_dir = paper_dir
+        self._credentials = credentials
+        self._api_url = api_url
+        self._ws_url = websocket_url
+        self._timeout = timeout
+        self._saver = candle_saver
+
+    def state_file(self, session: TradingSession) -> Path:
+        folder = self._paper_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"replay-{session.session_id}.json" if session.mode is TradingMode.REPLAY else "paper-account.json"
+        return folder / name
+
+    async def open(self, session: TradingSession, replay: ReplayWindow | None) -> AdapterSet:
+        if session.mode is TradingMode.REPLAY:
+            return await self._replay(session, replay or ReplayWindow())
+        if session.mode is TradingMode.PAPER:
+            return await self._paper(session)
+        return await self._live(session)
+
+    # --- replay ------------------------------------------------------------------------------------------
+
+    async def _replay(self, session: TradingSession, window: ReplayWindow) -> AdapterSet:
+        from upbit_auto_trading.infrastructure.trading.replay_feed import ReplayFeed
+        from upbit_auto_trading.infrastructure.upbit_sim.config import SimAccountSpec, SimConfig
+        from upbit_auto_trading.infrastructure.upbit_sim.factory import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
+        from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay
+        from upbit_auto_trading.infrastructure.upbit_sim.server import UpbitSimServer
+
+        market = MarketReplay()
+        first_index: dict[str, int] = {}
+        first_candle: dict[str, datetime] = {}
+        for m in session.markets:
+            series = market.add_from_reader(self._candles, m, session.timeframe)
+            starts = series.starts
+            if window.end is not None:
+                cut = bisect.bisect_right(starts, int(window.end.timestamp()))
+                del series.candles[cut:]
+                del series.starts[cut:]
+            if session.first_candle.get(m):
+                first = bisect.bisect_left(starts, int(datetime.fromisoformat(session.first_candle[m]).timestamp()))
+            elif window.start is not None:
+                first = bisect.bisect_left(starts, int(window.start.timestamp()))
+            else:
+                first = max(1, len(starts) - DEFAULT_REPLAY_CANDLES)
+            first = max(1, first)
+            if first >= len(starts) - 1:
+                raise ApplicationError(
+                    f"Not enough stored {session.timeframe} candles of {m} to replay from there; import or "
+                    "download more (market data tab or `data download`)."
+                )
+            last = session.last_candle.get(m)
+            resume = (
+                bisect.bisect_left(starts, int(datetime.fromisoformat(last).timestamp())) + 1 if last else first
+            )
+            series.cursor = resume  # candles before it are visible: history, and the resumed past
+            first_index[m] = first
+            first_candle[m] = series.candles[first].start
+        config = SimConfig(
+            port=0,
+            accounts=[SimAccountSpec(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, {"KRW": session.budget})],
+            state_file=self.state_file(session),
+        )
+        server = UpbitSimServer(config, market)
+        await server.start_async()
+        try:
+            exchange = self._exchange(server.base_url, server.private_ws_url, (DEMO_ACCESS_KEY, DEMO_SECRET_KEY))
+        except BaseException:
+            await server.stop_async()
+            raise
+        feed = ReplayFeed(server, session.markets, session.timeframe, first_decided=first_index,
+                          speed_ms=window.speed_ms)  # fmt: skip
+
+        async def close() -> None:
+            await feed.aclose()
+            await exchange.aclose()
+            await server.stop_async()
+
+        adapters = AdapterSet(exchange, feed, True, first_candle, close, fee_rate=config.fee_rate)
+        adapters.server = server  # type: ignore[attr-defined] - tests and the CLI read the loopback address
+        return adapters
+
+    # --- paper and live ----------------------------------------------------------------------------------
+
+    def _exchange(self, base_url: str, private_ws: str | None, keys: tuple[str, str] | None) -> Any:
+        from upbit_auto_trading.infrastructure.trading.upbit_exchange import UpbitExchange
+        from upbit_auto_trading.infrastructure.upbit.auth import UpbitCredentials
+        from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
+
+        creds = UpbitCredentials(*keys) if keys else self._credentials()
+        client = UpbitRestClient(base_url, creds, timeout=self._timeout)
+        return UpbitExchange(client, private_ws, creds)
+
+    def _market_feed(self, session: TradingSession, api_url: str, ws_url: str) -> Any:
+        from upbit_auto_trading.infrastructure.trading.upbit_market_feed import UpbitMarketFeed
+        from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
+
+        client = UpbitRestClient(api_url, None, timeout=self._timeout)
+        feed = UpbitMarketFeed(client, ws_url, list(session.markets), session.timeframe, self._saver)
+        for m, iso in session.last_candle.items():
+            with_last = getattr(feed, "last_closed", None)
+            if isinstance(with_last, dict):
+                from upbit_auto_trading.domain.market.candle import Candle
+
+                stored = self._candles.load_arrays(m, session.timeframe, datetime.fromisoformat(iso),
+                                                   datetime.fromisoformat(iso))  # fmt: skip
+                if len(stored):
+                    from upbit_auto_trading.application.trading.session_runner import arrays_to_candles
+
+                    candle: Candle = arrays_to_candles(stored)[-1]
+                    with_last[m] = candle
+        return feed
+
+    def _next_candle_start(self, timeframe: str) -> datetime:
+        from datetime import UTC, timedelta
+
+        from upbit_auto_trading.domain.market.timeframe import Timeframe
+
+        seconds = Timeframe.from_code(timeframe).seconds or 86400
+        now = int(datetime.now(UTC).timestamp())
+        return datetime.fromtimestamp(now - now % seconds, UTC) + timedelta(seconds=0)
+
+    async def _live(self, session: TradingSession) -> AdapterSet:
+        api = session.api_url or self._api_url
+        ws = self._ws_url if not session.api_url else _ws_for(session.api_url)
+        if self._credentials() is None:
+            raise ApplicationError("Live trading needs stored API keys: `keys set` or Settings > API keys.")
+        exchange = self._exchange(api, ws + "/private", None)
+        feed = self._market_feed(session, api, ws)
+        first = {m: self._next_candle_start(session.timeframe) for m in session.markets}
+
+        async def close() -> None:
+            await feed.aclose()
+            await exchange.aclose()
+
+        rules = await exchange.rules(session.markets[0])
+        return AdapterSet(exchange, feed, False, first, close, fee_rate=rules.bid_fee)
+
+    async def _paper(self, session: TradingSession) -> AdapterSet:
+        from upbit_auto_trading.infrastructure.trading.mirrored_feed import MirroredFeed
+        from upbit_auto_trading.infrastructure.upbit_sim.config import SimAccountSpec, SimConfig
+        from upbit_auto_trading.infrastructure.upbit_sim.factory import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
+        from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay
+        from upbit_auto_trading.infrastructure.upbit_sim.server import UpbitSimServer
+
+        market = MarketReplay()
+        for m in session.markets:
+            market.add_from_reader(self._candles, m, session.timeframe, limit=2)
+        config = SimConfig(
+            port=0,
+            accounts=[SimAccountSpec(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, {"KRW": Decimal("10000000")})],
+            state_file=self.state_file(session),
+        )
+        server = UpbitSimServer(config, market)
+        await server.start_async()
+        api = session.api_url or self._api_url
+        ws = self._ws_url if not session.api_url else _ws_for(session.api_url)
+        exchange = self._exchange(server.base_url, server.private_ws_url, (DEMO_ACCESS_KEY, DEMO_SECRET_KEY))
+        feed = MirroredFeed(self._market_feed(session, api, ws), server, session.timeframe)
+        first = {m: self._next_candle_start(session.timeframe) for m in session.markets}
+
+        async def close() -> None:
+            await feed.aclose()
+            await exchange.aclose()
+            await server.stop_async()
+
+        return AdapterSet(exchange, feed, True, first, close, fee_rate=config.fee_rate)
+
+
+def _ws_for(api_url: str) -> str:
+    base = api_url.rstrip("/")
+    if base.startswith("https://"):
+        return "wss://" + base[len("https://"):] + "/websocket/v1"
+    if base.startswith("http://"):
+        return "ws://" + base[len("http://"):] + "/websocket/v1"
+    return base + "/websocket/v1"

@@ -39,5 +39,5 @@ class ApplicationContainer(containers.DeclarativeContainer):
     strategies = providers.Container(StrategiesContainer, core=core, market_data=market_data, triggers=triggers)
     trading = providers.Container(
         TradingContainer, core=core, config=config, market_data=market_data, triggers=triggers,
-        strategies=strategies, upbit=upbit, event_bus=event_bus,
+        strategies=strategies, upbit=upbit, event_bus=event_bus, secrets=secrets,
     )  # fmt: skip

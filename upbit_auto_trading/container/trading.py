@@ -50,6 +50,16 @@ def _engine(risk: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     return TradingEngine(risk_limits=RiskLimits.from_mapping(risk or {}), **kwargs)
 
 
+def _live_guard(registry: Any, profile_id: str, vault: Any) -> Any:
+    from upbit_auto_trading.application.trading.live_guard import ProfileLiveGuard
+
+    return ProfileLiveGuard(
+        profile_id=lambda: profile_id,
+        environment=lambda: registry.environment(profile_id),
+        has_keys=lambda: vault.load() is not None,
+    )
+
+
 def _drift(**kwargs: Any) -> Any:
     from upbit_auto_trading.application.trading.drift import ShadowBacktest
 
@@ -64,6 +74,7 @@ class TradingContainer(containers.DeclarativeContainer):
     strategies = providers.DependenciesContainer()
     upbit = providers.DependenciesContainer()
     event_bus = providers.DependenciesContainer()
+    secrets = providers.DependenciesContainer()
 
     journal = providers.Singleton(SqliteOrderJournal, session=core.database_session)
     sessions = providers.Singleton(SqliteSessionStore, session=core.database_session)
@@ -77,6 +88,9 @@ class TradingContainer(containers.DeclarativeContainer):
         config=config.upbit,
         store=market_data.candle_store,
     )
+    live_guard = providers.Singleton(
+        _live_guard, registry=core.profile_registry, profile_id=core.active_profile_id, vault=secrets.vault
+    )
     engine_lock = providers.Factory(_engine_lock, session=core.database_session)
     # ``bus`` is given by the caller that runs one (the desktop session, ``trade run``).
     engine = providers.Singleton(
@@ -89,6 +103,7 @@ class TradingContainer(containers.DeclarativeContainer):
         review=review,
         adapters=adapters,
         risk=config.trading.risk,
+        live_guard=live_guard,
     )
     shadow_backtest = providers.Factory(
         _drift,

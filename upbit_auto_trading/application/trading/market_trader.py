@@ -102,6 +102,7 @@ class MarketTrader:
         self.status = TraderStatus(market)
         self._levels: Levels | None = None
         self._partial_taken = False  # by the watcher, in the current model trade
+        self._pending_levels: tuple[str, bool] | None = None  # a buy whose fill re-arms the levels
         self._tf_seconds = Timeframe.from_code(session.timeframe).seconds or 86400
 
     def use_risk(self, risk: RiskGate) -> None:
@@ -221,7 +222,8 @@ class MarketTrader:
                                 "more than the KRW available; not placed")  # fmt: skip
             return
         request = OrderRequest(self.market, OrderSide.BID, OrderType.PRICE, price=total)
-        await self.desk.submit(sid, request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
+        entry = await self.desk.submit(sid, request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
+        self._pending_levels = (entry.identifier, reason is FillReason.ENTRY_SIGNAL)
 
     async def _refused(self, why: str) -> None:
         log.warning("%s %s: %s", self.session.session_id, self.market, why)
@@ -264,8 +266,29 @@ class MarketTrader:
 
     # --- between closes: the levels watcher ----------------------------------------------------------------
 
+    def _arm_after_buy(self) -> None:
+        """Once the buy decided on the last close has filled, guard the rest of its candle with the levels
+        the kernel will use (computed from the real average price)."""
+        if self._pending_levels is None:
+            return
+        identifier, entry = self._pending_levels
+        order = self.desk.journal.get(identifier)
+        if order is None or not order.is_final:
+            return
+        self._pending_levels = None
+        pos = self.desk.position(self.session.session_id, self.market)
+        fills = [f for f in self.desk.journal.fills(identifier=identifier)]
+        if not pos.is_open or not fills:
+            return
+        last = fills[-1].price
+        self._levels = self.model.levels_after_buy(float(pos.average_price), float(last), entry=entry)
+        if entry:
+            self._partial_taken = False
+        self.status.levels = self._levels
+
     async def on_tick(self, tick: PriceTick) -> None:
         self.status.last_price = tick.price
+        self._arm_after_buy()
         lv = self._levels
         if lv is None:
             return

@@ -149,9 +149,26 @@ class DecisionModel:
             refused=int(s[C.S_REFUSED]),
         )
 
+    def levels_after_buy(self, average: float, last_buy: float, *, entry: bool) -> Levels:
+        """The levels once a buy decided on the last close has filled at ``last_buy`` (average ``average``):
+        what the kernel will test for the rest of that candle. An entry starts a fresh position (no trailing,
+        no partial taken); an add moves the average and restarts the trailing high from its price, exactly as
+        the kernel does at the fill. Lets the watcher guard the fill candle itself (a stop can fire there)."""
+        s = self._state.copy()
+        if entry:
+            s[C.S_PART_DONE] = 0.0
+        s[C.S_QTY] = max(s[C.S_QTY], 1.0)
+        s[C.S_AVG] = average
+        s[C.S_HIGHEST] = last_buy
+        s[C.S_TRAIL_ON] = 0.0
+        return self._levels_of(s)
+
     def levels(self) -> Levels:
         """The levels the kernel will test inside the next candle (rules 3-6), computed the kernel's way."""
-        s, p = self._state, self._params
+        return self._levels_of(self._state)
+
+    def _levels_of(self, s: np.ndarray) -> Levels:
+        p = self._params
         if s[C.S_QTY] <= 0.0:
             return Levels(None, None, None, None, None, False)
         tick_on = p[C.P_TICK] > 0.0

@@ -187,7 +187,7 @@ class TradingEngine:
             for market in session.markets:
                 first.setdefault(market, adapters.first_candle[market])
             runner.build(first)
-            guard = RiskGuard(session, desk, self._risk_limits, publish=self._publish, clock=self._clock,
+            guard = RiskGuard(session, desk, self._risk_limits, publish=self._publish, clock=runner.now,
                               last_price=lambda m: runner.traders[m].status.last_price or None)  # fmt: skip
             runner.use_risk(guard)
             reconcile = Reconcile(desk, self.review, publish=self._publish, clock=self._clock)

@@ -93,8 +93,9 @@ class SessionRunner:
         self._on_candle = on_candle
         self.traders: dict[str, MarketTrader] = {}
         self._stop = asyncio.Event()
-        self._krw_cache: tuple[float, Decimal] | None = None
         self.finished = False
+        self.market_time: datetime | None = None  # the feed's clock: candle ends and tick times
+        self._tf_step = timedelta(seconds=Timeframe.from_code(parts.session.timeframe).seconds or 86400)
 
     # --- building ------------------------------------------------------------------------------------------
 
@@ -149,6 +150,11 @@ class SessionRunner:
             ):
                 await self.parts.desk.announce_open(s.session_id, market)
 
+    def now(self) -> datetime:
+        """The session's clock: the market's time as the feed tells it (a replay's candles are history; the
+        risk limits' trading day follows them), the wall clock before the first event."""
+        return self.market_time or datetime.now(UTC)
+
     def use_risk(self, risk: RiskGate) -> None:
         self._risk = risk
         for trader in self.traders.values():
@@ -181,8 +187,10 @@ class SessionRunner:
                     self.finished = True
                     break
                 if event.closed is not None:
+                    self.market_time = event.closed.candle.start + self._tf_step
                     await self._on_closed(event.closed)
                 elif event.tick is not None:
+                    self.market_time = event.tick.at
                     trader = self.traders.get(event.tick.market)
                     if trader is not None:
                         await trader.on_tick(event.tick)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from upbit_auto_trading.domain.market.candle import Candle
@@ -124,26 +124,64 @@ def get_order(uuid: str | None = None, identifier: str | None = None) -> Call[Or
     return Call("GET", "/v1/order", Order.from_json, _order_key(uuid, identifier), private=True)
 
 
+MAX_OPEN_ORDERS_PER_PAGE = 100
+MAX_CLOSED_ORDERS_PER_CALL = 1000
+CLOSED_ORDERS_MAX_WINDOW = timedelta(days=7)
+
+
 def open_orders(
-    market: str | None = None, states: Sequence[str] = ("wait", "watch"), limit: int = 100
+    market: str | None = None,
+    states: Sequence[str] = ("wait", "watch"),
+    limit: int = 100,
+    page: int | None = None,
 ) -> Call[list[Order]]:
+    """GET /v1/orders/open: ``limit`` <= 100 per page; ``page`` counts from 1 (None: Upbit's default, 1)."""
+    if not 1 <= limit <= MAX_OPEN_ORDERS_PER_PAGE:
+        raise UpbitValidationError(f"limit must be 1..{MAX_OPEN_ORDERS_PER_PAGE}, got {limit}")
     params: list[tuple[str, object]] = []
     if market:
         params.append(("market", market))
     params.extend(("states[]", s) for s in states)
+    if page is not None:
+        params.append(("page", page))
     params.append(("limit", limit))
     return Call("GET", "/v1/orders/open", _many(Order.from_json), tuple(params), private=True)
 
 
 def closed_orders(
-    market: str | None = None, states: Sequence[str] = ("done", "cancel"), limit: int = 100
+    market: str | None = None,
+    states: Sequence[str] = ("done", "cancel"),
+    limit: int = 100,
+    *,
+    start_time: datetime | None = None,
+    end_time: datetime | None = None,
+    order_by: str | None = None,
 ) -> Call[list[Order]]:
+    """GET /v1/orders/closed: at most 1,000 orders created within one window of at most 7 days (none given:
+    the last 7 days). Times go as millisecond timestamps: Upbit documents ISO text with an offset as
+    failing the query-hash check in some cases, never the timestamps."""
+    if not 1 <= limit <= MAX_CLOSED_ORDERS_PER_CALL:
+        raise UpbitValidationError(f"limit must be 1..{MAX_CLOSED_ORDERS_PER_CALL}, got {limit}")
+    if start_time is not None and end_time is not None and end_time - start_time > CLOSED_ORDERS_MAX_WINDOW:
+        raise UpbitValidationError("closed orders can be asked for a window of at most 7 days")
     params: list[tuple[str, object]] = []
     if market:
         params.append(("market", market))
     params.extend(("states[]", s) for s in states)
+    if start_time is not None:
+        params.append(("start_time", _millis(start_time)))
+    if end_time is not None:
+        params.append(("end_time", _millis(end_time)))
     params.append(("limit", limit))
+    if order_by is not None:
+        params.append(("order_by", order_by))
     return Call("GET", "/v1/orders/closed", _many(Order.from_json), tuple(params), private=True)
+
+
+def _millis(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise UpbitValidationError("order query times must be timezone-aware")
+    return int(moment.timestamp() * 1000)
 
 
 def cancel_order(uuid: str | None = None, identifier: str | None = None) -> Call[Order]:

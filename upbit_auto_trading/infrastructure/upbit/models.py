@@ -185,6 +185,30 @@ class OrderChance:
 
 
 @dataclass(frozen=True)
+class OrderTrade:
+    """One fill of an order, from the ``trades`` list of ``GET /v1/order``. ``uuid`` is the exchange's trade
+    id (fills are keyed by it); ``funds`` is price x volume in the quote currency."""
+
+    uuid: str
+    price: Decimal
+    volume: Decimal
+    funds: Decimal
+    created_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> OrderTrade:
+        price, volume = req_dec(d, "price"), req_dec(d, "volume")
+        funds = dec(d.get("funds"))
+        return cls(
+            uuid=str(d.get("uuid") or ""),
+            price=price,
+            volume=volume,
+            funds=price * volume if funds is None else funds,
+            created_at=parse_time(d.get("created_at")),
+        )
+
+
+@dataclass(frozen=True)
 class Order:
     uuid: str
     market: str
@@ -200,6 +224,7 @@ class Order:
     trades_count: int
     created_at: datetime | None
     identifier: str | None = None
+    trades: tuple[OrderTrade, ...] = ()  # only ``GET /v1/order`` lists them; empty elsewhere
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Order:
@@ -219,6 +244,7 @@ class Order:
                 trades_count=int(d.get("trades_count", 0)),
                 created_at=parse_time(d.get("created_at")),
                 identifier=d.get("identifier"),
+                trades=tuple(OrderTrade.from_json(t) for t in d.get("trades") or ()),
             )
         except (KeyError, ValueError) as exc:
             raise UpbitProtocolError(f"unexpected order reply from Upbit: {exc}") from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from upbit_auto_trading.infrastructure.upbit.rate_limiter import PUBLISHED_LIMITS
 
@@ -23,7 +24,9 @@ class SimConfig:
     """``rate_limits`` per group (requests per second; Upbit's published figures by default).
 
     ``block_after`` 429s within one second turn into a 418 block of ``block_seconds``. ``fee_rate`` is
-    Upbit's KRW-market fee (0.05 %); ``min_total`` the smallest KRW order total.
+    Upbit's KRW-market fee (0.05 %); ``min_total`` the smallest KRW order total. ``state_file``: where the
+    accounts and orders live (loaded at start when it exists, rewritten after every change); None keeps
+    them in memory only.
     """
 
     host: str = "127.0.0.1"
@@ -36,6 +39,7 @@ class SimConfig:
     fee_rate: Decimal = Decimal("0.0005")
     min_total: Decimal = Decimal("5000")
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    state_file: Path | None = None
 
     def __post_init__(self) -> None:
         if self.host != "127.0.0.1":

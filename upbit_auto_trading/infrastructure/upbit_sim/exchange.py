@@ -1,77 +1,31 @@
-"""Accounts and orders of the loopback server, under Upbit's KRW rules (tick, 5,000 KRW minimum, 0.05 % fee)."""
+"""Accounts and orders of the loopback server, under Upbit's KRW rules (tick, 5,000 KRW minimum, 0.05 % fee).
+
+With a state file attached, every change is written to it (atomically) before anyone hears of it: before the
+HTTP reply and before the WebSocket push, so a crash at any point leaves a file a restart can trust.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from upbit_auto_trading.domain.market.tick_size import is_on_tick
 from upbit_auto_trading.infrastructure.upbit_sim.config import SimAccountSpec
-from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay, kst_text
+from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay
+from upbit_auto_trading.infrastructure.upbit_sim.orders import (
+    VOLUME_STEP,
+    ZERO,
+    Balance,
+    SimOrder,
+    SimRejection,
+    SimTrade,
+)
+from upbit_auto_trading.infrastructure.upbit_sim.persistence import SimStateFile, dump_exchange, load_exchange
 
-ZERO = Decimal(0)
-VOLUME_STEP = Decimal("0.00000001")
-
-
-class SimRejection(Exception):
-    def __init__(self, status: int, name: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.name = name
-        self.message = message
-
-
-@dataclass
-class Balance:
-    balance: Decimal = ZERO  # available
-    locked: Decimal = ZERO
-    avg_buy_price: Decimal = ZERO
-
-
-@dataclass
-class SimOrder:
-    uuid: str
-    access_key: str
-    market: str
-    side: str
-    ord_type: str
-    price: Decimal | None
-    volume: Decimal | None
-    identifier: str | None
-    created_at: datetime
-    time_in_force: str | None = None
-    state: str = "wait"
-    remaining: Decimal = ZERO
-    executed: Decimal = ZERO
-    paid_fee: Decimal = ZERO
-    locked: Decimal = ZERO
-    trades: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "uuid": self.uuid,
-            "side": self.side,
-            "ord_type": self.ord_type,
-            "price": self.price,
-            "state": self.state,
-            "market": self.market,
-            "created_at": kst_text(self.created_at) + "+09:00",
-            "volume": self.volume,
-            "remaining_volume": self.remaining if self.volume is not None else None,
-            "reserved_fee": ZERO,
-            "remaining_fee": ZERO,
-            "paid_fee": self.paid_fee,
-            "locked": self.locked,
-            "executed_volume": self.executed,
-            "trades_count": len(self.trades),
-            "identifier": self.identifier,
-            "time_in_force": self.time_in_force,
-        }
-
+__all__ = ["Balance", "SimExchange", "SimOrder", "SimRejection", "SimTrade", "VOLUME_STEP", "ZERO"]
 
 OrderListener = Callable[[SimOrder], None]
 
@@ -83,23 +37,84 @@ class SimExchange:
         self.min_total = min_total
         self.accounts: dict[str, dict[str, Balance]] = {}
         self.orders: dict[str, SimOrder] = {}
-        self._by_identifier: dict[tuple[str, str], str] = {}
-        self._counter = 0
+        self.by_identifier: dict[tuple[str, str], str] = {}
+        self.counter = 0
+        # The high half of every uuid: ids stay unique across state files (replay sessions), the counter
+        # in the low half keeps them stable and ordered within one.
+        self.uuid_prefix = uuid.uuid4().int >> 64
         self.listeners: list[OrderListener] = []
         self.placed_count = 0  # successful POST /v1/orders (tests assert no duplicates)
+        self.offline_markets: set[str] = set()
+        self._store: SimStateFile | None = None
+        self._saved: dict[str, Any] | None = None  # the document the file holds now
+        self._pending: list[SimOrder] = []  # order snapshots to announce once the change is on disk
+        self._dirty = False
+
+    # --- accounts ---------------------------------------------------------------------------------------
 
     def add_account(self, spec: SimAccountSpec) -> None:
         self.accounts[spec.access_key] = {c: Balance(Decimal(a)) for c, a in spec.balances.items()}
+        self._dirty = True
+        self._commit()
+
+    def has_account(self, access_key: str) -> bool:
+        return access_key in self.accounts
 
     def balances(self, access_key: str) -> dict[str, Balance]:
         return self.accounts.setdefault(access_key, {})
+
+    def set_balance(self, access_key: str, currency: str, balance: Decimal) -> Balance:
+        """An outside change of the available balance (a deposit, a withdrawal, a trade elsewhere)."""
+        bal = self._bal(access_key, currency)
+        bal.balance = Decimal(balance)
+        self._dirty = True
+        self._commit()
+        return bal
 
     def _bal(self, access_key: str, currency: str) -> Balance:
         return self.balances(access_key).setdefault(currency, Balance())
 
     def _next_uuid(self) -> str:
-        self._counter += 1
-        return str(uuid.UUID(int=self._counter))
+        self.counter += 1
+        return str(uuid.UUID(int=(self.uuid_prefix << 64) | self.counter))
+
+    # --- persistence --------------------------------------------------------------------------------------
+
+    def attach_store(self, store: SimStateFile) -> bool:
+        """Keep the state in ``store`` from now on; load it first when the file exists (True then)."""
+        doc = store.read()
+        self._store = store
+        if doc is None:
+            self._dirty = True  # the first commit writes the starting balances
+            return False
+        load_exchange(self, doc)
+        self._saved = doc
+        return True
+
+    def save(self) -> None:
+        self._dirty = True
+        self._commit()
+
+    def _commit(self) -> None:
+        """End of a change: write the file (when attached), then announce the orders that changed."""
+        pending, self._pending = self._pending, []
+        if self._store is not None and self._dirty:
+            doc = dump_exchange(self)
+            try:
+                self._store.write(doc)
+            except OSError as exc:
+                if self._saved is not None:
+                    load_exchange(
+                        self, self._saved
+                    )  # memory again equals the file: the change never happened
+                raise SimRejection(
+                    500, "server_error", f"the paper exchange could not save its state ({exc})"
+                ) from exc
+            self._saved = doc
+        self._dirty = False
+        for order in pending:
+            for listener in self.listeners:
+                listener(order)
 
     # --- validation -----------------------------------------------------------------------------------
 
@@ -112,11 +127,13 @@ class SimExchange:
             raise SimRejection(400, "validation_error", "잘못된 API 요청입니다. (market, side, ord_type)")
         if not self.market.has_market(market):
             raise SimRejection(404, "market_does_not_exist", f"마켓이 존재하지 않습니다: {market}")
+        if market in self.offline_markets:
+            raise SimRejection(400, "market_offline", f"점검 중인 마켓입니다. 주문할 수 없습니다: {market}")
         price = _num(body.get("price"), "price")
         volume = _num(body.get("volume"), "volume")
         tif = body.get("time_in_force")
         identifier = body.get("identifier")
-        if identifier is not None and (access_key, str(identifier)) in self._by_identifier:
+        if identifier is not None and (access_key, str(identifier)) in self.by_identifier:
             raise SimRejection(400, "duplicated_identifier", "이미 사용된 identifier 입니다.")
         need = {
             "limit": (True, True),
@@ -157,7 +174,7 @@ class SimExchange:
         elif self._bal(access_key, base).balance < (volume or ZERO):
             raise SimRejection(400, "insufficient_funds_ask", "매도가능 금액이 부족합니다.")
         return SimOrder(
-            uuid=self._next_uuid(),
+            uuid=str(uuid.uuid4()),  # a test order's id; ``place`` gives a placed order its own
             access_key=access_key,
             market=market,
             side=side,
@@ -172,8 +189,12 @@ class SimExchange:
 
     # --- life cycle -----------------------------------------------------------------------------------
 
-    def place(self, access_key: str, body: dict[str, Any]) -> SimOrder:
+    def place(self, access_key: str, body: dict[str, Any], external: bool = False) -> SimOrder:
+        """Place an order (``external``: by someone else, not through POST /v1/orders)."""
         order = self.validate(access_key, body)
+        order.uuid = self._next_uuid()
+        order.seq = self.counter
+        order.external = external
         quote, base = order.market.split("-", 1)
         if order.side == "bid":
             reserve = {"limit": (order.price or ZERO) * (order.volume or ZERO)}.get(
@@ -181,24 +202,24 @@ class SimExchange:
             )
             reserve = reserve * (1 + self.fee_rate)
             bal = self._bal(access_key, quote)
-            bal.balance -= reserve
-            bal.locked += reserve
         else:
             reserve = order.volume or ZERO
             bal = self._bal(access_key, base)
-            bal.balance -= reserve
-            bal.locked += reserve
+        bal.balance -= reserve
+        bal.locked += reserve
         order.locked = reserve
         self.orders[order.uuid] = order
         if order.identifier:
-            self._by_identifier[(access_key, order.identifier)] = order.uuid
-        self.placed_count += 1
+            self.by_identifier[(access_key, order.identifier)] = order.uuid
+        if not external:
+            self.placed_count += 1
         self._notify(order)
-        self._try_fill(order, self.market.price(order.market), taker=True)
+        self._try_fill(order, self.market.price(order.market))
+        self._commit()
         return order
 
     def find(self, access_key: str, uuid_: str | None, identifier: str | None) -> SimOrder:
-        key = uuid_ or self._by_identifier.get((access_key, identifier or ""), "")
+        key = uuid_ or self.by_identifier.get((access_key, identifier or ""), "")
         order = self.orders.get(key)
         if order is None or order.access_key != access_key:
             raise SimRejection(404, "order_not_found", "주문을 찾지 못했습니다.")
@@ -211,49 +232,64 @@ class SimExchange:
         self._release(order)
         order.state = "cancel"
         self._notify(order)
+        self._commit()
         return order
 
     def on_candle(self, market: str, low: Decimal, high: Decimal) -> None:
-        """A newly revealed candle: fill resting limit orders its range reached (maker fills at the limit)."""
-        for order in list(self.orders.values()):
-            if (
-                order.market != market
-                or order.state != "wait"
-                or order.ord_type != "limit"
-                or order.price is None
-            ):
-                continue
+        """The price went through [low, high]: fill the resting limit orders it reached, at their limit
+        (maker fills)."""
+        for order in self._resting(market):
+            assert order.price is not None
             if (order.side == "bid" and low <= order.price) or (order.side == "ask" and high >= order.price):
-                self._fill(order, order.price, order.remaining)
+                self._fill(order, order.price, order.remaining, maker=True)
+        self._commit()
 
-    def _try_fill(self, order: SimOrder, current: Decimal | None, taker: bool) -> None:
+    def on_price(self, market: str, price: Decimal) -> None:
+        """The price moved to ``price``: fill the resting limit orders it crossed, at their limit."""
+        self.on_candle(market, price, price)
+
+    def _resting(self, market: str) -> list[SimOrder]:
+        return [
+            o
+            for o in self.orders.values()
+            if o.market == market and o.state == "wait" and o.ord_type == "limit" and o.price is not None
+        ]
+
+    def _try_fill(self, order: SimOrder, current: Decimal | None) -> None:
         if current is None:
             return
         if order.ord_type == "limit":
             assert order.price is not None
             if order.side == "bid" and order.price >= current:
-                self._fill(order, current, order.remaining)
+                self._fill(order, current, order.remaining, maker=False)
             elif order.side == "ask" and order.price <= current:
-                self._fill(order, current, order.remaining)
+                self._fill(order, current, order.remaining, maker=False)
             elif order.time_in_force in ("ioc", "fok"):
                 self._release(order)
                 order.state = "cancel"
                 self._notify(order)
         elif order.side == "bid":  # price / best bid: spend the KRW total
-            total = order.price or ZERO
-            volume = (total / current).quantize(VOLUME_STEP, rounding=ROUND_DOWN)
-            self._fill(order, current, volume)
+            volume = ((order.price or ZERO) / current).quantize(VOLUME_STEP, rounding=ROUND_DOWN)
+            if volume > 0:
+                # Upbit ends a market buy in ``cancel``: what the floored volume did not use is refunded.
+                self._fill(order, current, volume, maker=False, state="cancel")
+            else:
+                self._release(order)
+                order.state = "cancel"
+                self._notify(order)
         else:  # market / best ask
-            self._fill(order, current, order.remaining)
+            self._fill(order, current, order.remaining, maker=False)
 
-    def _fill(self, order: SimOrder, price: Decimal, volume: Decimal) -> None:
+    def _fill(
+        self, order: SimOrder, price: Decimal, volume: Decimal, maker: bool, state: str = "done"
+    ) -> None:
         quote, base = order.market.split("-", 1)
         funds = price * volume
         fee = funds * self.fee_rate
         qb, bb = self._bal(order.access_key, quote), self._bal(order.access_key, base)
         if order.side == "bid":
             qb.locked -= order.locked
-            qb.balance += order.locked - funds - fee
+            qb.balance += order.locked - funds - fee  # the fee is charged on top; the rest is refunded
             held = bb.balance + bb.locked
             bb.avg_buy_price = (
                 ((bb.avg_buy_price * held) + funds) / (held + volume) if held + volume else ZERO
@@ -267,8 +303,14 @@ class SimExchange:
         order.executed += volume
         order.remaining = ZERO
         order.paid_fee += fee
-        order.state = "done"
-        order.trades.append({"price": price, "volume": volume, "funds": funds})
+        order.state = state
+        # A taker buy lifts the offer (an up-tick), a taker sell hits the bid; a maker fill is the reverse.
+        trend = "up" if (order.side == "bid") != maker else "down"
+        order.trades.append(
+            SimTrade(
+                self._next_uuid(), price, volume, funds, fee, self.market.now(order.market), trend, maker
+            )
+        )
         self._notify(order)
 
     def _release(self, order: SimOrder) -> None:
@@ -279,8 +321,9 @@ class SimExchange:
         order.locked = ZERO
 
     def _notify(self, order: SimOrder) -> None:
-        for listener in self.listeners:
-            listener(order)
+        # A snapshot: each announcement shows the order as it was at that step (wait, then done).
+        self._dirty = True
+        self._pending.append(replace(order, trades=list(order.trades)))
 
 
 def _num(value: Any, name: str) -> Decimal | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -15,6 +15,7 @@ from upbit_auto_trading.domain.market.tick_size import krw_tick_size
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 
 KST = timedelta(hours=9)
+_ZERO = Decimal(0)
 
 KNOWN_NAMES: dict[str, tuple[str, str]] = {
     "BTC": ("비트코인", "Bitcoin"),
@@ -29,17 +30,39 @@ KNOWN_NAMES: dict[str, tuple[str, str]] = {
 class Series:
     market: str
     timeframe: Timeframe
-    candles: list[Candle]  # ascending by start
+    candles: list[Candle]  # ascending by start; always the stored (whole) values
     starts: list[int]  # epoch seconds, for bisect
     cursor: int  # candles[:cursor] are visible (the past); candles[cursor-1] is the latest
+    # What is known so far of candles[cursor-1] while it is being revealed (open_next .. complete_current);
+    # None when the latest candle is whole.
+    partial: Candle | None = None
+
+    @property
+    def current_partial(self) -> Candle | None:
+        """The partly revealed latest candle, if any (ignored if the cursor was moved under it)."""
+        p = self.partial
+        if p is None or self.cursor <= 0 or p.start != self.candles[self.cursor - 1].start:
+            return None
+        return p
 
     @property
     def latest(self) -> Candle | None:
-        return self.candles[self.cursor - 1] if self.cursor > 0 else None
+        if self.cursor <= 0:
+            return None
+        return self.current_partial or self.candles[self.cursor - 1]
+
+    def shown(self, begin: int, end: int) -> list[Candle]:
+        """Visible candles[begin:end] as the market knows them: the latest one possibly partial."""
+        out = self.candles[begin : min(end, self.cursor)]
+        partial = self.current_partial
+        if partial is not None and out and begin <= self.cursor - 1 < end:
+            out[-1] = partial
+        return out
 
 
 class MarketReplay:
-    """Candles per (market, timeframe). ``advance`` reveals the next candle of a series."""
+    """Candles per (market, timeframe). ``advance`` reveals the next candle of a series; ``open_next``,
+    ``move_price`` and ``complete_current`` reveal it bit by bit (a replay's intrabar prices)."""
 
     def __init__(self) -> None:
         self._series: dict[tuple[str, str], Series] = {}
@@ -112,15 +135,18 @@ class MarketReplay:
         return min(options, key=lambda s: s.timeframe.seconds or 10**9) if options else None
 
     def price(self, market: str) -> Decimal | None:
+        """The last price: the close of the latest visible candle, or where a partial candle stands now."""
         series = self.primary(market)
         latest = series.latest if series else None
         return latest.close if latest else None
 
     def now(self, market: str | None = None) -> datetime:
-        """The replay clock: the end of the latest visible candle of the market (or of any series)."""
+        """The replay clock: the end of the latest visible candle of the market (or of any series); inside
+        a partly revealed candle, its start (the clock cannot know more)."""
         options = [self.primary(market)] if market else self.all_series()
         ends = [
-            s.latest.start + timedelta(seconds=s.timeframe.seconds or 86400)
+            s.latest.start
+            + (timedelta(0) if s.current_partial else timedelta(seconds=s.timeframe.seconds or 86400))
             for s in options
             if s is not None and s.latest is not None
         ]
@@ -135,15 +161,69 @@ class MarketReplay:
         if to is not None:
             end = min(end, bisect.bisect_left(series.starts, int(to.timestamp())))
         begin = max(0, end - count)
-        return list(reversed(series.candles[begin:end]))
+        return list(reversed(series.shown(begin, end)))
 
     def advance(self, market: str, timeframe: str, steps: int = 1) -> list[Candle]:
-        """Reveal the next ``steps`` candles of a series; returns them (fewer at the end of the data)."""
-        series = self._series[(market, timeframe)]
-        end = min(len(series.candles), series.cursor + steps)
-        revealed = series.candles[series.cursor : end]
-        series.cursor = end
+        """Reveal the next ``steps`` whole candles of a series (each: ``open_next`` then
+        ``complete_current``); returns them (fewer at the end of the data)."""
+        revealed: list[Candle] = []
+        for _ in range(steps):
+            if self.open_next(market, timeframe) is None:
+                break
+            whole = self.complete_current(market, timeframe)
+            assert whole is not None
+            revealed.append(whole)
         return revealed
+
+    # --- intrabar: one candle revealed bit by bit ----------------------------------------------------------
+
+    def open_next(self, market: str, timeframe: str) -> Candle | None:
+        """The next candle opens: the previous one is whole now, the price is the new one's open, and only
+        that open is known of it (o=h=l=c=open, volume 0). None (nothing changes) at the end of the data."""
+        series = self._series[(market, timeframe)]
+        if series.cursor >= len(series.candles):
+            return None
+        stored = series.candles[series.cursor]
+        series.cursor += 1
+        series.partial = replace(
+            stored, high=stored.open, low=stored.open, close=stored.open, volume=_ZERO, quote_volume=_ZERO
+        )
+        return series.partial
+
+    def move_price(self, market: str, timeframe: str, price: Decimal) -> Candle:
+        """The price moves inside the partly revealed candle (kept within the stored candle's real range,
+        which is where it really went); returns the candle as now known."""
+        series = self._series[(market, timeframe)]
+        partial = series.current_partial
+        if partial is None:
+            raise ValueError(f"{market} {timeframe}: no candle is being revealed; call open_next first")
+        stored = series.candles[series.cursor - 1]
+        price = min(max(Decimal(price), stored.low), stored.high)
+        series.partial = replace(
+            partial, high=max(partial.high, price), low=min(partial.low, price), close=price
+        )
+        return series.partial
+
+    def unseen_range(self, market: str, timeframe: str) -> tuple[Decimal, Decimal] | None:
+        """Where the price still goes before the partly revealed candle ends: from where it stands to the
+        close, plus the stored low and high when the moves have not reached them yet. None when no candle
+        is being revealed."""
+        series = self._series[(market, timeframe)]
+        partial = series.current_partial
+        if partial is None:
+            return None
+        stored = series.candles[series.cursor - 1]
+        low = min(partial.close, stored.close, stored.low if stored.low < partial.low else stored.close)
+        high = max(partial.close, stored.close, stored.high if stored.high > partial.high else stored.close)
+        return low, high
+
+    def complete_current(self, market: str, timeframe: str) -> Candle | None:
+        """The partly revealed candle becomes whole (its stored values); returns it, None if none was."""
+        series = self._series[(market, timeframe)]
+        if series.current_partial is None:
+            return None
+        series.partial = None
+        return series.candles[series.cursor - 1]
 
     def orderbook(
         self, market: str, depth: int = 15

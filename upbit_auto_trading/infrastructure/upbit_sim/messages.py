@@ -7,8 +7,8 @@ from typing import Any
 
 from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.domain.market.timeframe import Timeframe
-from upbit_auto_trading.infrastructure.upbit_sim.exchange import SimOrder
 from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay, kst_text, utc_text
+from upbit_auto_trading.infrastructure.upbit_sim.orders import SimOrder
 
 WS_CANDLE_TYPES = {
     "1m": "candle.1m",
@@ -62,7 +62,7 @@ def ticker_json(replay: MarketReplay, market: str) -> dict[str, Any] | None:
     if series is None or series.latest is None:
         return None
     latest = series.latest
-    day = series.candles[max(0, series.cursor - 24) : series.cursor]
+    day = series.shown(max(0, series.cursor - 24), series.cursor)
     prev = series.candles[series.cursor - 2].close if series.cursor >= 2 else latest.open
     change = latest.close - prev
     return {
@@ -103,6 +103,8 @@ def orderbook_json(replay: MarketReplay, market: str, depth: int = 15) -> dict[s
 
 
 def my_order_json(order: SimOrder) -> dict[str, Any]:
+    """A myOrder message; the ``trade_*`` fields describe the order's latest fill (None before any)."""
+    last = order.trades[-1] if order.trades else None
     return {
         "type": "myOrder",
         "code": order.market,
@@ -111,14 +113,21 @@ def my_order_json(order: SimOrder) -> dict[str, Any]:
         "order_type": order.ord_type,
         "state": order.state,
         "price": order.price,
-        "avg_price": order.trades[-1]["price"] if order.trades else None,
+        "avg_price": order.avg_price,
         "volume": order.volume,
         "remaining_volume": order.remaining,
         "executed_volume": order.executed,
         "trades_count": len(order.trades),
         "paid_fee": order.paid_fee,
         "locked": order.locked,
+        "executed_funds": order.executed_funds,
+        "trade_uuid": last.uuid if last else None,
+        "trade_price": last.price if last else None,
+        "trade_volume": last.volume if last else None,
+        "trade_fee": last.fee if last else None,
+        "is_maker": last.maker if last else None,
         "identifier": order.identifier,
+        "trade_timestamp": int(last.created_at.timestamp() * 1000) if last else None,
         "order_timestamp": int(order.created_at.timestamp() * 1000),
         "timestamp": int(order.created_at.timestamp() * 1000),
         "stream_type": "REALTIME",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,14 +15,9 @@ from aiohttp import web
 
 from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.infrastructure.upbit_sim.config import SimAccountSpec, SimConfig
-from upbit_auto_trading.infrastructure.upbit_sim.exchange import SimOrder
 from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay
-from upbit_auto_trading.infrastructure.upbit_sim.messages import (
-    WS_CANDLE_TYPES,
-    my_order_json,
-    ticker_json,
-    ws_candle,
-)
+from upbit_auto_trading.infrastructure.upbit_sim.orders import SimOrder
+from upbit_auto_trading.infrastructure.upbit_sim.pushes import Push, asset_push, market_pushes, order_pushes
 from upbit_auto_trading.infrastructure.upbit_sim.rest_routes import add_rest_routes
 from upbit_auto_trading.infrastructure.upbit_sim.state import STATE_KEY, SimState
 from upbit_auto_trading.infrastructure.upbit_sim.ws_routes import HUB_KEY, WsHub, add_ws_routes
@@ -42,7 +38,8 @@ class UpbitSimServer:
     """``with UpbitSimServer(config, replay) as sim:`` serves on a free port in a background thread.
 
     In an event loop (the CLI), ``await sim.serve()`` runs it on that loop instead. Control methods
-    (``advance``, ``drop_websockets``, ...) are safe to call from any thread.
+    (``advance``, ``open_next``, ``move_price``, the faults, ...) are safe to call from any thread,
+    the server's own loop included. With ``config.state_file`` the accounts and orders survive a restart.
     """
 
     def __init__(self, config: SimConfig | None = None, market: MarketReplay | None = None) -> None:
@@ -140,7 +137,9 @@ class UpbitSimServer:
 
     # --- controls (any thread) --------------------------------------------------------------------------
 
-    def _run(self, coro: Any) -> None:
+    def _run(self, coro: Any, wait: bool = True) -> None:
+        """Run ``coro`` on the server's loop: as a task when called on it, else from this thread (waiting
+        for it when ``wait``; never wait while holding the state lock)."""
         loop = self._loop
         if loop is None or loop.is_closed():
             coro.close()
@@ -152,7 +151,19 @@ class UpbitSimServer:
         if running is loop:
             loop.create_task(coro)
         else:
-            asyncio.run_coroutine_threadsafe(coro, loop).result(10)
+            future = asyncio.run_coroutine_threadsafe(coro, loop)
+            if wait:
+                future.result(10)
+
+    def _publish(self, pushes: list[Push], access_key: str | None = None, wait: bool = True) -> None:
+        if not pushes or not self.hub.clients:
+            return
+
+        async def send() -> None:
+            for type_, code, doc in pushes:
+                await self.hub.publish(type_, code, doc, access_key=access_key)
+
+        self._run(send(), wait)
 
     def add_account(self, spec: SimAccountSpec) -> None:
         with self.state.lock:
@@ -160,83 +171,89 @@ class UpbitSimServer:
             self.state.verifier.add_key(spec.access_key, spec.secret_key)
 
     def add_candles(self, candles: Iterable[Candle], visible: int | None = None) -> None:
+        """Add or replace a series; resting orders its latest price crosses fill (the paper mirror moves the
+        price this way)."""
         with self.state.lock:
-            self.state.market.add_candles(candles, visible)
+            series = self.state.market.add_candles(candles, visible)
+            price = self.state.market.price(series.market)
+            if price is not None:
+                self.state.exchange.on_price(series.market, price)
+
+    # --- the replay clock ---------------------------------------------------------------------------------
 
     def advance(self, market: str, timeframe: str, steps: int = 1) -> list[Candle]:
-        """Reveal the next candles: fills resting orders, pushes candle/ticker/trade messages."""
+        """Reveal the next whole candles (each as ``open_next`` then ``complete_current``): fills resting
+        orders, pushes one candle/trade message per candle and the ticker."""
+        revealed: list[Candle] = []
         with self.state.lock:
-            revealed = self.state.market.advance(market, timeframe, steps)
-            for c in revealed:
-                self.state.exchange.on_candle(market, c.low, c.high)
-            tick = ticker_json(self.state.market, market)
-        if revealed:
-            self._run(self._push_candles(market, revealed, tick))
+            shown = [c for c in [self._complete(market, timeframe)] if c is not None]
+            for _ in range(steps):
+                if self._open(market, timeframe) is None:
+                    break
+                whole = self._complete(market, timeframe)
+                assert whole is not None
+                revealed.append(whole)
+            pushes = market_pushes(self.state.market, market, shown + revealed)
+        if shown or revealed:
+            self._publish(pushes)
         return revealed
 
-    async def _push_candles(self, market: str, candles: list[Candle], tick: dict[str, Any] | None) -> None:
-        for c in candles:
-            if c.timeframe in WS_CANDLE_TYPES:
-                await self.hub.publish(WS_CANDLE_TYPES[c.timeframe], market, ws_candle(c, "REALTIME"))
-            await self.hub.publish(
-                "trade",
-                market,
-                {
-                    "type": "trade",
-                    "code": market,
-                    "trade_price": c.close,
-                    "trade_volume": c.volume,
-                    "ask_bid": "BID" if c.close >= c.open else "ASK",
-                    "prev_closing_price": c.open,
-                    "trade_timestamp": int(c.start.timestamp() * 1000),
-                    "timestamp": int(c.start.timestamp() * 1000),
-                    "sequential_id": int(c.start.timestamp() * 1000),
-                    "stream_type": "REALTIME",
-                },
-            )
-        if tick is not None:
-            doc = dict(tick)
-            code = doc.pop("market")
-            await self.hub.publish(
-                "ticker", code, {"type": "ticker", "code": code, **doc, "stream_type": "REALTIME"}
-            )
+    def open_next(self, market: str, timeframe: str) -> Candle | None:
+        """The next candle opens: the previous one is whole now, the price is the new open (resting orders
+        it crosses fill). Returns the new candle as known (o=h=l=c=open, volume 0); None at the end."""
+        with self.state.lock:
+            done = self._complete(market, timeframe)
+            opened = self._open(market, timeframe)
+            shown = [c for c in (done, opened) if c is not None]
+            pushes = market_pushes(self.state.market, market, shown)
+        if shown:
+            self._publish(pushes)
+        return opened
+
+    def move_price(self, market: str, timeframe: str, price: Decimal) -> Candle:
+        """Move the price inside the candle being revealed (clamped to its stored low..high); resting limit
+        orders it crosses fill at their limit. Returns the candle as now known."""
+        with self.state.lock:
+            partial = self.state.market.move_price(market, timeframe, price)
+            self.state.exchange.on_price(market, partial.close)
+            pushes = market_pushes(self.state.market, market, [partial])
+        self._publish(pushes)
+        return partial
+
+    def complete_current(self, market: str, timeframe: str) -> Candle | None:
+        """The candle being revealed becomes whole (its stored values); orders the rest of its range
+        reaches fill. Returns it; None when no candle was being revealed."""
+        with self.state.lock:
+            whole = self._complete(market, timeframe)
+            pushes = market_pushes(self.state.market, market, [whole] if whole else [])
+        if whole is not None:
+            self._publish(pushes)
+        return whole
+
+    def _open(self, market: str, timeframe: str) -> Candle | None:
+        opened = self.state.market.open_next(market, timeframe)
+        if opened is not None:
+            self.state.exchange.on_price(market, opened.open)
+        return opened
+
+    def _complete(self, market: str, timeframe: str) -> Candle | None:
+        unseen = self.state.market.unseen_range(market, timeframe)
+        if unseen is None:
+            return None
+        self.state.exchange.on_candle(market, *unseen)  # fills inside the candle, before it ends
+        return self.state.market.complete_current(market, timeframe)
+
+    # --- WebSocket pushes of account changes -------------------------------------------------------------
 
     def _on_order(self, order: SimOrder) -> None:
-        doc = my_order_json(order)
-        balances = self.state.exchange.balances(order.access_key)
-        assets = {
-            "type": "myAsset",
-            "asset_uuid": order.uuid,
-            "stream_type": "REALTIME",
-            "assets": [
-                {"currency": c, "balance": b.balance, "locked": b.locked} for c, b in balances.items()
-            ],
-            "asset_timestamp": doc["timestamp"],
-            "timestamp": doc["timestamp"],
-        }
-        key = order.access_key
-
-        async def push() -> None:
-            await self.hub.publish("myOrder", order.market, doc, access_key=key)
-            await self.hub.publish("myAsset", None, assets, access_key=key)
-
-        if self._loop is not None and self.hub.clients:
-            self._run_soon(push())
-
-    def _run_soon(self, coro: Any) -> None:
-        """Like ``_run`` but never waits (called with the state lock held)."""
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            coro.close()
+        # Called with the state lock held, once the change is on disk: queue the messages, never wait.
+        if self._loop is None or not self.hub.clients:
             return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
-            loop.create_task(coro)
-        else:
-            asyncio.run_coroutine_threadsafe(coro, loop)
+        balances = self.state.exchange.balances(order.access_key)
+        pushes = order_pushes(order, balances, self.state.faults.duplicate_order_events)
+        self._publish(pushes, access_key=order.access_key, wait=False)
+
+    # --- faults and outside events (for the engine's tests) ----------------------------------------------
 
     def drop_websockets(self) -> None:
         """Cut every WebSocket connection abruptly (clients must reconnect)."""
@@ -250,6 +267,44 @@ class UpbitSimServer:
         with self.state.lock:
             self.state.faults.order_reply_delay = seconds
             self.state.faults.delayed_orders_left = count
+
+    def drop_next_order_replies(self, count: int = 1) -> None:
+        """The next ``count`` orders are placed (and saved) but their connection is cut without a reply."""
+        with self.state.lock:
+            self.state.faults.dropped_replies_left = count
+
+    def duplicate_order_events(self, duplicate: bool = True) -> None:
+        """Send every myOrder WebSocket message twice (clients must not count a fill twice)."""
+        with self.state.lock:
+            self.state.faults.duplicate_order_events = duplicate
+
+    def set_balance(self, access_key: str, currency: str, balance: Decimal) -> None:
+        """An outside change of an account's available balance (a deposit, a trade made elsewhere); saved,
+        and announced on myAsset."""
+        with self.state.lock:
+            self.state.exchange.set_balance(access_key, currency, Decimal(balance))
+            millis = int(self.state.market.now().timestamp() * 1000)
+            push = asset_push(self.state.exchange.balances(access_key), str(uuid.uuid4()), millis)
+        self._publish([push], access_key=access_key)
+
+    def place_external_order(self, access_key: str, body: dict[str, Any]) -> dict[str, Any]:
+        """An order placed on the account by someone else (no identifier, or one that is not ours): the
+        same rules and fills as POST /v1/orders, not counted in ``stats.orders_placed``. Returns the order
+        as GET /v1/order shows it; raises SimRejection when Upbit would refuse it."""
+        with self.state.lock:
+            return self.state.exchange.place(access_key, body, external=True).to_json_with_trades()
+
+    def set_market_warning(self, market: str, warning: bool = True) -> None:
+        """Flag a market with Upbit's investment warning (``market_event.warning`` of /v1/market/all)."""
+        with self.state.lock:
+            _toggle(self.state.faults.market_warnings, market, warning)
+
+    def set_market_offline(self, market: str, offline: bool = True) -> None:
+        """New orders on ``market`` are refused with 400 ``market_offline`` (as during maintenance)."""
+        with self.state.lock:
+            _toggle(self.state.exchange.offline_markets, market, offline)
+
+    # --- inspection -----------------------------------------------------------------------------------------
 
     def set_rate_limit(self, group: str, per_second: int) -> None:
         with self.state.lock:
@@ -274,3 +329,10 @@ class UpbitSimServer:
                 orders_placed=self.state.exchange.placed_count,
                 ws_connections=self.hub.connections,
             )
+
+
+def _toggle(members: set[str], member: str, present: bool) -> None:
+    if present:
+        members.add(member)
+    else:
+        members.discard(member)

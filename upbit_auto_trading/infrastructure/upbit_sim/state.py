@@ -10,18 +10,23 @@ from aiohttp import web
 
 from upbit_auto_trading.infrastructure.upbit_sim.auth import TokenVerifier
 from upbit_auto_trading.infrastructure.upbit_sim.config import SimConfig
-from upbit_auto_trading.infrastructure.upbit_sim.exchange import SimExchange
+from upbit_auto_trading.infrastructure.upbit_sim.exchange import SimExchange, SimRejection
 from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay
+from upbit_auto_trading.infrastructure.upbit_sim.persistence import SimStateError, SimStateFile
 from upbit_auto_trading.infrastructure.upbit_sim.ratelimit import SimRateLimiter
 
 
 @dataclass
 class Faults:
-    """Failures to inject, for tests: delay the reply to the next orders, hold WebSocket clients off."""
+    """Failures to inject, for tests: late or lost replies to orders, WebSocket clients held off, myOrder
+    messages sent twice, markets flagged with a warning (``market_event.warning``)."""
 
     order_reply_delay: float = 0.0
     delayed_orders_left: int = 0
+    dropped_replies_left: int = 0
     refuse_websockets: bool = False
+    duplicate_order_events: bool = False
+    market_warnings: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -38,8 +43,15 @@ class SimState:
     @classmethod
     def create(cls, config: SimConfig, market: MarketReplay) -> SimState:
         exchange = SimExchange(market, config.fee_rate, config.min_total)
-        for spec in config.accounts:
-            exchange.add_account(spec)
+        if config.state_file is not None:
+            exchange.attach_store(SimStateFile(config.state_file))
+        try:
+            for spec in config.accounts:
+                if not exchange.has_account(spec.access_key):  # a stored account keeps its stored balances
+                    exchange.add_account(spec)
+            exchange.save()
+        except SimRejection as exc:
+            raise SimStateError(f"cannot write the paper exchange state {config.state_file}: {exc}") from exc
         verifier = TokenVerifier(
             {a.access_key: a.secret_key for a in config.accounts},
             {a.access_key for a in config.accounts if a.expired},

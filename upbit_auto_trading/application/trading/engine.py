@@ -142,6 +142,12 @@ class TradingEngine:
             mode=request.mode, markets=request.markets, timeframe=request.timeframe, budget=request.budget,
             fee_rate=request.fee_rate, slippage_rate=request.slippage_rate, started_at=self._clock(),
             api_url=request.api_url,
+            replay_end=request.replay.end.isoformat() if request.replay and request.replay.end else "",
+            # a replay's period is fixed in the first write, so a crash at any later moment resumes it
+            first_candle=(
+                {m: request.replay.start.isoformat() for m in request.markets}
+                if request.replay and request.replay.start else {}
+            ),
         )  # fmt: skip
         self.sessions.add(session)
         try:
@@ -177,6 +183,13 @@ class TradingEngine:
             raise ApplicationError(f"Strategy {session.strategy_name!r} version {session.strategy_version} is gone.")
         conditions = resolve_triggers(self._triggers, stored.strategy)
         adapters = await self._adapters.open(session, replay)
+        # where each market's decisions start is fixed once, before the first candle: a restart (even one
+        # before any candle was decided) resumes the same period, not the adapters' default
+        missing = [m for m in session.markets if m not in session.first_candle]
+        for market in missing:
+            session = session.with_first_candle(market, adapters.first_candle[market].isoformat())
+        if missing:
+            self.sessions.save(session)
         try:
             desk = OrderDesk(self.journal, adapters.exchange, publish=self._publish, clock=self._clock,
                              fee_rate=adapters.fee_rate, strategy_of=lambda sid: sid)  # fmt: skip
@@ -277,6 +290,21 @@ class TradingEngine:
         for sid in list(self.running):
             await self.detach(sid)
 
+    async def _quiesce(self, running: RunningSession, timeout: float = 10.0) -> None:
+        """Stop a session's decisions and let the event it is handling end (an order under way gets its
+        answer and is journaled), so that cancelling and flattening see every order and nothing is placed
+        after them; a task still busy after ``timeout`` is cancelled. Its adapters stay open."""
+        running.runner.stop()
+        task = running.task
+        if task is None or task.done() or task is asyncio.current_task():
+            return
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     async def _cancel_and_flatten(self, running: RunningSession, *, flatten: bool) -> list[str]:
         desk = running.runner.parts.desk
         sid = running.runner.session.session_id
@@ -309,7 +337,7 @@ class TradingEngine:
                 if stored.state is SessionState.HALTED:
                     await self._publish(EmergencyStopRequested(reason=note, source="trading"),
                                         EventPriority.CRITICAL_TRADING)  # fmt: skip
-                    running.runner.stop()
+                    await self._quiesce(running)
                     await self._cancel_and_flatten(running, flatten=flatten)
                     await self._end(running, SessionState.HALTED, note)
                     await running.adapters.close()
@@ -322,8 +350,10 @@ class TradingEngine:
         Never held by the config-change gate; every order it places is journaled like any other."""
         await self._publish(EmergencyStopRequested(reason=reason, source="trading"), EventPriority.CRITICAL_TRADING)
         problems: list[str] = []
+        for running in self.running.values():
+            running.runner.stop()  # every session stops deciding now
         for sid, running in list(self.running.items()):
-            running.runner.stop()
+            await self._quiesce(running)
             problems += await self._cancel_and_flatten(running, flatten=flatten)
             await self._end(running, SessionState.HALTED, reason)
             await running.adapters.close()

@@ -16,12 +16,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Protocol
 
 from upbit_auto_trading.application.event_bus.priority import EventPriority
 from upbit_auto_trading.application.trading.order_desk import OrderDesk
-from upbit_auto_trading.application.trading.ports import ClosedCandle, PriceTick
+from upbit_auto_trading.application.trading.ports import ClosedCandle, ExchangeError, ExchangePort, PriceTick
 from upbit_auto_trading.application.trading.publisher import Publish
 from upbit_auto_trading.application.trading.signal_window import SignalWindow
 from upbit_auto_trading.domain.backtest.codes import FillReason
@@ -29,7 +30,7 @@ from upbit_auto_trading.domain.backtest.rules import EngineRules
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 from upbit_auto_trading.domain.trading.decision_model import DecisionModel, Levels, ModelStep
 from upbit_auto_trading.domain.trading.events import CandleDecided, OrderRefusedByRisk
-from upbit_auto_trading.domain.trading.journal import JournalOrder
+from upbit_auto_trading.domain.trading.journal import JournalOrder, JournalState
 from upbit_auto_trading.domain.trading.order import OrderRequest, OrderSide, OrderType
 from upbit_auto_trading.domain.trading.order_sizing import market_buy_total, partial_sell_volume
 from upbit_auto_trading.domain.trading.session import TradingSession
@@ -62,6 +63,37 @@ class EntryBlocks(Protocol):
         ...
 
 
+class MarketWarnings:
+    """New entries are refused on a market under Upbit's investment warning (``market_event.warning``).
+    The exchange's list is read at most once per ``refresh`` of the session's clock (market time: a replay's
+    candles, live the wall clock), shared by the session's markets. A failed read keeps the last list and is
+    tried again at the next entry."""
+
+    def __init__(
+        self,
+        exchange: ExchangePort,
+        clock: Callable[[], datetime],
+        refresh: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self._exchange = exchange
+        self._clock = clock
+        self._refresh = refresh
+        self._warned: frozenset[str] = frozenset()
+        self._read_at: datetime | None = None
+
+    async def blocked(self, market: str) -> str:
+        now = self._clock()
+        if self._read_at is None or not self._read_at <= now < self._read_at + self._refresh:
+            try:
+                self._warned = await self._exchange.warned_markets()
+                self._read_at = now
+            except ExchangeError as exc:
+                log.warning("markets under warning could not be read (%s); using the last list", exc)
+        if market in self._warned:
+            return f"{market} is under Upbit's investment warning: no new entries there"
+        return ""
+
+
 AvailableKrw = Callable[[], Awaitable[Decimal]]
 
 
@@ -88,6 +120,7 @@ class MarketTrader:
         publish: Publish,
         risk: RiskGate | None = None,
         blocks: EntryBlocks | None = None,
+        warnings: MarketWarnings | None = None,
     ) -> None:
         self.session = session
         self.market = market
@@ -99,9 +132,11 @@ class MarketTrader:
         self._publish = publish
         self._risk = risk
         self._blocks = blocks
+        self._warnings = warnings
         self.status = TraderStatus(market)
         self._levels: Levels | None = None
         self._partial_taken = False  # by the watcher, in the current model trade
+        self._decided: dict[str, list[str]] | None = None  # decided_bar -> identifiers of its orders
         self._pending_levels: tuple[str, bool] | None = None  # a buy whose fill re-arms the levels
         self._tf_seconds = Timeframe.from_code(session.timeframe).seconds or 86400
 
@@ -161,8 +196,25 @@ class MarketTrader:
             await self._exit(reason, decided_bar=key)
 
     def _already(self, decided_bar: str) -> bool:
-        return any(o.decided_bar == decided_bar for o in self.desk.journal.orders(self.session.session_id,
-                                                                                  market=self.market))
+        """The decision has an order (one that never reached the exchange does not count: a crash between
+        its intent and its request must not lose the decision)."""
+        if self._decided is None:  # built once from the journal, then kept by this trader's own orders
+            self._decided = {}
+            for o in self.desk.journal.orders(self.session.session_id, market=self.market):
+                if o.decided_bar:
+                    self._decided.setdefault(o.decided_bar, []).append(o.identifier)
+        for identifier in self._decided.get(decided_bar, ()):
+            entry = self.desk.journal.get(identifier)
+            if entry is not None and entry.state is not JournalState.NOT_PLACED:
+                return True
+        return False
+
+    async def _submit(self, request: OrderRequest, *, reason: str, kind: str, decided_bar: str) -> JournalOrder:
+        entry = await self.desk.submit(self.session.session_id, request, reason=reason, kind=kind,
+                                       decided_bar=decided_bar)  # fmt: skip
+        if decided_bar and self._decided is not None:
+            self._decided.setdefault(decided_bar, []).append(entry.identifier)
+        return entry
 
     # --- buying --------------------------------------------------------------------------------------------
 
@@ -210,6 +262,11 @@ class MarketTrader:
             if why:
                 await self._refused(why)
                 return
+        if reason is FillReason.ENTRY_SIGNAL and self._warnings is not None:
+            why = await self._warnings.blocked(self.market)
+            if why:
+                await self._refused(why)
+                return
         wanted = self._wanted_total(reason)
         if self._risk is not None and wanted > 0:
             wanted, why = await self._risk.approve(sid, self.market, kind_of(reason), wanted)
@@ -222,7 +279,7 @@ class MarketTrader:
                                 "more than the KRW available; not placed")  # fmt: skip
             return
         request = OrderRequest(self.market, OrderSide.BID, OrderType.PRICE, price=total)
-        entry = await self.desk.submit(sid, request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
+        entry = await self._submit(request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
         self._pending_levels = (entry.identifier, reason is FillReason.ENTRY_SIGNAL)
 
     async def _refused(self, why: str) -> None:
@@ -252,7 +309,7 @@ class MarketTrader:
         if volume is None or volume <= 0:
             return None
         request = OrderRequest(self.market, OrderSide.ASK, OrderType.MARKET, volume=volume)
-        return await self.desk.submit(sid, request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
+        return await self._submit(request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
 
     async def flatten(self, reason: str = "stop") -> JournalOrder | None:
         """Sell the whole position at market (a user's stop-and-flatten or the emergency stop)."""

@@ -70,6 +70,9 @@ class OrderDesk:
         self._strategy_of = strategy_of or (lambda session_id: session_id)
         self._live: set[tuple[str, str]] = set()
         self._by_uuid: dict[str, str] = {}
+        # positions per (session, market), built from the journal once and then kept by the fills this desk
+        # adds: the engine is the journal's only writer (one engine process per profile, by its lock)
+        self._positions: dict[tuple[str, str], Position] = {}
 
     # --- the gate's view ----------------------------------------------------------------------------------
 
@@ -117,7 +120,17 @@ class OrderDesk:
     # --- queries ------------------------------------------------------------------------------------------
 
     def position(self, session_id: str, market: str) -> Position:
-        return position_from(market, self.journal.fills(session_id))
+        key = (session_id, market)
+        pos = self._positions.get(key)
+        if pos is None:
+            pos = position_from(market, self.journal.fills(session_id))
+            self._positions[key] = pos
+        return pos
+
+    def _count_fill(self, session_id: str, fill: OrderFill) -> None:
+        key = (session_id, fill.market)
+        if key in self._positions:
+            self._positions[key] = self._positions[key].apply(fill)
 
     def unfinished(self, session_id: str, market: str | None = None) -> list[JournalOrder]:
         return self.journal.orders(session_id, unfinished_only=True, market=market)
@@ -246,6 +259,7 @@ class OrderDesk:
             if order.executed_volume > 0 and recorded + added + fill.volume > order.executed_volume:
                 continue  # already counted (the same trade seen before) or more than the order executed
             if self.journal.add_fill(fill):
+                self._count_fill(entry.session_id, fill)
                 added += fill.volume
                 await self._publish(
                     OrderFilled(

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from upbit_auto_trading.application.event_bus.priority import EventPriority
@@ -126,7 +126,9 @@ class Reconcile:
         out: list[ReviewItem] = []
         try:
             open_orders = await self._desk.exchange.open_orders()
-            closed = await self._desk.exchange.closed_orders(self._clock() - timedelta(days=7))
+            # The exchange's own recent window (Upbit: its last 7 days). Not ours: a replay's exchange stamps
+            # its orders with the replay's clock, years before the wall clock.
+            closed = await self._desk.exchange.closed_orders()
         except ExchangeError as exc:
             log.warning("orders could not be listed for reconciliation: %s", exc)
             return out

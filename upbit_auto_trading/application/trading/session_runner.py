@@ -17,7 +17,12 @@ from decimal import Decimal
 from upbit_auto_trading.application.backtest.candle_window import WARMUP_CANDLES
 from upbit_auto_trading.application.event_bus.priority import EventPriority
 from upbit_auto_trading.application.ports.candle_reader import CandleReader
-from upbit_auto_trading.application.trading.market_trader import EntryBlocks, MarketTrader, RiskGate
+from upbit_auto_trading.application.trading.market_trader import (
+    EntryBlocks,
+    MarketTrader,
+    MarketWarnings,
+    RiskGate,
+)
 from upbit_auto_trading.application.trading.order_desk import OrderDesk
 from upbit_auto_trading.application.trading.ports import (
     ClosedCandle,
@@ -125,6 +130,7 @@ class SessionRunner:
         settings = BacktestSettings(
             initial_capital=s.budget_per_market, fee_rate=s.fee_rate, slippage_rate=s.slippage_rate
         )
+        warnings = MarketWarnings(self.parts.exchange, clock=self.now)  # one list for the session's markets
         for market in s.markets:
             start = first_candle[market]
             window = SignalWindow(self.parts.strategy, self.parts.conditions, self._history(market, start),
@@ -132,7 +138,7 @@ class SessionRunner:
             model = DecisionModel(rules, settings, compiled=self._compiled)
             self.traders[market] = MarketTrader(
                 s, market, rules, model, window, self.parts.desk, available_krw=self._available_krw,
-                publish=self._publish, risk=self._risk, blocks=self._blocks,
+                publish=self._publish, risk=self._risk, blocks=self._blocks, warnings=warnings,
             )  # fmt: skip
 
     async def resume(self) -> None:
@@ -209,6 +215,8 @@ class SessionRunner:
         last = self.session.last_candle.get(market)
         if last and datetime.fromisoformat(last) >= closed.candle.start:
             return  # decided before (a restart's backfill, a duplicate)
+        if not trader.signals.follows(closed.candle):
+            return  # already part of the warm-up history (a live start just after a close)
         await trader.on_candle(closed)
         self.session = self.session.with_last_candle(market, iso)
         for t in self.traders.values():

@@ -40,30 +40,47 @@ class SignalWindow:
         self._other = other_timeframes
         self._market = history.market
         self._timeframe = history.timeframe
-        self._cols: dict[str, list[float]] = {
-            name: [float(x) for x in getattr(history, name)]
-            for name in ("open", "high", "low", "close", "volume", "quote_volume")
-        }
-        self._start: list[int] = [int(x) for x in history.start]
-        self.warmup = len(history)
+        self._names = ("open", "high", "low", "close", "volume", "quote_volume")
+        self._n = len(history)
+        self._cap = max(1024, 2 * self._n)
+        self._start = np.zeros(self._cap, dtype=np.int64)
+        self._start[: self._n] = history.start
+        self._cols: dict[str, np.ndarray] = {}
+        for name in self._names:
+            col = np.zeros(self._cap, dtype=np.float64)
+            col[: self._n] = getattr(history, name)
+            self._cols[name] = col
+        self.warmup = self._n
 
     def __len__(self) -> int:
-        return len(self._start)
+        return self._n
+
+    def follows(self, candle: Candle) -> bool:
+        """True when ``candle`` is newer than every candle in the window (a closed candle that is already
+        in the warm-up history, as at a live start right after a close, is not decided again)."""
+        return self._n == 0 or int(candle.start.timestamp()) > int(self._start[self._n - 1])
 
     def _push(self, candle: Candle) -> None:
         epoch = int(candle.start.timestamp())
-        if self._start and epoch <= self._start[-1]:
+        if self._n and epoch <= self._start[self._n - 1]:
             raise ValueError(f"candle {candle.start.isoformat()} is not after the previous one")
-        self._start.append(epoch)
-        for name in self._cols:
-            self._cols[name].append(float(getattr(candle, name)))
+        if self._n == self._cap:
+            self._cap *= 2
+            self._start = np.resize(self._start, self._cap)
+            self._cols = {name: np.resize(col, self._cap) for name, col in self._cols.items()}
+        i = self._n
+        self._start[i] = epoch
+        for name in self._names:
+            self._cols[name][i] = float(getattr(candle, name))
+        self._n = i + 1
 
     def arrays(self) -> CandleArrays:
+        n = self._n
         return CandleArrays(
             market=self._market,
             timeframe=self._timeframe,
-            start=np.asarray(self._start, dtype=np.int64),
-            **{name: np.asarray(values, dtype=np.float64) for name, values in self._cols.items()},
+            start=self._start[:n],
+            **{name: col[:n] for name, col in self._cols.items()},
         )
 
     def _evaluate(self) -> tuple[np.ndarray, np.ndarray]:

@@ -146,9 +146,17 @@ def _positive_or_none(name: str, value: object) -> None:
         raise RiskConfigError(f"{name} must be a positive number or empty (off), got {value!r}")
 
 
+_OFF_WORDS = frozenset({"", "null", "none", "off"})
+
+
+def _is_off(raw: object) -> bool:
+    """An environment variable cannot carry YAML's null: ``null``/``off``/empty text turn a limit off too."""
+    return isinstance(raw, str) and raw.strip().lower() in _OFF_WORDS
+
+
 def _decimal(name: str, raw: object) -> Decimal | None:
     """A setting's value as Decimal; floats go through ``str`` so 0.7 stays 0.7."""
-    if raw is None:
+    if raw is None or _is_off(raw):
         return None
     if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
         raise RiskConfigError(f"{name} must be a number, got {raw!r}")

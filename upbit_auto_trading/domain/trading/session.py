@@ -46,6 +46,7 @@ class TradingSession:
     last_candle: dict[str, str] = field(default_factory=dict)  # market -> ISO start of the last decided candle
     api_url: str = ""
     note: str = ""
+    replay_end: str = ""  # replay: ISO start of the last candle to replay ("" = the newest stored)
 
     def __post_init__(self) -> None:
         if not self.markets:

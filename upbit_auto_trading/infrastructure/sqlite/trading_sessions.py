@@ -16,7 +16,7 @@ from upbit_auto_trading.infrastructure.sqlite.trading_journal import utc_from_te
 _COLUMNS = (
     "session_id", "strategy_name", "strategy_id", "strategy_version", "mode", "markets", "timeframe", "budget",
     "fee_rate", "slippage_rate", "started_at", "state", "stopped_at", "first_candle", "last_candle", "api_url",
-    "note",
+    "note", "replay_end",
 )  # fmt: skip
 
 
@@ -26,7 +26,7 @@ def _values(s: TradingSession) -> tuple[Any, ...]:
         s.timeframe, str(s.budget), str(s.fee_rate), str(s.slippage_rate), utc_text(s.started_at), s.state.value,
         None if s.stopped_at is None else utc_text(s.stopped_at),
         json.dumps(s.first_candle, ensure_ascii=False, sort_keys=True),
-        json.dumps(s.last_candle, ensure_ascii=False, sort_keys=True), s.api_url, s.note,
+        json.dumps(s.last_candle, ensure_ascii=False, sort_keys=True), s.api_url, s.note, s.replay_end,
     )  # fmt: skip
 
 
@@ -49,6 +49,7 @@ def _session(row: sqlite3.Row) -> TradingSession:
         last_candle=dict(json.loads(row["last_candle"])),
         api_url=row["api_url"],
         note=row["note"],
+        replay_end=row["replay_end"],
     )
 
 

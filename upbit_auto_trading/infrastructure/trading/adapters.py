@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,12 +21,24 @@ from typing import Any
 from upbit_auto_trading.application.errors import ApplicationError
 from upbit_auto_trading.application.ports.candle_reader import CandleReader
 from upbit_auto_trading.application.trading.engine import AdapterSet, ReplayWindow
+from upbit_auto_trading.domain.market.timeframe import Timeframe
 from upbit_auto_trading.domain.trading.session import TradingMode, TradingSession
 
 log = logging.getLogger(__name__)
 
 DEFAULT_REPLAY_CANDLES = 500
 """A replay without --from decides on the newest 500 stored candles."""
+HISTORY_AT_SERVER = 200
+
+
+def _load_candles(reader: Any, market: str, timeframe: str, start: datetime, end: datetime | None) -> list[Any]:
+    """Exact decimal candles when the store can give them, else the float arrays converted back."""
+    load = getattr(reader, "load_candles", None)
+    if callable(load):
+        return list(load(market, timeframe, start, end))
+    from upbit_auto_trading.application.trading.session_runner import arrays_to_candles
+
+    return arrays_to_candles(reader.load_arrays(market, timeframe, start, end))
 
 
 class TradingAdapterFactory:
@@ -65,6 +77,8 @@ class TradingAdapterFactory:
     # --- replay ------------------------------------------------------------------------------------------
 
     async def _replay(self, session: TradingSession, window: ReplayWindow) -> AdapterSet:
+        if window.end is None and session.replay_end:
+            window = ReplayWindow(window.start, datetime.fromisoformat(session.replay_end), window.speed_ms)
         from upbit_auto_trading.infrastructure.trading.replay_feed import ReplayFeed
         from upbit_auto_trading.infrastructure.upbit_sim.config import SimAccountSpec, SimConfig
         from upbit_auto_trading.infrastructure.upbit_sim.factory import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
@@ -75,12 +89,7 @@ class TradingAdapterFactory:
         first_index: dict[str, int] = {}
         first_candle: dict[str, datetime] = {}
         for m in session.markets:
-            series = market.add_from_reader(self._candles, m, session.timeframe)
-            starts = series.starts
-            if window.end is not None:
-                cut = bisect.bisect_right(starts, int(window.end.timestamp()))
-                del series.candles[cut:]
-                del series.starts[cut:]
+            starts = [int(x) for x in self._candles.load_arrays(m, session.timeframe, None, window.end).start]
             if session.first_candle.get(m):
                 first = bisect.bisect_left(starts, int(datetime.fromisoformat(session.first_candle[m]).timestamp()))
             elif window.start is not None:
@@ -93,10 +102,18 @@ class TradingAdapterFactory:
                     f"Not enough stored {session.timeframe} candles of {m} to replay from there; import or "
                     "download more (market data tab or `data download`)."
                 )
+            # the loopback server holds the replayed candles and some history before them (its candle
+            # endpoint answers from it), not the whole store
+            begin = max(0, first - HISTORY_AT_SERVER)
+            loaded = _load_candles(self._candles, m, session.timeframe,
+                                   datetime.fromtimestamp(starts[begin], UTC), window.end)  # fmt: skip
+            series = market.add_candles(loaded)
+            first -= begin
             last = session.last_candle.get(m)
             resume = (
-                bisect.bisect_left(starts, int(datetime.fromisoformat(last).timestamp())) + 1 if last else first
-            )
+                bisect.bisect_left(series.starts, int(datetime.fromisoformat(last).timestamp())) + 1
+                if last else first
+            )  # fmt: skip
             series.cursor = resume  # candles before it are visible: history, and the resumed past
             first_index[m] = first
             first_candle[m] = series.candles[first].start
@@ -156,9 +173,8 @@ class TradingAdapterFactory:
         return feed
 
     def _next_candle_start(self, timeframe: str) -> datetime:
-        from datetime import UTC, timedelta
+        from datetime import UTC
 
-        from upbit_auto_trading.domain.market.timeframe import Timeframe
 
         seconds = Timeframe.from_code(timeframe).seconds or 86400
         now = int(datetime.now(UTC).timestamp())

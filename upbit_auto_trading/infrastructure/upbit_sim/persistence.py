@@ -60,7 +60,8 @@ class SimStateFile:
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=TEMP_MARK)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(doc, handle, ensure_ascii=False, indent=1)
+                # no indent: json's C encoder only runs without one (the file is rewritten on every order)
+                handle.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, self.path)

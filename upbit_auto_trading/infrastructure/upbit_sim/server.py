@@ -155,6 +155,13 @@ class UpbitSimServer:
             if wait:
                 future.result(10)
 
+    def _market_pushes(self, market: str, candles: list[Candle]) -> list[Push]:
+        """Market messages, built only when a client follows the market (a replay whose engine watches
+        prices through the replay clock has no public subscriber: nothing to build for every tick)."""
+        if not any(c.access_key is None or c.subs.keys() - {"myOrder", "myAsset"} for c in self.hub.clients):
+            return []
+        return market_pushes(self.state.market, market, candles)
+
     def _publish(self, pushes: list[Push], access_key: str | None = None, wait: bool = True) -> None:
         if not pushes or not self.hub.clients:
             return
@@ -193,7 +200,7 @@ class UpbitSimServer:
                 whole = self._complete(market, timeframe)
                 assert whole is not None
                 revealed.append(whole)
-            pushes = market_pushes(self.state.market, market, shown + revealed)
+            pushes = self._market_pushes(market, shown + revealed)
         if shown or revealed:
             self._publish(pushes)
         return revealed
@@ -205,7 +212,7 @@ class UpbitSimServer:
             done = self._complete(market, timeframe)
             opened = self._open(market, timeframe)
             shown = [c for c in (done, opened) if c is not None]
-            pushes = market_pushes(self.state.market, market, shown)
+            pushes = self._market_pushes(market, shown)
         if shown:
             self._publish(pushes)
         return opened
@@ -216,7 +223,7 @@ class UpbitSimServer:
         with self.state.lock:
             partial = self.state.market.move_price(market, timeframe, price)
             self.state.exchange.on_price(market, partial.close)
-            pushes = market_pushes(self.state.market, market, [partial])
+            pushes = self._market_pushes(market, [partial])
         self._publish(pushes)
         return partial
 
@@ -225,7 +232,7 @@ class UpbitSimServer:
         reaches fill. Returns it; None when no candle was being revealed."""
         with self.state.lock:
             whole = self._complete(market, timeframe)
-            pushes = market_pushes(self.state.market, market, [whole] if whole else [])
+            pushes = self._market_pushes(market, [whole] if whole else [])
         if whole is not None:
             self._publish(pushes)
         return whole

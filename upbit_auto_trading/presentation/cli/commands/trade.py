@@ -167,6 +167,12 @@ async def _follow(ctx: CliContext, engine: Any, stop: asyncio.Event) -> None:
         await engine.shutdown()
 
 
+def _warm_kernels() -> None:
+    from upbit_auto_trading.domain.kernels import warm_up_kernels
+
+    warm_up_kernels()
+
+
 def _lock(ctx: CliContext) -> Any:
     lock = _trading(ctx).engine_lock()
     try:
@@ -213,6 +219,7 @@ async def _run_async(ctx: CliContext, request: Any, confirmation: str, detach: b
     _install_signals(stop)
     engine = _trading(ctx).engine(bus=bus)
     try:
+        await asyncio.to_thread(_warm_kernels)  # the first decision must not pay the numba load (~1.5 s)
         session = await engine.start(request, confirmation=confirmation)
         running = engine.running[session.session_id]
         rec = running.reconciliation
@@ -247,6 +254,7 @@ async def _resume_async(ctx: CliContext, args: argparse.Namespace) -> int:
     _install_signals(stop)
     engine = _trading(ctx).engine(bus=bus)
     try:
+        await asyncio.to_thread(_warm_kernels)
         if args.session:
             await engine.resume(_resolve(engine, args.session), ReplayWindow(speed_ms=args.speed))
         else:

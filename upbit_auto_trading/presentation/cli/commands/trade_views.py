@@ -56,6 +56,7 @@ def order_dict(e: Any, fills: list[Any]) -> dict[str, Any]:
         "ord_type": e.ord_type.value, "state": e.state.value, "volume": e.volume,
         "executed_volume": e.executed_volume, "price": e.price, "avg_fill_price": avg, "paid_fee": e.paid_fee,
         "created_at": e.created_at, "source": e.source, "reason": e.reason, "session": e.session_id,
+        "decided_bar": e.decided_bar, "kind": e.kind,
     }  # fmt: skip
 
 

@@ -21,7 +21,8 @@ CREATE TABLE trading_sessions (
     first_candle TEXT NOT NULL DEFAULT '{}',  -- JSON object: market -> ISO start of the first decided candle
     last_candle TEXT NOT NULL DEFAULT '{}',  -- JSON object: market -> ISO start of the last decided candle
     api_url TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    replay_end TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX idx_trading_sessions_state ON trading_sessions (state, started_at);
 

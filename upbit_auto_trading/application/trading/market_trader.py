@@ -257,6 +257,11 @@ class MarketTrader:
         if reason is FillReason.ENTRY_SIGNAL and (pos.is_open or self.desk.unfinished(sid, self.market)):
             log.info("%s: entry signal while a position or an order is open; ignored", self.market)
             return
+        if reason is not FillReason.ENTRY_SIGNAL and not pos.is_open:
+            # the model adds to a position the engine does not hold (its entry was refused by a risk limit,
+            # a warning or a review item): an add must never open a position
+            log.info("%s: %s for a position that is not held; ignored", self.market, reason.label)
+            return
         if reason is FillReason.ENTRY_SIGNAL and self._blocks is not None:
             why = self._blocks.blocked(self.market)
             if why:

@@ -22,7 +22,13 @@ from typing import Protocol
 
 from upbit_auto_trading.application.event_bus.priority import EventPriority
 from upbit_auto_trading.application.trading.order_desk import OrderDesk
-from upbit_auto_trading.application.trading.ports import ClosedCandle, ExchangeError, ExchangePort, PriceTick
+from upbit_auto_trading.application.trading.ports import (
+    ClosedCandle,
+    ExchangeError,
+    ExchangePort,
+    OrderRejected,
+    PriceTick,
+)
 from upbit_auto_trading.application.trading.publisher import Publish
 from upbit_auto_trading.application.trading.signal_window import SignalWindow
 from upbit_auto_trading.domain.backtest.codes import FillReason
@@ -284,6 +290,15 @@ class MarketTrader:
                                 "more than the KRW available; not placed")  # fmt: skip
             return
         request = OrderRequest(self.market, OrderSide.BID, OrderType.PRICE, price=total)
+        try:
+            # Upbit's /v1/orders/test: a buy the exchange would refuse (market offline after maintenance,
+            # under its minimum...) is not journaled or sent; exits skip this (they must always be tried)
+            await self.desk.exchange.check(request)
+        except OrderRejected as exc:
+            await self._refused(f"{reason.label}: the exchange would refuse this buy ({exc.name or exc}); not placed")
+            return
+        except ExchangeError as exc:
+            log.warning("%s: order pre-check unavailable (%s); placing anyway", self.market, exc)
         entry = await self._submit(request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
         self._pending_levels = (entry.identifier, reason is FillReason.ENTRY_SIGNAL)
 

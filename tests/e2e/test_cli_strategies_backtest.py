@@ -61,8 +61,10 @@ def test_sample_is_seeded_and_quick_form_and_file_round_trip(home: Path, tmp_pat
 
 def test_backtest_run_json_then_list_rerun_show_delete(home: Path):
     run = cli(home, "backtest", "run", "--strategy", SAMPLE, "--market", "KRW-BTC", "--timeframe", "1h",
-              "--from", "2022-01-01", "--to", "2022-12-31", "--fee", "0.0005", "--json")  # fmt: skip
+              "--from", "2022-01-01", "--to", "2022-12-31", "--fee", "0.05", "--json")  # fmt: skip
     doc = json.loads(run.stdout)  # exactly one JSON document on stdout
+    assert doc["settings"]["fee_rate"] == "0.0005"  # --fee is in percent: 0.05 = 0.05 %, Upbit's KRW fee
+    assert doc["warnings"] == []
     assert "backtest:" in run.stderr and "backtest:" not in run.stdout
     m = doc["metrics"]
     for key in ("total_return", "cagr", "sharpe", "sortino", "calmar", "max_drawdown", "win_rate",
@@ -97,3 +99,48 @@ def test_backtest_run_json_then_list_rerun_show_delete(home: Path):
     assert json.loads(gone.stdout) == {"deleted": doc["run_id"]}
     missing = cli(home, "backtest", "show", str(doc["run_id"]), check=False)
     assert missing.returncode == 1 and "No stored backtest run" in missing.stderr
+
+
+RUN_2022 = ("backtest", "run", "--strategy", SAMPLE, "--market", "KRW-BTC", "--timeframe", "1h",
+            "--from", "2022-01-01", "--to", "2022-12-31", "--no-store")  # fmt: skip
+
+
+def test_fee_and_slippage_are_percent_and_an_implausible_value_needs_yes(home: Path):
+    """Issue 13: ``--fee 0.05`` is 0.05 % (as the GUI and Upbit write it), not 5 % per fill; a value above
+    1 % (most likely a unit mistake) is refused with one line unless confirmed with --yes."""
+    helped = cli(home, "backtest", "run", "--help").stdout
+    assert "--fee PERCENT" in helped and "--slippage PERCENT" in helped and "0.05 = 0.05 %" in helped
+
+    doc = json.loads(cli(home, *RUN_2022, "--fee", "0.05", "--slippage", "0.02", "--json").stdout)
+    assert doc["settings"]["fee_rate"] == "0.0005" and doc["settings"]["slippage_rate"] == "0.0002"
+    marked = json.loads(cli(home, *RUN_2022, "--fee", "0.05%", "--json").stdout)
+    assert marked["settings"]["fee_rate"] == "0.0005"
+    default = json.loads(cli(home, *RUN_2022, "--json").stdout)
+    assert default["settings"]["fee_rate"] == "0.0005" and default["settings"]["slippage_rate"] == "0"
+
+    for option in ("--fee", "--slippage"):
+        refused = cli(home, *RUN_2022, option, "5", "--json", check=False)
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert refused.stderr.count("\n") == 1, refused.stderr  # one line, no progress: nothing was run
+        assert f"{option} 5 %" in refused.stderr and "percent" in refused.stderr and "--yes" in refused.stderr
+    confirmed = json.loads(cli(home, *RUN_2022, "--fee", "5", "--yes", "--json").stdout)
+    assert confirmed["settings"]["fee_rate"] == "0.05"
+
+    negative = cli(home, *RUN_2022, "--fee", "-0.1", check=False)
+    assert negative.returncode == 2 and "--fee" in negative.stderr and negative.stderr.count("\n") == 1
+
+
+def test_refused_orders_are_reported_not_a_clean_zero_trades(home: Path):
+    """Issue 13: capital under Upbit's 5,000 KRW minimum order: every order is refused. The JSON has a
+    ``warnings`` list (count and reason), the text a WARNING line."""
+    doc = json.loads(cli(home, *RUN_2022, "--capital", "4000", "--json").stdout)
+    refused = doc["metrics"]["refused_orders"]
+    assert doc["metrics"]["trades"] == 0 and refused > 0
+    [warning] = doc["warnings"]
+    assert warning["code"] == "orders_refused" and warning["count"] == refused
+    assert warning["reason"] == "capital_below_minimum"
+    assert "4,000 KRW" in warning["message"] and "5,000 KRW" in warning["message"]
+
+    text = cli(home, *RUN_2022, "--capital", "4000").stdout
+    line = next(x for x in text.splitlines() if x.startswith("WARNING:"))
+    assert f"{refused:,} orders refused" in line and "starting capital (4,000 KRW)" in line, text

@@ -47,9 +47,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     import qasync
     from PyQt6.QtWidgets import QApplication
 
+    from upbit_auto_trading.presentation.desktop.app import configure_application
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("upbit-auto-trading")
     app.setOrganizationName("upbit-auto-trading")
+    configure_application(app)  # app-wide input rules (the wheel needs focus) before any widget exists
     # The window's close ends run_app(), which stops the bus (persisting what is undelivered) before the
     # loop ends; Qt must not quit on its own first.
     app.setQuitOnLastWindowClosed(False)

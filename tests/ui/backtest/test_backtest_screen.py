@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -277,3 +278,106 @@ def test_widget_queue_rows_cancel_buttons(qtbot, bench):
     finally:
         gated.gate.set()
         queue.shutdown()
+
+
+class AskingView(FakeView):
+    """Records each confirmation question."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.questions: list[str] = []
+
+    def confirm(self, question: str) -> bool:
+        self.questions.append(question)
+        return self.answer
+
+
+def test_fee_is_percent_and_an_implausible_one_asks_first(bench):
+    """Issue 13: the fee field means percent (0.05 = 0.05 %); 5 (a 5 % fee per fill, most likely a unit
+    mistake) runs only once confirmed, and is not run when the user declines."""
+    view = AskingView()
+    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    view.the_form = form(fee_pct="5")
+    view.answer = False
+    p.run()
+    assert len(view.questions) == 1 and "5 %" in view.questions[0] and "percent" in view.questions[0]
+    assert bench.services.queue.jobs() == [] and "Not run" in view.of("error")[-1][0]
+
+    view.answer = True
+    view.finished.clear()
+    p.run()
+    assert view.finished.wait(20)
+    assert bench.runs.get(1).record.settings["fee_rate"] == "0.05"
+
+    view.questions.clear()
+    view.the_form = form(fee_pct="0.05", slippage_pct="3")
+    view.answer = False
+    p.run()
+    assert len(view.questions) == 1 and "slippage" in view.questions[0].lower()
+    view.the_form = form(fee_pct="0.05", slippage_pct="0.1")
+    view.finished.clear()
+    p.run()  # plausible costs: no question
+    assert view.finished.wait(20) and len(view.questions) == 1
+    assert bench.runs.get(2).record.settings["fee_rate"] == "0.0005"
+
+
+def test_fee_and_slippage_fields_say_their_unit(qtbot):
+    from PyQt6.QtWidgets import QFormLayout
+
+    from upbit_auto_trading.presentation.desktop.backtest.view import BacktestWidget
+
+    widget = BacktestWidget()
+    qtbot.addWidget(widget)
+    layout = widget.fee.parentWidget().layout()
+    assert isinstance(layout, QFormLayout)
+    assert layout.labelForField(widget.fee).text() == "Fee (% per fill)"
+    assert layout.labelForField(widget.slippage).text() == "Slippage (%)"
+    assert "0.05 = 0.05 %" in widget.fee.toolTip() and "Percent per fill" in widget.slippage.toolTip()
+
+
+@pytest.mark.parametrize(
+    ("capital", "why"),
+    [("4,000", "starting capital (4,000 KRW) is below the minimum order of 5,000 KRW"),
+     ("9,000", "entry's order total (4,500 KRW) is below the minimum order of 5,000 KRW")],
+)  # fmt: skip
+def test_refused_orders_are_not_a_clean_zero_trades(qtbot, bench, capital, why):
+    """Issue 13: a run whose every order was refused says so in a banner above the result, with the
+    count and the reason, and in the status line; the run's numbers alone read "0 trades"."""
+    from upbit_auto_trading.presentation.desktop.backtest.dispatch import GuiDispatcher
+    from upbit_auto_trading.presentation.desktop.backtest.view import BacktestWidget
+
+    widget = BacktestWidget()
+    qtbot.addWidget(widget)
+    widget.presenter = BacktestPresenter(widget, bench.services, GuiDispatcher(widget).post)
+    widget.presenter.start()
+    widget.show()
+    widget.capital.setText(capital)
+    qtbot.mouseClick(widget.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: widget.runs.count() == 1, timeout=20000)
+    record = bench.runs.get(1).record
+    refused = record.metrics["refused_orders"]
+    assert record.metrics["trades"] == 0 and refused > 0
+    assert widget.warning_banner.isVisible()
+    text = widget.warning_banner.text()
+    assert f"{refused:,} order" in text and "refused" in text and why in text, text
+    assert f"{refused:,} orders refused" in widget.status.text()
+
+    widget.capital.setText("10,000,000")  # a run without refusals: no banner
+    qtbot.mouseClick(widget.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: widget.runs.count() == 2, timeout=20000)
+    assert bench.runs.get(2).record.metrics["refused_orders"] == 0
+    assert not widget.warning_banner.isVisible()
+
+    widget.presenter.open_run(1)  # a stored run says it too
+    assert widget.warning_banner.isVisible() and why in widget.warning_banner.text()
+
+
+def test_refused_orders_banner_in_korean(bench):
+    from upbit_auto_trading.presentation.desktop.backtest.presenter import result_from_outcome
+
+    outcome = bench.run.execute(
+        BacktestRequest(strategy="RSI swing", market="KRW-BTC", timeframe="1h", initial_capital=Decimal(4000))
+    )
+    set_language("ko")
+    [text] = result_from_outcome(outcome).warnings
+    assert "거부된 주문" in text and "초기 자본(4,000 KRW)" in text and "5,000 KRW" in text

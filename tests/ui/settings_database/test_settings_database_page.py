@@ -220,3 +220,41 @@ def test_export_delete_and_import_a_backup_archive(page, qtbot, tmp_path, monkey
     _idle(qtbot, view)
     assert messages[-1][0] == "error" and messages[-1][1].startswith("Import failed: ")
     assert "not a backup archive" in messages[-1][1] and view.backups.rowCount() == 1
+
+
+def test_restore_confirmation_says_the_backup_failed_verification(page, qtbot):
+    """Issue 13: the restore question itself says the chosen backup failed its last verification, and
+    what was found; a sound backup's question does not; Korean too."""
+    view, container, answers, messages = page
+    sound = container.profiles.create_backup().execute()
+    damaged = container.profiles.create_backup().execute()
+    (damaged.path / "settings.sqlite3").write_bytes(b"x" * 100)
+    view.presenter.refresh()
+    qtbot.waitUntil(lambda: view.backups.rowCount() == 2)
+
+    view.select_backup(damaged.id)
+    view.verify_button.click()
+    _idle(qtbot, view)
+    assert messages[-1][1].startswith("Problems found") and "truncated" in messages[-1][1]
+    answers["confirm"] = False
+    view.restore_button.click()
+    _idle(qtbot, view)
+    question = messages[-1]
+    assert question[0] == "confirm", messages
+    assert question[1].startswith("⚠ WARNING: this backup FAILED its last verification")
+    assert "settings: truncated" in question[1] and "Restore the backup" in question[1]
+
+    set_language("ko")
+    try:
+        view.restore_button.click()
+        _idle(qtbot, view)
+        assert "마지막 검증" in messages[-1][1] and "실패했습니다" in messages[-1][1]
+    finally:
+        set_language("en")
+
+    view.select_backup(sound.id)
+    view.restore_button.click()
+    _idle(qtbot, view)
+    assert messages[-1][0] == "confirm" and "FAILED" not in messages[-1][1]
+    assert "Restore the backup" in messages[-1][1]
+    assert view.backups.rowCount() == 2  # nothing was restored: not even a pre-restore backup

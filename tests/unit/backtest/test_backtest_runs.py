@@ -153,7 +153,7 @@ def test_record_serialises_and_proves_an_identical_rerun() -> None:
     other = run_backtest(c, sig.entry, sig.exit, strategy=strategy, settings=BacktestSettings())
     assert not same_result(back, other)
     summary = back.summary()
-    assert set(summary) == {"metrics", "final_equity", "trades"}
+    assert set(summary) == {"metrics", "final_equity", "trades", "warnings"}
     first = summary["trades"][0]
     assert {"entry_time", "entry_price", "exit_time", "exit_price", "quantity", "fee", "exit_reason"} <= set(
         first

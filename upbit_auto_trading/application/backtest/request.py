@@ -13,6 +13,11 @@ from upbit_auto_trading.domain.backtest import UPBIT_KRW_FEE, BacktestRecord, Ba
 ProgressFn = Callable[[float, str], None]
 """Called with (fraction done 0..1, phase) from the thread running the backtest."""
 
+COST_CONFIRM_ABOVE = Decimal("0.01")
+"""A fee or slippage above 1 % per fill is far beyond what an exchange charges (Upbit's KRW fee is 0.05 %):
+most likely a unit mistake (a fraction typed where percent is meant). The CLI and the backtest screen run
+it only once the user confirms."""
+
 
 @dataclass(frozen=True)
 class BacktestRequest:
@@ -42,6 +47,11 @@ class BacktestRequest:
 
     def describe(self) -> str:
         return f"{self.strategy} on {self.market} {self.timeframe}"
+
+    def unusual_costs(self) -> list[tuple[str, Decimal]]:
+        """("fee" | "slippage", fraction) of each cost above ``COST_CONFIRM_ABOVE``: to be confirmed first."""
+        costs = (("fee", self.fee_rate), ("slippage", self.slippage_rate))
+        return [(name, rate) for name, rate in costs if rate > COST_CONFIRM_ABOVE]
 
 
 @dataclass(eq=False)

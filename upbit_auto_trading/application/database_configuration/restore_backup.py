@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from upbit_auto_trading.application.database_configuration.apply_restore import ApplyRestore
-from upbit_auto_trading.application.database_configuration.dto import ChangeResult
+from upbit_auto_trading.application.database_configuration.dto import ChangeResult, utc_text
 from upbit_auto_trading.application.database_configuration.gate_client import BACKUP_RESTORE, GateClient
 from upbit_auto_trading.application.database_configuration.ports import (
     BackupStore,
@@ -27,6 +27,15 @@ class RestorePlan:
     target_environment: str
     backup_profile_id: str
     backup_environment: str
+    verified: bool | None = None  # the backup's last verification: None = never verified
+    verified_at: str | None = None  # ISO-8601 UTC
+    verification_problems: tuple[str, ...] = ()
+
+    @property
+    def failed_verification(self) -> bool:
+        """The backup's last verification found problems: the confirmation must say so. (The restore
+        verifies it again first and stops, changing nothing, if the problems are still there.)"""
+        return self.verified is False
 
     @property
     def needs_typed_confirmation(self) -> bool:
@@ -55,7 +64,14 @@ class RestoreBackup:
         record = self._store.get(backup_id)
         target = self._profiles.load_configuration().get(target_profile_id or self._session_profile.current())
         return RestorePlan(
-            record.id, target.id, target.environment.value, record.profile_id.value, record.environment.value
+            record.id,
+            target.id,
+            target.environment.value,
+            record.profile_id.value,
+            record.environment.value,
+            verified=record.verified,
+            verified_at=None if record.verified_at is None else utc_text(record.verified_at),
+            verification_problems=tuple(record.verification_problems),
         )
 
     async def execute(self, backup_id: str, target_profile_id: str | None = None) -> ChangeResult:

@@ -21,6 +21,7 @@ from upbit_auto_trading.domain.backtest.rules import EngineRules, engine_rules
 from upbit_auto_trading.domain.backtest.settings import UPBIT_KRW_FEE, BacktestSettings
 from upbit_auto_trading.domain.backtest.signals import StrategySignals, combine_groups, strategy_signals
 from upbit_auto_trading.domain.backtest.version import ENGINE_VERSION
+from upbit_auto_trading.domain.backtest.warnings import RunWarning, refused_order_warnings
 
 __all__ = [
     "ENGINE_VERSION",
@@ -38,6 +39,7 @@ __all__ = [
     "FillArrays",
     "FillReason",
     "Metrics",
+    "RunWarning",
     "StrategySignals",
     "Trade",
     "TradeArrays",
@@ -47,6 +49,7 @@ __all__ = [
     "engine_rules",
     "make_record",
     "periods_per_year",
+    "refused_order_warnings",
     "result_hash",
     "run_backtest",
     "same_result",

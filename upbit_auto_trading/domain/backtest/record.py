@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from upbit_auto_trading.domain.backtest.hashing import candle_hash, result_hash,
 from upbit_auto_trading.domain.backtest.result import BacktestResult
 from upbit_auto_trading.domain.backtest.settings import BacktestSettings
 from upbit_auto_trading.domain.backtest.version import ENGINE_VERSION
+from upbit_auto_trading.domain.backtest.warnings import RunWarning, refused_order_warnings
 from upbit_auto_trading.domain.strategy import Strategy, strategy_from_dict, strategy_to_dict
 
 RECORD_SCHEMA_VERSION = 1
@@ -66,8 +68,28 @@ class BacktestRecord:
         return BacktestSettings.from_dict(self.settings)
 
     def summary(self) -> dict[str, Any]:
-        """The ``backtest run --json`` document: metrics, final equity and round trips."""
-        return {"metrics": self.metrics, "final_equity": self.final_equity, "trades": self.trades}
+        """The ``backtest run --json`` document: metrics, final equity, round trips and warnings."""
+        return {
+            "metrics": self.metrics,
+            "final_equity": self.final_equity,
+            "trades": self.trades,
+            "warnings": [w.to_dict() for w in self.warnings()],
+        }
+
+    def warnings(self) -> list[RunWarning]:
+        """What the numbers do not say on their own: orders the exchange's rules refused, and why."""
+        sizing = self.strategy.get("sizing") if isinstance(self.strategy.get("sizing"), dict) else {}
+        try:
+            value = None if sizing.get("value") is None else Decimal(str(sizing["value"]))
+        except InvalidOperation:
+            value = None
+        return refused_order_warnings(
+            int(self.metrics.get("refused_orders") or 0),
+            self.settings_object(),
+            sizing_mode=sizing.get("mode"),
+            sizing_value=value,
+            quote=self.market.split("-")[0] if "-" in self.market else self.market,
+        )
 
 
 def make_record(

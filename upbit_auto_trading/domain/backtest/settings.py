@@ -34,9 +34,11 @@ class BacktestSettings:
         if not self.initial_capital.is_finite() or self.initial_capital <= 0:
             problems.append("the starting capital must be above 0")
         if not self.fee_rate.is_finite() or not Decimal(0) <= self.fee_rate < Decimal("0.1"):
-            problems.append("the fee must be between 0 and 0.1 (a fraction: 0.0005 = 0.05%)")
+            problems.append(
+                "the fee must be at least 0 % and below 10 % per fill (Upbit's KRW fee is 0.05 %)"
+            )
         if not self.slippage_rate.is_finite() or not Decimal(0) <= self.slippage_rate < Decimal("0.1"):
-            problems.append("the slippage must be between 0 and 0.1 (a fraction)")
+            problems.append("the slippage must be at least 0 % and below 10 % per fill")
         if self.min_order_total is not None and self.min_order_total < 0:
             problems.append("the minimum order total cannot be negative")
         if self.quantity_step is not None and self.quantity_step <= 0:

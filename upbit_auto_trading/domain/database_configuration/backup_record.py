@@ -43,6 +43,7 @@ class BackupRecord:
     note: str = ""
     verified: bool | None = None  # None: never verified; True/False: result of the last verification
     verified_at: datetime | None = field(default=None)
+    verification_problems: tuple[str, ...] = ()  # what the last verification found (when it failed)
 
     def __post_init__(self) -> None:
         names = [f.database for f in self.files]

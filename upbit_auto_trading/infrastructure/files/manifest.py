@@ -110,6 +110,9 @@ def read_manifest(folder: Path) -> BackupRecord:
             data = json.loads(verification.read_text(encoding="utf-8"))
             record.verified = bool(data["ok"])
             record.verified_at = parse_utc(str(data["at"]))
+            record.verification_problems = tuple(str(p) for p in data.get("problems") or ())
         except (OSError, ValueError, KeyError, TypeError):
             record.verified = None
+            record.verified_at = None
+            record.verification_problems = ()
     return record

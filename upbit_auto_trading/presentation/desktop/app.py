@@ -14,6 +14,7 @@ from upbit_auto_trading.presentation.desktop.i18n import set_language
 from upbit_auto_trading.presentation.desktop.main_window import MainWindow
 from upbit_auto_trading.presentation.desktop.theme import apply_theme
 from upbit_auto_trading.presentation.desktop.ui_state import UiState
+from upbit_auto_trading.presentation.desktop.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +29,19 @@ def _prefer_cjk_font(app: QApplication) -> None:
             return
 
 
+def configure_application(app: QApplication) -> None:
+    """The app-wide input rules, before any screen exists (idempotent): the mouse wheel changes an input
+    only when it has keyboard focus (``wheel_guard``). The desktop entry point, ``create_main_window`` and
+    the UI tests' fixtures all call it, so tests run under the same rules as the app."""
+    install_wheel_guard(app)
+
+
 def create_main_window(
     app: QApplication, container: Any, language: str | None = None, bus: Any | None = None
 ) -> MainWindow:
     """Build the main window. With a running ``bus`` the log dock receives its lines as LogLineEvents
     (LOW_LOGGING); without one (tests of single screens) it listens to the in-memory log sink."""
+    configure_application(app)
     ui_state = UiState(container.core.app_paths().config_dir)
     set_language(language or ui_state.value("language", "") or str(container.config.ui.language() or "auto"))
     apply_theme(app, ui_state.value("theme", "") or str(container.config.ui.theme() or "light"))

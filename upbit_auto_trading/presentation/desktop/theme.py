@@ -30,6 +30,8 @@ QLabel#envBadge_testing { background: #ef6c00; color: white; border-radius: 3px;
 QLabel#envBadge_development { background: #2e7d32; color: white; border-radius: 3px; padding: 1px 6px; }
 QLabel#placeholderLabel { font-size: 15px; color: palette(mid); }
 QLabel.error, QLabel#inlineError { color: #d32f2f; }
+QLabel#warningBanner { background: #fff4ce; color: #5c4300; border: 1px solid #e0a800; border-radius: 3px;
+                       padding: 6px 8px; font-weight: bold; }
 """
 
 

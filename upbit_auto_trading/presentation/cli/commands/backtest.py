@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from upbit_auto_trading.application.backtest.request import BacktestRequest
+from upbit_auto_trading.application.backtest.request import COST_CONFIRM_ABOVE, BacktestRequest
+from upbit_auto_trading.domain.backtest import UPBIT_KRW_FEE
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
@@ -22,15 +23,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backtest = subparsers.add_parser("backtest", help="run strategies over stored candles; stored runs")
     sub = backtest.add_subparsers(dest="backtest_command", metavar="SUBCOMMAND", required=True)
 
-    run = sub.add_parser("run", help="backtest a saved strategy (the run is stored)")
+    run = sub.add_parser(
+        "run",
+        help="backtest a saved strategy (the run is stored)",
+        description="Backtest a saved strategy over stored candles. --fee and --slippage are in percent "
+        "(0.05 = 0.05 %), as Upbit writes its fees.",
+    )
     run.add_argument("--strategy", required=True, help="saved strategy name (or id)")
     run.add_argument("--market", required=True, help="e.g. KRW-BTC")
     run.add_argument("--timeframe", required=True, help="1m 3m 5m 10m 15m 30m 1h 4h 1d 1w 1M")
     run.add_argument("--from", dest="start", help="first candle start, ISO-8601 UTC (date or date-time)")
     run.add_argument("--to", dest="end", help="last candle start, ISO-8601 UTC (a date: that whole day)")
-    run.add_argument("--capital", default="10000000", help="starting capital in the quote currency")
-    run.add_argument("--fee", default="0.0005", help="fee per fill: a fraction (0.0005) or percent (0.05%%)")
-    run.add_argument("--slippage", default="0", help="slippage per fill: a fraction or percent")
+    run.add_argument(
+        "--capital",
+        default="10000000",
+        metavar="AMOUNT",
+        help="starting capital in the quote currency (KRW for KRW- markets; default 10000000)",
+    )
+    run.add_argument(
+        "--fee",
+        default="0.05",
+        metavar="PERCENT",
+        help="fee per fill in percent, as Upbit writes it: 0.05 = 0.05 %% (Upbit's KRW fee, the "
+        "default); above 1 %% is refused unless confirmed (--yes)",
+    )
+    run.add_argument(
+        "--slippage",
+        default="0",
+        metavar="PERCENT",
+        help="slippage per fill in percent: 0.1 = 0.1 %% (default 0); above 1 %% is refused unless "
+        "confirmed (--yes)",
+    )
     run.add_argument("--no-exchange-rules", action="store_true",
                      help="no KRW tick rounding or 5,000 KRW minimum order (default: on for KRW- markets)")  # fmt: skip
     run.add_argument("--no-store", action="store_true", help="do not store the run")
@@ -73,15 +96,34 @@ def _time(text: str | None, option: str, *, end_of_day: bool = False) -> datetim
 
 
 def _rate(text: str, option: str) -> Decimal:
-    raw = text.strip()
+    """A rate given in percent (``0.05`` or ``0.05%`` = 0.05 %), as a fraction (0.0005)."""
+    raw = text.strip().removesuffix("%").strip()
     try:
-        if raw.endswith("%"):
-            return Decimal(raw[:-1]) / 100
-        return Decimal(raw)
+        percent = Decimal(raw)
     except InvalidOperation:
-        raise CliError(
-            f"{option} takes a fraction (0.0005) or a percentage (0.05%); got {text!r}", 2
-        ) from None
+        percent = Decimal("NaN")
+    if not percent.is_finite() or percent < 0:
+        raise CliError(f"{option} takes a percentage of at least 0 (0.05 = 0.05 %); got {text!r}", 2)
+    return percent / 100
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f} %"
+
+
+def _confirm_costs(ctx: CliContext, request: BacktestRequest) -> None:
+    """A fee or slippage above 1 % per fill is most likely a unit mistake: run it only when confirmed."""
+    for name, rate in request.unusual_costs():
+        question = (
+            f"--{name} {_percent(rate)} per fill is above {_percent(COST_CONFIRM_ABOVE)} (Upbit's KRW fee is "
+            f"{_percent(UPBIT_KRW_FEE)}; the value is in percent: 0.05 = 0.05 %)"
+        )
+        if not ctx.confirm(f"{question}. Run with it anyway?"):
+            raise CliError(f"{question}; not run (pass --yes to run with it anyway)", exit_code=2)
+
+
+def _warning_lines(warnings: list[dict[str, Any]]) -> str:
+    return "".join(f"WARNING: {w['message']}\n" for w in warnings)
 
 
 def _decimal(text: str, option: str) -> Decimal:
@@ -122,6 +164,7 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
         exchange_rules=False if args.no_exchange_rules else None,
         store=not args.no_store,
     )
+    _confirm_costs(ctx, request)
     shown = {"phase": ""}
 
     def progress(fraction: float, phase: str) -> None:
@@ -139,11 +182,12 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
         "data_start": rec.data_start,
         "data_end": rec.data_end,
         "candles": rec.candle_count,
+        "settings": rec.settings,
         **rec.summary(),
     }
     text = (
         f"{doc['strategy']} on {rec.market} {rec.timeframe}, {rec.data_start} .. {rec.data_end} "
-        f"({rec.candle_count} candles)\n{metrics_text(rec.metrics)}\n"
+        f"({rec.candle_count} candles)\n{_warning_lines(doc['warnings'])}{metrics_text(rec.metrics)}\n"
         f"  {'final_equity':<20} {Decimal(rec.final_equity):,.0f}\n"
         + (
             f"stored as run {outcome.run_id} (`backtest show {outcome.run_id}`)"
@@ -196,7 +240,8 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
     )
     text = (
         f"run {stored.run_id}: {rec.strategy.get('name')} on {rec.market} {rec.timeframe}, "
-        f"{rec.data_start} .. {rec.data_end} (engine {rec.engine_version})\n{metrics_text(rec.metrics)}\n"
+        f"{rec.data_start} .. {rec.data_end} (engine {rec.engine_version})\n{_warning_lines(doc['warnings'])}"
+        f"{metrics_text(rec.metrics)}\n"
         f"trades:\n{trades or '  none'}"
     )
     ctx.emit(doc, text)

@@ -95,25 +95,46 @@ def _verify(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def verification_warning(plan) -> str:  # noqa: ANN001 - a RestorePlan
+    """One sentence when the backup failed its last verification, else ""."""
+    if not plan.failed_verification:
+        return ""
+    found = "; ".join(plan.verification_problems[:3]) or "problems"
+    more = f" (+{len(plan.verification_problems) - 3} more)" if len(plan.verification_problems) > 3 else ""
+    return (
+        f"WARNING: backup {plan.backup_id} FAILED verification"
+        + (f" on {plan.verified_at}" if plan.verified_at else "")
+        + f": {found}{more}. The restore verifies it again first and stops, changing nothing, if it still fails"
+    )
+
+
 def _confirm_restore(ctx: CliContext, plan) -> None:  # noqa: ANN001
+    warning = verification_warning(plan)
     if ctx.assume_yes:
+        if warning:
+            ctx.info(f"{warning}.")
         return
     question = (
         f"Restore {plan.backup_id} into profile '{plan.target_profile_id}'? Its current data is replaced"
     )
+    not_confirmed = "not confirmed; nothing was restored" + (
+        f" (backup {plan.backup_id} FAILED verification)" if warning else ""
+    )
+    if warning:
+        question = f"{warning}.\n{question}"
     if plan.needs_typed_confirmation:
         if not ctx.stdin or not ctx.stdin.isatty():
-            raise CliError("not confirmed; nothing was restored (use --yes)")
+            raise CliError(f"{not_confirmed} (use --yes)")
         ctx.stderr.write(
             f"{question} ({plan.backup_environment} backup into a {plan.target_environment} profile).\n"
             f"Type the profile id '{plan.target_profile_id}' to confirm: "
         )
         ctx.stderr.flush()
         if ctx.stdin.readline().strip() != plan.target_profile_id:
-            raise CliError("not confirmed; nothing was restored")
+            raise CliError(not_confirmed)
         return
     if not ctx.confirm(question + " (a pre-restore backup is taken first)."):
-        raise CliError("not confirmed; nothing was restored (use --yes)")
+        raise CliError(f"{not_confirmed} (use --yes)")
 
 
 def _restore(ctx: CliContext, args: argparse.Namespace) -> int:

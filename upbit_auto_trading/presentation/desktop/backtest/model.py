@@ -8,6 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from upbit_auto_trading.domain.backtest.warnings import (
+    BELOW_MINIMUM_OR_NOTHING,
+    CAPITAL_BELOW_MINIMUM,
+    SIZE_BELOW_MINIMUM,
+    RunWarning,
+)
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.presentation.desktop.i18n import tr
 
@@ -84,6 +90,7 @@ class ResultView:
     fills: list[list[str]] = field(default_factory=list)  # rows of the trade (fill) table
     metrics: list[tuple[str, str]] = field(default_factory=list)
     run_id: int | None = None
+    warnings: list[str] = field(default_factory=list)  # shown as a banner above the result
 
 
 FILL_HEADERS = (
@@ -166,3 +173,37 @@ def format_metric(key: str, value: Any) -> str:
 
 def metric_rows(metrics: dict[str, Any]) -> list[tuple[str, str]]:
     return [(metric_label(k), format_metric(k, metrics.get(k))) for k in METRIC_KEYS if k in metrics]
+
+
+def _amount(text: Any) -> str:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return str(text)
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.8f}".rstrip("0").rstrip(".")
+
+
+def warning_text(warning: RunWarning) -> str:
+    """One run warning in the UI language: how many orders were refused, and why."""
+    d, n = warning.detail, warning.count
+    cur = d.get("currency", "KRW")
+    minimum = f"{_amount(d.get('minimum_order'))} {cur}"
+    if warning.reason == CAPITAL_BELOW_MINIMUM:
+        why_ko = (
+            f"초기 자본({_amount(d.get('capital'))} {cur})이 거래소 최소 주문 금액({minimum})보다 적습니다"
+        )
+        why_en = f"the starting capital ({_amount(d.get('capital'))} {cur}) is below the minimum order of {minimum}"
+    elif warning.reason == SIZE_BELOW_MINIMUM:
+        size = f"{_amount(d.get('order_size'))} {cur}"
+        why_ko = f"진입 주문 금액({size})이 거래소 최소 주문 금액({minimum})보다 적습니다"
+        why_en = f"the entry's order total ({size}) is below the minimum order of {minimum}"
+    elif warning.reason == BELOW_MINIMUM_OR_NOTHING:
+        why_ko = f"주문 금액이 최소 주문 금액({minimum})보다 적었거나 수량이 0으로 내림되었습니다"
+        why_en = (
+            f"their totals were below the minimum order of {minimum} or their quantities rounded to nothing"
+        )
+    else:
+        why_ko = "주문 수량이 0으로 내림되었습니다"
+        why_en = "their quantities rounded to nothing"
+    return tr(f"⚠ 거부된 주문 {n:,}건: {why_ko}.",
+              f"⚠ {n:,} order{'s' if n != 1 else ''} refused: {why_en}.")  # fmt: skip

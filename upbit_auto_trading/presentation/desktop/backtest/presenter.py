@@ -14,7 +14,12 @@ import numpy as np
 
 from upbit_auto_trading.application.backtest.open_run import drawdown_of
 from upbit_auto_trading.application.backtest.queue import BacktestJob, JobStatus
-from upbit_auto_trading.application.backtest.request import BacktestOutcome, BacktestRequest
+from upbit_auto_trading.application.backtest.request import (
+    COST_CONFIRM_ABOVE,
+    BacktestOutcome,
+    BacktestRequest,
+)
+from upbit_auto_trading.domain.backtest import UPBIT_KRW_FEE
 from upbit_auto_trading.presentation.desktop.backtest.model import (
     QueueRow,
     ResultView,
@@ -25,6 +30,7 @@ from upbit_auto_trading.presentation.desktop.backtest.model import (
     kst,
     markers_of,
     metric_rows,
+    warning_text,
 )
 from upbit_auto_trading.presentation.desktop.i18n import tr
 
@@ -102,6 +108,25 @@ def parse_form(form: RunForm) -> BacktestRequest:
     )
 
 
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f} %"
+
+
+def unusual_cost_text(request: BacktestRequest) -> str:
+    """What to confirm before running with a fee or slippage above 1 % per fill (most likely a unit
+    mistake: the fields are in percent, 0.05 = 0.05 %), or "" when the costs are plausible."""
+    lines = []
+    for name, rate in request.unusual_costs():
+        label = tr("수수료", "The fee") if name == "fee" else tr("슬리피지", "The slippage")
+        lines.append(tr(
+            f"{label} {_percent(rate)}/체결은 {_percent(COST_CONFIRM_ABOVE)}보다 큽니다 (업비트 KRW 수수료는 "
+            f"{_percent(UPBIT_KRW_FEE)}). 입력 단위는 퍼센트입니다: 0.05 = 0.05 %.",
+            f"{label} of {_percent(rate)} per fill is above {_percent(COST_CONFIRM_ABOVE)} (Upbit's KRW fee is "
+            f"{_percent(UPBIT_KRW_FEE)}). The field is in percent: 0.05 = 0.05 %.",
+        ))  # fmt: skip
+    return "\n".join(lines)
+
+
 def result_from_outcome(outcome: BacktestOutcome) -> ResultView:
     r, rec = outcome.result, outcome.record
     return ResultView(
@@ -115,6 +140,7 @@ def result_from_outcome(outcome: BacktestOutcome) -> ResultView:
         fills=fill_rows(rec.fills),
         metrics=metric_rows({**rec.metrics, "final_equity": rec.final_equity}),
         run_id=outcome.run_id,
+        warnings=[warning_text(w) for w in rec.warnings()],
     )
 
 
@@ -131,6 +157,7 @@ def result_from_charts(charts: Any) -> ResultView:
         fills=fill_rows(rec.fills),
         metrics=metric_rows({**rec.metrics, "final_equity": rec.final_equity}),
         run_id=charts.stored.run_id,
+        warnings=[warning_text(w) for w in rec.warnings()],
     )
 
 
@@ -221,6 +248,15 @@ class BacktestPresenter:
         except ValueError as exc:
             self.view.show_error(str(exc))
             return
+        unusual = unusual_cost_text(request)
+        if unusual and not self.view.confirm(
+            unusual + tr("\n\n이 값으로 실행할까요?", "\n\nRun with this value anyway?")
+        ):
+            names = [name for name, _ in request.unusual_costs()]
+            what = tr("수수료", "fee") if names[0] == "fee" else tr("슬리피지", "slippage")
+            self.view.show_error(tr(f"실행하지 않음: {what}가 1 %를 넘습니다 (단위는 %: 0.05 = 0.05 %).",
+                                    f"Not run: the {what} is above 1 % (in percent: 0.05 = 0.05 %)."))  # fmt: skip
+            return
         job = self.services.queue.submit(
             request,
             on_progress=lambda j: self.post(lambda: self._progress(j)),
@@ -268,10 +304,12 @@ class BacktestPresenter:
             self.view.show_result(result_from_outcome(job.outcome))
             self.refresh_runs()
             m = job.outcome.record.metrics
+            refused = int(m.get("refused_orders") or 0)
             self.view.show_status(
                 tr("완료", "Done")
                 + f": {(m.get('total_return') or 0) * 100:,.2f}%, {m.get('trades')} "
                 + tr("거래", "trades")
+                + (tr(f", 거부된 주문 {refused:,}건", f", {refused:,} orders refused") if refused else "")
             )
         elif job.status is JobStatus.CANCELLED:
             if not running:  # another run's progress stays on the bar

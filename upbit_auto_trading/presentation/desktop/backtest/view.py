@@ -75,9 +75,14 @@ class BacktestWidget(QWidget):
         self.end.setPlaceholderText(tr("YYYY-MM-DD (비우면 끝까지)", "YYYY-MM-DD (empty: to the last)"))
         self.capital = QLineEdit("10,000,000")
         self.fee = QLineEdit("0.05")
+        self.fee.setToolTip(tr("체결마다 퍼센트 단위: 0.05 = 0.05 % (업비트 KRW 수수료). 1 %를 넘으면 확인합니다.",
+                               "Percent per fill: 0.05 = 0.05 % (Upbit's KRW fee). Above 1 % asks first."))  # fmt: skip
         self.slippage = QLineEdit("0")
+        self.slippage.setToolTip(tr("체결마다 퍼센트 단위: 0.1 = 0.1 %. 1 %를 넘으면 확인합니다.",
+                                    "Percent per fill: 0.1 = 0.1 %. Above 1 % asks first."))  # fmt: skip
+        # two explicit lines, no word wrap: a wrapped label's height depends on its width, which the
+        # splitter does not pass on, so a long status line below squeezed it and cut its text off
         self.range_hint = QLabel()
-        self.range_hint.setWordWrap(True)
         form_box = QGroupBox(tr("설정", "Settings"))
         form = QFormLayout(form_box)
         form.addRow(tr("전략", "Strategy"), self.strategy)
@@ -126,6 +131,10 @@ class BacktestWidget(QWidget):
 
         self.title = QLabel(tr("실행 결과가 여기에 표시됩니다", "Results appear here"))
         self.title.setStyleSheet("font-weight: bold;")
+        self.warning_banner = QLabel()  # refused orders: a run must not pass for a clean "0 trades"
+        self.warning_banner.setObjectName("warningBanner")
+        self.warning_banner.setWordWrap(True)
+        self.warning_banner.setVisible(False)
         self.chart = BacktestChart()
         self.fills = QTableWidget()
         self.fills.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -138,6 +147,7 @@ class BacktestWidget(QWidget):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(self.title)
+        rl.addWidget(self.warning_banner)
         rl.addWidget(self.tabs, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -178,8 +188,8 @@ class BacktestWidget(QWidget):
     def _timeframe_changed(self, *_: Any) -> None:
         for s in self._series:
             if s.market == self.market.currentText() and s.timeframe == self.timeframe.currentText():
-                self.range_hint.setText(tr(f"저장됨: {s.first} ~ {s.last} ({s.count:,}개)",
-                                           f"stored: {s.first} .. {s.last} ({s.count:,} candles)"))  # fmt: skip
+                self.range_hint.setText(tr(f"저장됨: {s.first} ~ {s.last}\n({s.count:,}개)",
+                                           f"stored: {s.first} .. {s.last}\n({s.count:,} candles)"))  # fmt: skip
                 return
         self.range_hint.setText("")
 
@@ -241,6 +251,8 @@ class BacktestWidget(QWidget):
 
     def show_result(self, result: ResultView) -> None:
         self.title.setText(result.title + (f"  (#{result.run_id})" if result.run_id else ""))
+        self.warning_banner.setText("\n".join(result.warnings))
+        self.warning_banner.setVisible(bool(result.warnings))
         self.chart.set_result(result)
         fill_table(self.fills, [tr(*h) for h in FILL_HEADERS], result.fills)
         fill_table(self.metrics, [tr("지표", "Metric"), tr("값", "Value")], [list(m) for m in result.metrics])

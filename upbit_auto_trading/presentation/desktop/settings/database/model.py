@@ -132,3 +132,26 @@ def size_text(size: int) -> str:
 def kst_text(utc_text: str) -> str:
     moment = datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     return moment.astimezone(KST).strftime("%Y-%m-%d %H:%M:%S KST")
+
+
+def restore_warning(plan: Any) -> str:
+    """The first paragraph of a restore confirmation when the chosen backup failed its last verification
+    (a RestorePlan with ``failed_verification``), else ""."""
+    if not getattr(plan, "failed_verification", False):
+        return ""
+    when = f" ({kst_text(plan.verified_at)})" if plan.verified_at else ""
+    problems = "\n".join(f"  • {p}" for p in plan.verification_problems[:5])
+    more = len(plan.verification_problems) - 5
+    if more > 0:
+        problems += tr(f"\n  외 {more}건", f"\n  and {more} more")
+    return (
+        tr(
+            f"⚠ 경고: 이 백업은 마지막 검증{when}에 실패했습니다.",
+            f"⚠ WARNING: this backup FAILED its last verification{when}.",
+        )
+        + (f"\n{problems}" if problems else "")
+        + tr(
+            "\n복원은 먼저 다시 검증하고, 여전히 실패하면 아무것도 바꾸지 않고 중단합니다.\n\n",
+            "\nThe restore verifies it again first and stops, changing nothing, if it still fails.\n\n",
+        )
+    )

@@ -12,7 +12,7 @@ from upbit_auto_trading.application.database_configuration.edit_profile import E
 from upbit_auto_trading.application.database_configuration.progress import CancelToken
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.settings.database.file_actions import FileActions
-from upbit_auto_trading.presentation.desktop.settings.database.model import ProfileForm
+from upbit_auto_trading.presentation.desktop.settings.database.model import ProfileForm, restore_warning
 from upbit_auto_trading.presentation.desktop.settings.database.presenter_base import (
     DATABASE_LABELS,
     DatabaseView,
@@ -142,7 +142,7 @@ class DatabasePagePresenter(FileActions, PresenterBase):
             self._view.show_error(str(exc))
             return
         target = self._profile(plan.target_profile_id)
-        question = tr(
+        question = restore_warning(plan) + tr(
             f"{row.created} 백업을 '{target.name if target else plan.target_profile_id}' 프로파일에 복원할까요? "
             "현재 데이터는 먼저 자동 백업됩니다.",
             f"Restore the backup of {row.created} into profile '{target.name if target else plan.target_profile_id}'? "

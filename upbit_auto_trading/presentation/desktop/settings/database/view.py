@@ -288,7 +288,13 @@ class DatabasePageView(QWidget):
             self.status.setText(message)
 
     def confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(self, tr("확인", "Confirm"), question)
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        if question.startswith("⚠"):  # a warning first (a backup that failed verification): No by default
+            answer = QMessageBox.warning(
+                self, tr("확인", "Confirm"), question, buttons, QMessageBox.StandardButton.No
+            )
+        else:
+            answer = QMessageBox.question(self, tr("확인", "Confirm"), question)
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:

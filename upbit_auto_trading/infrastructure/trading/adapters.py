@@ -196,6 +196,15 @@ class TradingAdapterFactory:
         rules = await exchange.rules(session.markets[0])
         return AdapterSet(exchange, feed, False, first, close, fee_rate=rules.bid_fee)
 
+    async def _latest_candles(self, market: str, timeframe: str, api_url: str) -> list[Any]:
+        """The newest two candles: from the store when it has them (read by range, not the whole series),
+        else from the exchange's public candle endpoint."""
+        starts = self._candles.load_arrays(market, timeframe).start
+        if len(starts):
+            begin = datetime.fromtimestamp(int(starts[max(0, len(starts) - 2)]), UTC)
+            return _load_candles(self._candles, market, timeframe, begin, None)
+        return await _fetch_latest(api_url, market, timeframe, self._timeout)
+
     async def _paper(self, session: TradingSession) -> AdapterSet:
         from upbit_auto_trading.infrastructure.trading.mirrored_feed import MirroredFeed
         from upbit_auto_trading.infrastructure.upbit_sim.config import SimAccountSpec, SimConfig
@@ -204,8 +213,11 @@ class TradingAdapterFactory:
         from upbit_auto_trading.infrastructure.upbit_sim.server import UpbitSimServer
 
         market = MarketReplay()
+        api = session.api_url or self._api_url
         for m in session.markets:
-            market.add_from_reader(self._candles, m, session.timeframe, limit=2)
+            seed = await self._latest_candles(m, session.timeframe, api)
+            if seed:  # the price the paper exchange starts from; the mirror keeps it moving
+                market.add_candles(seed)
         config = SimConfig(
             port=0,
             accounts=[SimAccountSpec(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, {"KRW": Decimal("10000000")})],
@@ -213,7 +225,6 @@ class TradingAdapterFactory:
         )
         server = UpbitSimServer(config, market)
         await server.start_async()
-        api = session.api_url or self._api_url
         ws = self._ws_url if not session.api_url else _ws_for(session.api_url)
         exchange = self._exchange(server.base_url, server.private_ws_url, (DEMO_ACCESS_KEY, DEMO_SECRET_KEY))
         feed = MirroredFeed(self._market_feed(session, api, ws), server, session.timeframe)
@@ -225,6 +236,19 @@ class TradingAdapterFactory:
             await server.stop_async()
 
         return AdapterSet(exchange, feed, True, first, close, fee_rate=config.fee_rate)
+
+
+async def _fetch_latest(api_url: str, market: str, timeframe: str, timeout: float) -> list[Any]:
+    from upbit_auto_trading.infrastructure.upbit.errors import UpbitError
+    from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
+
+    async with UpbitRestClient(api_url, None, timeout=timeout) as client:
+        try:
+            return list(reversed(await client.candles(market, timeframe, count=2)))
+        except UpbitError as exc:
+            log.warning("no recent %s %s candles from %s (%s): the paper price starts with the feed",
+                        market, timeframe, api_url, exc)  # fmt: skip
+            return []
 
 
 def _ws_for(api_url: str) -> str:

@@ -55,8 +55,6 @@ class AdapterSet:
 class TradingAdapters(Protocol):
     async def open(self, session: TradingSession, replay: ReplayWindow | None) -> AdapterSet: ...
 
-    def exchange_for(self, session: TradingSession) -> Awaitable[AdapterSet]: ...
-
 
 @dataclass(frozen=True)
 class ReplayWindow:

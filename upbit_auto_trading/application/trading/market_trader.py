@@ -33,6 +33,7 @@ from upbit_auto_trading.application.trading.publisher import Publish
 from upbit_auto_trading.application.trading.signal_window import SignalWindow
 from upbit_auto_trading.domain.backtest.codes import FillReason
 from upbit_auto_trading.domain.backtest.rules import EngineRules
+from upbit_auto_trading.domain.market.candle_timing import floor_start
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 from upbit_auto_trading.domain.trading.decision_model import DecisionModel, Levels, ModelStep
 from upbit_auto_trading.domain.trading.events import CandleDecided, OrderRefusedByRisk
@@ -144,7 +145,7 @@ class MarketTrader:
         self._partial_taken = False  # by the watcher, in the current model trade
         self._decided: dict[str, list[str]] | None = None  # decided_bar -> identifiers of its orders
         self._pending_levels: tuple[str, bool] | None = None  # a buy whose fill re-arms the levels
-        self._tf_seconds = Timeframe.from_code(session.timeframe).seconds or 86400
+        self._tf = Timeframe.from_code(session.timeframe)
 
     def use_risk(self, risk: RiskGate) -> None:
         self._risk = risk
@@ -382,8 +383,4 @@ class MarketTrader:
 
     def _forming_candle(self, tick: PriceTick) -> str:
         """The ISO start of the candle the tick falls in (the key of intrabar decisions, like the model's)."""
-        from datetime import UTC, datetime
-
-        epoch = int(tick.at.timestamp())
-        start = epoch - epoch % self._tf_seconds
-        return datetime.fromtimestamp(start, UTC).isoformat()
+        return floor_start(self._tf, tick.at).isoformat()

@@ -39,7 +39,7 @@ from upbit_auto_trading.domain.trading.journal import (
     OrderFill,
     state_from_exchange,
 )
-from upbit_auto_trading.domain.trading.order import OrderRequest, OrderSide
+from upbit_auto_trading.domain.trading.order import OrderRequest
 from upbit_auto_trading.domain.trading.position import Position, position_from
 
 log = logging.getLogger(__name__)
@@ -303,6 +303,3 @@ class OrderDesk:
             return await self.refresh(entry)  # already final at the exchange: learn how it ended
         return await self.apply(reply, FillSource.REST) or entry
 
-
-def is_buy(entry: JournalOrder) -> bool:
-    return entry.side is OrderSide.BID

@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
@@ -218,18 +218,3 @@ class ReviewList(Protocol):
     def resolve(self, item_id: int, resolution: str, at: datetime) -> ReviewItem: ...
 
     def blocked_markets(self) -> frozenset[str]: ...
-
-
-@dataclass(frozen=True)
-class Balances:
-    """A snapshot of balances by currency, for reconciliation and the risk limits."""
-
-    by_currency: dict[str, ExchangeBalance] = field(default_factory=dict)
-
-    def total(self, currency: str) -> Decimal:
-        b = self.by_currency.get(currency)
-        return b.total if b else Decimal(0)
-
-
-def markets_of(orders: Sequence[JournalOrder]) -> frozenset[str]:
-    return frozenset(o.market for o in orders)

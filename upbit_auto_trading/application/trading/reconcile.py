@@ -23,7 +23,7 @@ from upbit_auto_trading.application.trading.order_desk import OrderDesk
 from upbit_auto_trading.application.trading.ports import ExchangeError, ReviewList
 from upbit_auto_trading.application.trading.publisher import Publish
 from upbit_auto_trading.domain.trading.events import ReconciliationCompleted, ReviewItemAdded
-from upbit_auto_trading.domain.trading.journal import JournalState
+from upbit_auto_trading.domain.trading.journal import FillSource, JournalState
 from upbit_auto_trading.domain.trading.order import OrderState
 from upbit_auto_trading.domain.trading.review import ReviewItem, ReviewKind
 
@@ -85,8 +85,6 @@ class Reconcile:
                         log.warning("look-up of %s failed: %s", entry.identifier, exc)
                         return
                     if found is not None:
-                        from upbit_auto_trading.domain.trading.journal import FillSource
-
                         after = await self._desk.apply(found, FillSource.RECONCILIATION)
                         if after is not None and after != entry:
                             updated += 1

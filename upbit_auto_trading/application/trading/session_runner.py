@@ -85,7 +85,6 @@ class SessionRunner:
         risk: RiskGate | None = None,
         blocks: EntryBlocks | None = None,
         compiled: bool = False,
-        on_candle: Callable[[str, ClosedCandle], None] | None = None,
     ) -> None:
         self.parts = parts
         self.session = parts.session
@@ -95,7 +94,6 @@ class SessionRunner:
         self._risk = risk
         self._blocks = blocks
         self._compiled = compiled
-        self._on_candle = on_candle
         self.traders: dict[str, MarketTrader] = {}
         self._stop = asyncio.Event()
         self.finished = False
@@ -222,8 +220,6 @@ class SessionRunner:
         for t in self.traders.values():
             t.session = self.session
         self._sessions.save(self.session)
-        if self._on_candle is not None:
-            self._on_candle(market, closed)
 
     async def _follow_orders(self) -> None:
         """The private order stream: fills and state changes as they happen (REST look-ups cover gaps)."""

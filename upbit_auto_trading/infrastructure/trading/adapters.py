@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from upbit_auto_trading.application.errors import ApplicationError
 from upbit_auto_trading.application.ports.candle_reader import CandleReader
 from upbit_auto_trading.application.trading.engine import AdapterSet, ReplayWindow
+from upbit_auto_trading.domain.market.candle_timing import floor_start
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 from upbit_auto_trading.domain.trading.session import TradingMode, TradingSession
 
@@ -157,28 +158,18 @@ class TradingAdapterFactory:
         from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient
 
         client = UpbitRestClient(api_url, None, timeout=self._timeout)
-        feed = UpbitMarketFeed(client, ws_url, list(session.markets), session.timeframe, self._saver)
+        last_closed = {}  # a restart backfills from the last candle the session decided on
         for m, iso in session.last_candle.items():
-            with_last = getattr(feed, "last_closed", None)
-            if isinstance(with_last, dict):
-                from upbit_auto_trading.domain.market.candle import Candle
-
-                stored = self._candles.load_arrays(m, session.timeframe, datetime.fromisoformat(iso),
-                                                   datetime.fromisoformat(iso))  # fmt: skip
-                if len(stored):
-                    from upbit_auto_trading.application.trading.session_runner import arrays_to_candles
-
-                    candle: Candle = arrays_to_candles(stored)[-1]
-                    with_last[m] = candle
-        return feed
+            moment = datetime.fromisoformat(iso)
+            stored = _load_candles(self._candles, m, session.timeframe, moment, moment)
+            if stored:
+                last_closed[m] = stored[-1]
+        return UpbitMarketFeed(client, ws_url, list(session.markets), session.timeframe, self._saver,
+                               last_closed=last_closed)  # fmt: skip
 
     def _next_candle_start(self, timeframe: str) -> datetime:
-        from datetime import UTC
-
-
-        seconds = Timeframe.from_code(timeframe).seconds or 86400
-        now = int(datetime.now(UTC).timestamp())
-        return datetime.fromtimestamp(now - now % seconds, UTC) + timedelta(seconds=0)
+        """The candle forming now: a new live or paper session decides from its close on."""
+        return floor_start(Timeframe.from_code(timeframe), datetime.now(UTC))
 
     async def _live(self, session: TradingSession) -> AdapterSet:
         api = session.api_url or self._api_url

@@ -22,8 +22,8 @@ from typing import Any, Protocol
 
 from upbit_auto_trading.application.trading.ports import ClosedCandle, FeedEvent, PriceTick
 from upbit_auto_trading.domain.market.candle import Candle
+from upbit_auto_trading.domain.market.candle_timing import floor_start, next_start, slots_between
 from upbit_auto_trading.domain.market.timeframe import Timeframe
-from upbit_auto_trading.infrastructure.trading.candle_timing import floor_start, next_start, slots_between
 from upbit_auto_trading.infrastructure.upbit.candles import MAX_CANDLES_PER_CALL
 from upbit_auto_trading.infrastructure.upbit.errors import UpbitError
 from upbit_auto_trading.infrastructure.upbit.rest_client import UpbitRestClient

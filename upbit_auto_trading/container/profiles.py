@@ -42,6 +42,7 @@ from upbit_auto_trading.infrastructure.files.live_trading_marker import LiveTrad
 from upbit_auto_trading.infrastructure.files.operation_lock import FileOperationLock
 from upbit_auto_trading.infrastructure.files.replacement import JournaledReplacer
 from upbit_auto_trading.infrastructure.files.safety_probe import SqliteSafetyProbe
+from upbit_auto_trading.infrastructure.sqlite.write_access import SqliteWriterExclusion
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,7 @@ class ProfilesContainer(containers.DeclarativeContainer):
         JournaledReplacer, journal_dir=providers.Callable(lambda paths: paths.config_dir, core.app_paths)
     )
     files = providers.Singleton(SqliteDatabaseFiles, replacer=replacer)
+    writers = providers.Singleton(SqliteWriterExclusion)
     backup_store = providers.Singleton(
         FileBackupStore, root=providers.Callable(lambda paths: paths.backups_dir, core.app_paths)
     )
@@ -165,6 +167,7 @@ class ProfilesContainer(containers.DeclarativeContainer):
         lock=lock,
         publisher=publisher,
         elsewhere=trading_marker,
+        writers=writers,
     )
     apply_restore = providers.Singleton(
         ApplyRestore,
@@ -177,6 +180,7 @@ class ProfilesContainer(containers.DeclarativeContainer):
         lock=lock,
         publisher=publisher,
         keep_automatic=keep_automatic,
+        writers=writers,
     )
     gate_client = providers.Singleton(
         _gate_client,
@@ -187,11 +191,16 @@ class ProfilesContainer(containers.DeclarativeContainer):
     )
 
     list_profiles = providers.Factory(ListProfiles, profiles=core.profile_registry, files=files)
-    create_profile = providers.Factory(CreateProfile, profiles=core.profile_registry, lock=lock)
+    create_profile = providers.Factory(CreateProfile, profiles=core.profile_registry, lock=lock, files=files)
     edit_profile = providers.Factory(EditProfile, profiles=core.profile_registry, lock=lock)
     rename_profile = providers.Factory(RenameProfile, profiles=core.profile_registry, lock=lock)
     delete_profile = providers.Factory(
-        DeleteProfile, profiles=core.profile_registry, files=files, lock=lock, session_profile=session_profile
+        DeleteProfile,
+        profiles=core.profile_registry,
+        files=files,
+        lock=lock,
+        session_profile=session_profile,
+        writers=writers,
     )
     switch_profile = providers.Factory(
         SwitchProfile,
@@ -244,4 +253,5 @@ class ProfilesContainer(containers.DeclarativeContainer):
         safety=safety_check,
         lock=lock,
         publisher=publisher,
+        writers=writers,
     )

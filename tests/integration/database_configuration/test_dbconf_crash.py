@@ -26,9 +26,9 @@ RESTORE_POINTS = [
     "staged-strategies",
     "staged-market_data",
     "committing",
-    "renamed-settings",
-    "renamed-strategies",
-    "renamed-market_data",
+    "replaced-settings",
+    "replaced-strategies",
+    "replaced-market_data",
     "backup-strategies",  # inside the pre-restore backup
     "backup-manifest",
 ]
@@ -100,7 +100,7 @@ def test_kill_during_restore(home, point):
     )
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
     outcome = _check_after_restart(home, paths, [before, after])
-    expected = 1 if point in ("committing",) or point.startswith("renamed-") else 0
+    expected = 1 if point in ("committing",) or point.startswith("replaced-") else 0
     assert outcome == expected
 
 

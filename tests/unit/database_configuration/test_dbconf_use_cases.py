@@ -140,6 +140,21 @@ class FakeLock:
         yield
 
 
+class FakeWriters:
+    """Records which files each operation held exclusively."""
+
+    def __init__(self):
+        self.held = []
+
+    @contextmanager
+    def exclusive(self, paths, operation):
+        self.held.append((operation, dict(paths)))
+        yield self
+
+    def retire(self, database, moved_to):
+        pass
+
+
 class FakePublisher:
     def __init__(self):
         self.events = []
@@ -179,7 +194,9 @@ class FakeElsewhere:
 def _switch(gate=None, files=None, elsewhere=None):
     repo, files, session = FakeRepo(), files or FakeFiles(), FakeSession()
     session_profile, publisher = FakeSessionProfile(), FakePublisher()
-    applier = ApplyProfileSwitch(repo, files, session, session_profile, FakeLock(), publisher, elsewhere)
+    applier = ApplyProfileSwitch(
+        repo, files, session, session_profile, FakeLock(), publisher, elsewhere, writers=FakeWriters()
+    )
     client = GateClient(gate)
     client.register(PROFILE_SWITCH, applier)
     return (

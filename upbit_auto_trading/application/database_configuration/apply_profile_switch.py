@@ -18,6 +18,7 @@ from upbit_auto_trading.application.database_configuration.ports import (
     ProfileRepository,
     SessionProfile,
     TradingElsewhere,
+    WriterExclusion,
 )
 from upbit_auto_trading.application.database_configuration.system_safety_check import elsewhere_blocker
 
@@ -33,7 +34,8 @@ class ApplyProfileSwitch:
         session_profile: SessionProfile,
         lock: OperationLock,
         publisher: EventPublisher,
-        elsewhere: TradingElsewhere | None = None,
+        elsewhere: TradingElsewhere | None,
+        writers: WriterExclusion,
     ) -> None:
         self._profiles = profiles
         self._files = files
@@ -42,6 +44,7 @@ class ApplyProfileSwitch:
         self._lock = lock
         self._publisher = publisher
         self._elsewhere = elsewhere
+        self._writers = writers
         self._errors: dict[str, BaseException] = {}
 
     def take_error(self, operation_id: str) -> BaseException | None:
@@ -63,15 +66,18 @@ class ApplyProfileSwitch:
             configuration = self._profiles.load_configuration()
             configuration.get(profile_id)
             paths = self._profiles.database_paths(profile_id)
-            self._files.prepare(paths)
             old_paths = self._session.paths()
-            self._session.reopen(paths, migrate_now=False)
-            try:
-                configuration.switch_to(profile_id)
-                self._profiles.save_configuration(configuration)
-            except BaseException:
-                self._session.reopen(old_paths, migrate_now=False)
-                raise
+            # this process's writes in flight finish on the old files before their connections close
+            both = {**{f"old {n}": p for n, p in old_paths.items()}, **{f"new {n}": p for n, p in paths.items()}}
+            with self._writers.exclusive(both, "switch profile"):
+                self._files.prepare(paths)
+                self._session.reopen(paths, migrate_now=False)
+                try:
+                    configuration.switch_to(profile_id)
+                    self._profiles.save_configuration(configuration)
+                except BaseException:
+                    self._session.reopen(old_paths, migrate_now=False)
+                    raise
             self._session_profile.changed(profile_id)
         log.info("switched to database profile %s", profile_id)
         for event in configuration.events:

@@ -22,6 +22,7 @@ from upbit_auto_trading.application.database_configuration.ports import (
     OperationLock,
     ProfileRepository,
     SessionProfile,
+    WriterExclusion,
 )
 from upbit_auto_trading.application.database_configuration.progress import ProgressCallback, no_progress
 from upbit_auto_trading.application.database_configuration.system_safety_check import (
@@ -46,6 +47,7 @@ class ApplyRestore:
         lock: OperationLock,
         publisher: EventPublisher,
         keep_automatic: int,
+        writers: WriterExclusion,
     ) -> None:
         self._profiles = profiles
         self._store = store
@@ -56,6 +58,7 @@ class ApplyRestore:
         self._lock = lock
         self._publisher = publisher
         self._keep_automatic = keep_automatic
+        self._writers = writers
         self._errors: dict[str, BaseException] = {}
         self._results: dict[str, dict] = {}
         self.progress: ProgressCallback = no_progress
@@ -101,41 +104,44 @@ class ApplyRestore:
             )
             if not report.ok:
                 raise UnsafeOperationError("restore", report.blockers)
-            progress(0.35, "pre-restore backup")
-            pre = self._store.create(
-                profile.id,
-                profile.environment.value,
-                targets,
-                BackupKind.PRE_RESTORE,
-                f"before restoring {backup_id}",
-            )
-            expected = {f.database.value: f.sha256 for f in record.files}
-            pre_expected = {f.database.value: f.sha256 for f in pre.files}
-            progress(0.6, "replace")
-            if is_open:
-                self._session.close_all()
-            try:
-                self._files.replace(sources, targets, expected_sha256=expected, reason="restore")
-                progress(0.85, "reopen")
-                self._reopen(targets, is_open)
-            except Exception as exc:
-                log.error("restore of %s into %s failed, rolling back: %s", backup_id, profile.id, exc)
+            # Every process's writes to these files wait from here until the restored files are open:
+            # a write committed before is in the pre-restore backup, one after lands in the restored file.
+            with self._writers.exclusive(targets, "restore a backup"):
+                progress(0.35, "pre-restore backup")
+                pre = self._store.create(
+                    profile.id,
+                    profile.environment.value,
+                    targets,
+                    BackupKind.PRE_RESTORE,
+                    f"before restoring {backup_id}",
+                )
+                expected = {f.database.value: f.sha256 for f in record.files}
+                pre_expected = {f.database.value: f.sha256 for f in pre.files}
+                progress(0.6, "replace")
+                if is_open:
+                    self._session.close_all()
                 try:
-                    self._files.replace(
-                        self._store.file_paths(pre.id),
-                        targets,
-                        expected_sha256=pre_expected,
-                        reason="rollback",
-                    )
+                    self._files.replace(sources, targets, expected_sha256=expected, reason="restore")
+                    progress(0.85, "reopen")
                     self._reopen(targets, is_open)
-                except Exception as rollback_exc:  # keep both in the message: the user needs to know
+                except Exception as exc:
+                    log.error("restore of %s into %s failed, rolling back: %s", backup_id, profile.id, exc)
+                    try:
+                        self._files.replace(
+                            self._store.file_paths(pre.id),
+                            targets,
+                            expected_sha256=pre_expected,
+                            reason="rollback",
+                        )
+                        self._reopen(targets, is_open)
+                    except Exception as rollback_exc:  # keep both in the message: the user needs to know
+                        raise RestoreFailedError(
+                            f"Restoring {backup_id} failed ({exc}) and so did putting back the pre-restore backup "
+                            f"{pre.id} ({rollback_exc}); restore {pre.id} by hand"
+                        ) from exc
                     raise RestoreFailedError(
-                        f"Restoring {backup_id} failed ({exc}) and so did putting back the pre-restore backup "
-                        f"{pre.id} ({rollback_exc}); restore {pre.id} by hand"
+                        f"Restoring {backup_id} failed and was rolled back; nothing changed: {exc}"
                     ) from exc
-                raise RestoreFailedError(
-                    f"Restoring {backup_id} failed and was rolled back; nothing changed: {exc}"
-                ) from exc
             self._store.prune(profile.id, self._keep_automatic)
         progress(1.0, "done")
         log.info("restored backup %s into profile %s (pre-restore backup %s)", backup_id, profile.id, pre.id)

@@ -14,6 +14,7 @@ from upbit_auto_trading.application.database_configuration.ports import (
     OperationLock,
     ProfileRepository,
     SessionProfile,
+    WriterExclusion,
 )
 from upbit_auto_trading.application.database_configuration.progress import ProgressCallback, no_progress
 from upbit_auto_trading.application.database_configuration.system_safety_check import (
@@ -55,6 +56,7 @@ class ChangeDatabaseLocation:
         safety: SystemSafetyCheck,
         lock: OperationLock,
         publisher: EventPublisher,
+        writers: WriterExclusion,
     ) -> None:
         self._profiles = profiles
         self._files = files
@@ -63,6 +65,7 @@ class ChangeDatabaseLocation:
         self._safety = safety
         self._lock = lock
         self._publisher = publisher
+        self._writers = writers
 
     def plan(self, profile_id: str, folder: Path, move: bool = True) -> LocationPlan:
         """Which files would go where; raises (nothing changed) when the folder cannot be used."""
@@ -75,6 +78,8 @@ class ChangeDatabaseLocation:
         for target in targets.values():
             if target.exists():
                 raise InvalidProfileError(f"{target} already exists; choose an empty folder")
+        # before anything is written: a file in the way, no permission, a read-only disk, no space
+        self._files.check_folder(folder, self._files.total_bytes(current))
         return LocationPlan(profile.id, folder, {n: (current[n], targets[n]) for n in current}, move)
 
     def execute(self, command: ChangeLocationCommand) -> dict[str, Path]:
@@ -98,26 +103,32 @@ class ChangeDatabaseLocation:
             if not report.ok:
                 raise UnsafeOperationError("change the database location", report.blockers)
             is_open = profile.id == self._session_profile.current()
-            if is_open:
-                self._session.close_all()
-            progress(0.2, "copy")
-            try:
-                self._files.copy_live(current, targets)
-                progress(0.8, "repoint")
-                profile.relocate({DatabaseName.parse(n): DatabasePath(p) for n, p in targets.items()})
-                self._profiles.save_configuration(configuration)
-            except BaseException:
-                self._files.remove(targets)
+            both = {**{f"old {n}": p for n, p in current.items()}, **{f"new {n}": p for n, p in targets.items()}}
+            # every process's writes wait from here: what committed before is in the copy; what comes
+            # after finds the old files retired (and refuses) instead of landing where nobody looks
+            with self._writers.exclusive(both, "change the database location") as access:
+                if is_open:
+                    self._session.close_all()
+                progress(0.2, "copy")
+                try:
+                    self._files.copy_live(current, targets)
+                    progress(0.8, "repoint")
+                    profile.relocate({DatabaseName.parse(n): DatabasePath(p) for n, p in targets.items()})
+                    self._profiles.save_configuration(configuration)
+                except BaseException:
+                    self._files.remove(targets)
+                    self._files.finish_copy()
+                    if is_open:
+                        self._session.reopen(current, migrate_now=False)
+                    raise
+                for name, old in current.items():
+                    access.retire(old, str(targets[name]))
                 self._files.finish_copy()
                 if is_open:
-                    self._session.reopen(current, migrate_now=False)
-                raise
-            self._files.finish_copy()
-            if is_open:
-                self._session.reopen(targets, migrate_now=False)
-            if command.move:
-                progress(0.9, "remove the old files")
-                self._files.remove(current)
+                    self._session.reopen(targets, migrate_now=False)
+                if command.move:
+                    progress(0.9, "remove the old files")
+                    self._files.remove(current)
         progress(1.0, "done")
         log.info("profile %s now uses %s", profile.id, folder)
         self._publisher.publish(

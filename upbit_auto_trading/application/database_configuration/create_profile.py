@@ -6,7 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from upbit_auto_trading.application.database_configuration.ports import OperationLock, ProfileRepository
+from upbit_auto_trading.application.database_configuration.ports import (
+    DatabaseFiles,
+    OperationLock,
+    ProfileRepository,
+)
 from upbit_auto_trading.domain.database_configuration.errors import InvalidProfileError
 from upbit_auto_trading.domain.database_configuration.profile import DatabaseProfile
 from upbit_auto_trading.domain.database_configuration.values import (
@@ -31,9 +35,10 @@ def parse_paths(paths: Mapping[str, Path | str]) -> dict[DatabaseName, DatabaseP
 
 
 class CreateProfile:
-    def __init__(self, profiles: ProfileRepository, lock: OperationLock) -> None:
+    def __init__(self, profiles: ProfileRepository, lock: OperationLock, files: DatabaseFiles) -> None:
         self._profiles = profiles
         self._lock = lock
+        self._files = files
 
     def execute(self, command: CreateProfileCommand) -> DatabaseProfile:
         profile = DatabaseProfile(
@@ -55,5 +60,7 @@ class CreateProfile:
             for path in profile.custom_paths.values():
                 if str(path) in taken:
                     raise InvalidProfileError(f"{path} already belongs to profile '{taken[str(path)]}'")
+            for folder in sorted({p.path.parent for p in profile.custom_paths.values()}, key=str):
+                self._files.check_folder(folder)  # refused now, not at first use
             self._profiles.save_configuration(configuration)
         return profile

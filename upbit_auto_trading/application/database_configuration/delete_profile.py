@@ -10,6 +10,7 @@ from upbit_auto_trading.application.database_configuration.ports import (
     OperationLock,
     ProfileRepository,
     SessionProfile,
+    WriterExclusion,
 )
 from upbit_auto_trading.domain.database_configuration.errors import ProfileInUseError
 
@@ -21,11 +22,13 @@ class DeleteProfile:
         files: DatabaseFiles,
         lock: OperationLock,
         session_profile: SessionProfile,
+        writers: WriterExclusion,
     ) -> None:
         self._profiles = profiles
         self._files = files
         self._lock = lock
         self._session_profile = session_profile
+        self._writers = writers
 
     def execute(self, profile_id: str, *, delete_files: bool = False) -> None:
         with self._lock.hold("delete profile"):
@@ -38,4 +41,8 @@ class DeleteProfile:
             configuration.remove(profile_id)
             self._profiles.save_configuration(configuration)
             if delete_files:
-                self._files.remove(paths)
+                # another process may still have the profile open: its writes wait, then refuse
+                with self._writers.exclusive(paths, "delete the profile's files") as access:
+                    for path in paths.values():
+                        access.retire(path, "")
+                    self._files.remove(paths)

@@ -98,6 +98,11 @@ class DatabaseFiles(Protocol):
 
     def finish_copy(self) -> None: ...
 
+    def check_folder(self, folder: Path, bytes_needed: int = 0) -> None:
+        """Refuse a folder that cannot hold databases (a file, under a file, not writable, too little free
+        space) with one line, before anything is written; creates nothing."""
+        ...
+
     def remove(self, paths: Paths) -> None: ...
 
     def total_bytes(self, paths: Paths) -> int: ...
@@ -162,6 +167,21 @@ class TradingElsewhere(Protocol):
 class OperationLock(Protocol):
     def hold(self, operation: str) -> AbstractContextManager[None]:
         """Exclusive across threads and processes; waits a little, then raises OperationBusyError."""
+        ...
+
+
+class RetiringAccess(Protocol):
+    def retire(self, database: Path, moved_to: str) -> None:
+        """Mark a file abandoned (moved, copied away, deleted): writers still holding it refuse."""
+        ...
+
+
+class WriterExclusion(Protocol):
+    """The writers' side of the cross-process write protocol: every process's writes to these files
+    wait while it is held (and it waits for running writes to commit)."""
+
+    def exclusive(self, paths: Paths, operation: str) -> AbstractContextManager[RetiringAccess]:
+        """Waits a little for running writes, then raises (nothing changed)."""
         ...
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from upbit_auto_trading.application.database_configuration.errors import ProfileUnusableError
 from upbit_auto_trading.application.database_configuration.ports import DatabaseHealth
-from upbit_auto_trading.infrastructure.files.fsutil import remove_side_files
+from upbit_auto_trading.infrastructure.files.fsutil import check_folder_usable, remove_side_files
 from upbit_auto_trading.infrastructure.files.replacement import JournaledReplacer
 from upbit_auto_trading.infrastructure.files.sqlite_file import inspect_file
+from upbit_auto_trading.infrastructure.sqlite import write_access
 from upbit_auto_trading.infrastructure.sqlite.database import configure_connection
 from upbit_auto_trading.infrastructure.sqlite.migrator import migrate
 
@@ -45,6 +46,7 @@ class SqliteDatabaseFiles:
         for name, path in paths.items():
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
+            write_access.adopt(path)  # a profile uses this file now, even if it was once moved away
             conn = sqlite3.connect(path, isolation_level=None, timeout=30)
             try:
                 configure_connection(conn)
@@ -68,10 +70,14 @@ class SqliteDatabaseFiles:
     def finish_copy(self) -> None:
         self._replacer.finish_relocation()
 
+    def check_folder(self, folder: Path, bytes_needed: int = 0) -> None:
+        check_folder_usable(Path(folder), bytes_needed)
+
     def remove(self, paths: Mapping[str, Path]) -> None:
         for path in paths.values():
             Path(path).unlink(missing_ok=True)
             remove_side_files(Path(path))
+            write_access.discard(Path(path))
 
     def total_bytes(self, paths: Mapping[str, Path]) -> int:
         total = 0

@@ -65,6 +65,8 @@ def translate_os_error(exc: OSError, what: str, where: Path) -> FileOperationErr
         return DiskFullError(
             f"The disk is full while {what} ({where}); free some space and retry. Nothing was changed."
         )
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) or isinstance(exc, NotADirectoryError):
+        return NotWritableError(f"{where} cannot be used as a folder: a part of that path is a file, not a folder")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return NotWritableError(
             f"{where} cannot be written ({exc.strerror}); choose another folder or fix its permissions"
@@ -85,6 +87,37 @@ def copy_file_durably(source: Path, destination: Path) -> str:
         dst.flush()
         os.fsync(dst.fileno())
     return digest.hexdigest()
+
+
+def check_folder_usable(folder: Path, bytes_needed: int = 0) -> None:
+    """Refuse (one line, nothing created) a folder that cannot hold databases: a file or a path under a
+    file, not creatable, not writable, or without ``bytes_needed`` free bytes."""
+    import shutil
+
+    folder = Path(folder)
+    existing = folder
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NotWritableError(f"{folder} cannot be used as a folder: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise NotWritableError(f"{folder} cannot be written (no permission on {existing}); choose another folder")
+    created = [] if folder.exists() else [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        check_writable(folder)  # a read-only file system shows only when something is written
+    finally:
+        for made in created:  # leave nothing behind: the operation creates the folder when it runs
+            try:
+                made.rmdir()
+            except OSError:
+                break
+    free = shutil.disk_usage(existing).free
+    if free < bytes_needed:
+        raise DiskFullError(
+            f"{folder} has {free:,} bytes free and {bytes_needed:,} are needed; free some space or choose another folder"
+        )
 
 
 def check_writable(folder: Path) -> None:

@@ -14,33 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from upbit_auto_trading.application.database_configuration.errors import OperationBusyError
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
-    import msvcrt
+from upbit_auto_trading.infrastructure.files.file_lock import try_lock as _try_lock
+from upbit_auto_trading.infrastructure.files.file_lock import unlock as _unlock
 
 LOCK_NAME = "database-operation.lock"
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        return True
-    except OSError:
-        return False
-
-
-def _unlock(fd: int) -> None:
-    if fcntl is not None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-    else:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
 class FileOperationLock:

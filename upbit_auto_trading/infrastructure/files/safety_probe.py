@@ -9,6 +9,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from upbit_auto_trading.infrastructure.files import live_file
+from upbit_auto_trading.infrastructure.sqlite import write_access
+
 try:
     import fcntl
 except ImportError:  # Windows: the foreign-user check is not available there
@@ -23,7 +26,7 @@ def _lock_holder(shm: Path) -> int | None:
     if fcntl is None or not shm.exists():
         return None
     try:
-        fd = os.open(shm, os.O_RDWR)
+        fd = live_file.descriptor(shm)  # closing a descriptor of -shm would drop SQLite's locks on it
     except OSError:
         return None
     try:
@@ -31,9 +34,32 @@ def _lock_holder(shm: Path) -> int | None:
         l_type, _, _, _, pid = struct.unpack(_FLOCK, fcntl.fcntl(fd, fcntl.F_GETLK, request))
     except (OSError, struct.error):
         return None
-    finally:
-        os.close(fd)
     return pid if l_type != fcntl.F_UNLCK else None
+
+
+def _lock_holders(shm: Path) -> set[int]:
+    """Every process holding SQLite's open-connection lock on ``shm`` (Linux: from /proc/locks; elsewhere
+    the one F_GETLK reports)."""
+    try:
+        inode = os.stat(shm).st_ino
+        lines = Path("/proc/locks").read_text(encoding="ascii").splitlines()
+    except OSError:
+        one = _lock_holder(shm)
+        return {one} if one is not None else set()
+    holders = set()
+    for line in lines:
+        parts = line.split()
+        if "->" in parts:  # a waiter, not a holder
+            continue
+        try:
+            pid, where, start = int(parts[4]), parts[5], int(parts[6])
+            end = float("inf") if parts[7] == "EOF" else int(parts[7])
+        except (IndexError, ValueError):
+            continue
+        covers = start <= _SHM_DMS_BYTE <= end
+        if parts[1] == "POSIX" and where.rsplit(":", 1)[-1] == str(inode) and covers:
+            holders.add(pid)
+    return holders
 
 
 class SqliteSafetyProbe:
@@ -53,9 +79,11 @@ class SqliteSafetyProbe:
         users = []
         for name, path in paths.items():
             path = Path(path)
-            pid = _lock_holder(path.with_name(path.name + "-shm"))
-            if pid is not None and pid != os.getpid():
-                users.append(f"another program (process {pid}) has the {name} database {path} open")
+            for pid in sorted(_lock_holders(path.with_name(path.name + "-shm"))):
+                # processes of this app follow the write protocol: their writes wait for the operation
+                if pid != os.getpid() and write_access.is_stranger(pid, path):
+                    users.append(f"another program (process {pid}) has the {name} database {path} open")
+                    break
         return users
 
     def open_transactions(self) -> list[str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from upbit_auto_trading.infrastructure.files import live_file
 from upbit_auto_trading.infrastructure.files.errors import DiskFullError, FileOperationError, NotWritableError
 from upbit_auto_trading.infrastructure.sqlite.migrator import latest_version
 
@@ -41,8 +42,7 @@ def read_only_uri(path: Path, immutable: bool) -> str:
 
 
 def _header_problem(path: Path, size: int) -> str | None:
-    with open(path, "rb") as handle:
-        header = handle.read(HEADER_BYTES)
+    header = live_file.read_at(path, HEADER_BYTES)
     if len(header) < HEADER_BYTES or not header.startswith(SQLITE_MAGIC):
         return "not a SQLite database"
     page_size = int.from_bytes(header[16:18], "big")
@@ -129,34 +129,13 @@ def online_backup(source: Path, destination: Path) -> None:
             finally:
                 dst.close()
         except sqlite3.Error as exc:
-            text = str(exc).lower()
-            if "full" in text:
-                raise DiskFullError(
-                    f"The disk is full while copying {source.name} to {destination.parent}; "
-                    "free some space and retry. Nothing was changed."
-                ) from exc
-            if "readonly" in text or "unable to open" in text:
-                raise NotWritableError(
-                    f"{destination.parent} cannot be written ({exc}); choose another folder"
-                ) from exc
-            raise FileOperationError(f"Copying {source} failed: {exc}") from exc
+            raise _copy_error(exc, f"copying {source.name} to {destination.parent}", destination.parent) from exc
         try:
             src.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error:
             pass
     finally:
         src.close()
-
-
-def checkpoint_truncate(path: Path) -> None:
-    """Fold the WAL into the database file so the file alone holds every committed transaction."""
-    if not Path(path).exists():
-        return
-    conn = sqlite3.connect(path, timeout=30)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
 
 
 def database_schema_version(path: Path) -> int:
@@ -198,30 +177,32 @@ def snapshot_copy(source: Path, destination: Path) -> str | None:
         if Path(source).stat().st_size < size:
             return None
         digest = hashlib.sha256()
-        with open(source, "rb") as src, open(destination, "xb") as dst:
+        src = live_file.descriptor(Path(source))  # never closed here: see live_file
+        with open(destination, "xb") as dst:
             if hasattr(os, "copy_file_range"):
                 # the kernel copies while this thread hashes the same (pinned, unchanging) bytes: 2 cores
                 errors: list[BaseException] = []
-                worker = threading.Thread(
-                    target=_kernel_copy, args=(src.fileno(), dst.fileno(), size, errors)
-                )
+                worker = threading.Thread(target=_kernel_copy, args=(src, dst.fileno(), size, errors))
                 worker.start()
-                with open(source, "rb") as reader:
-                    remaining = size
-                    while remaining > 0:
-                        chunk = reader.read(min(CHUNK, remaining))
-                        digest.update(chunk)
-                        remaining -= len(chunk)
+                offset = 0
+                while offset < size:
+                    chunk = os.pread(src, min(CHUNK, size - offset), offset)
+                    if not chunk:
+                        break
+                    digest.update(chunk)
+                    offset += len(chunk)
                 worker.join()
                 if errors:
                     raise errors[0]
             else:
-                remaining = size
-                while remaining > 0:
-                    chunk = src.read(min(CHUNK, remaining))
+                offset = 0
+                while offset < size:
+                    chunk = os.pread(src, min(CHUNK, size - offset), offset)
+                    if not chunk:
+                        raise OSError(f"copy stopped at {offset} of {size} bytes")
                     digest.update(chunk)
                     dst.write(chunk)
-                    remaining -= len(chunk)
+                    offset += len(chunk)
         conn.execute("COMMIT")
         return digest.hexdigest()
     except (sqlite3.Error, OSError) as exc:
@@ -243,3 +224,45 @@ def _kernel_copy(src_fd: int, dst_fd: int, size: int, errors: list[BaseException
             offset += copied
     except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
         errors.append(exc)
+
+
+def page_size_of(path: Path) -> int:
+    header = live_file.read_at(path, HEADER_BYTES)
+    size = int.from_bytes(header[16:18], "big")
+    return 65536 if size == 1 else size
+
+
+def copy_into_live(source: Path, target: Path) -> None:
+    """Make the live database ``target`` hold exactly ``source``, in place, as ONE SQLite transaction.
+
+    Renaming a new file over an open database is what SQLite's documentation lists as a way to corrupt
+    it: a connection of another process still on the old file, when it closes, checkpoints and deletes
+    the ``-wal`` and ``-shm`` files *by name*, which by then belong to the new file. Written through
+    SQLite's backup API instead, the file keeps its identity: connections elsewhere simply see the new
+    content at their next read, and a crash leaves the old or the new content (the WAL commit is atomic).
+    """
+    try:
+        src = sqlite3.connect(read_only_uri(source, True), uri=True)
+    except sqlite3.Error as exc:
+        raise FileOperationError(f"Cannot open {source} to restore it: {exc}") from exc
+    try:
+        dst = sqlite3.connect(target, timeout=30)
+        try:
+            dst.execute("PRAGMA synchronous = FULL")  # the commit of the restored content is durable
+            src.backup(dst, pages=-1)
+            dst.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        raise _copy_error(exc, f"restoring {target.name}", target.parent) from exc
+    finally:
+        src.close()
+
+
+def _copy_error(exc: sqlite3.Error, what: str, folder: Path) -> FileOperationError:
+    text = str(exc).lower()
+    if "full" in text:
+        return DiskFullError(f"The disk is full while {what}; free some space and retry. Nothing was changed.")
+    if "readonly" in text or "unable to open" in text:
+        return NotWritableError(f"{folder} cannot be written ({exc}); choose another folder")
+    return FileOperationError(f"Failed while {what}: {exc}")

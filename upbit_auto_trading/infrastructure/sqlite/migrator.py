@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from upbit_auto_trading.infrastructure.errors import DatabaseError, SchemaTooNewError
+from upbit_auto_trading.infrastructure.sqlite import write_access
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +92,12 @@ def peek_schema_version(path: Path) -> int | None:
     if not Path(path).exists():
         return None
     try:
-        conn = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)
-        try:
-            return schema_version(conn)
-        finally:
-            conn.close()
+        with write_access.membership(Path(path)):  # a restore elsewhere must not take us for a stranger
+            conn = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)
+            try:
+                return schema_version(conn)
+            finally:
+                conn.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path} is not a readable SQLite database: {exc}") from exc
 

@@ -35,7 +35,11 @@ class DatabaseSession:
         with self._lock:
             for name, db in self._databases.items():
                 refuse_if_newer(name, db.path)
-            return {name: migrate(db.connection(), name, db.path) for name, db in self._databases.items()}
+            applied = {}
+            for name, db in self._databases.items():
+                with db.write_access():  # a restore or move in another process waits, or we wait for it
+                    applied[name] = migrate(db.connection(), name, db.path)
+            return applied
 
     def database(self, name: str) -> SqliteDatabase:
         with self._lock:

@@ -21,6 +21,9 @@ MANIFEST_NAME = "manifest.json"
 VERIFICATION_NAME = "verification.json"
 FORMAT = "upbit-auto-trading-backup"
 FORMAT_VERSION = 1
+# A real manifest is about 1 KB; anything near this limit is not one, and reading it whole (or a zip
+# entry that claims to be it) could exhaust memory before the JSON parser even starts.
+MANIFEST_LIMIT = 1024 * 1024
 
 
 class ManifestError(FileOperationError):
@@ -89,6 +92,20 @@ def from_document(document: object, where: Path) -> BackupRecord:
         )
     except (KeyError, TypeError, ValueError, DomainError) as exc:
         raise ManifestError(f"The backup manifest in {where} is corrupt: {exc}") from exc
+    except RecursionError:  # str() of a deeply nested value
+        raise ManifestError(f"The backup manifest in {where} is corrupt: nested too deeply") from None
+
+
+def _load_json(path: Path) -> object:
+    """The JSON document in ``path``; ValueError for anything that is not a small, sane JSON file."""
+    with open(path, "rb") as handle:
+        data = handle.read(MANIFEST_LIMIT + 1)
+    if len(data) > MANIFEST_LIMIT:
+        raise ValueError(f"larger than {MANIFEST_LIMIT} bytes")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:  # deeply nested arrays: json gives up with RecursionError, not ValueError
+        raise ValueError("nested too deeply") from None
 
 
 def read_manifest(folder: Path) -> BackupRecord:
@@ -98,7 +115,7 @@ def read_manifest(folder: Path) -> BackupRecord:
     if not path.is_file():
         raise ManifestError(f"The backup in {folder} has no manifest ({MANIFEST_NAME})")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = _load_json(path)
     except (OSError, ValueError) as exc:
         raise ManifestError(f"The backup manifest {path} is corrupt: {exc}") from exc
     record = from_document(document, folder)
@@ -107,11 +124,11 @@ def read_manifest(folder: Path) -> BackupRecord:
     verification = folder / VERIFICATION_NAME
     if verification.is_file():
         try:
-            data = json.loads(verification.read_text(encoding="utf-8"))
+            data = _load_json(verification)
             record.verified = bool(data["ok"])
             record.verified_at = parse_utc(str(data["at"]))
             record.verification_problems = tuple(str(p) for p in data.get("problems") or ())
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             record.verified = None
             record.verified_at = None
             record.verification_problems = ()

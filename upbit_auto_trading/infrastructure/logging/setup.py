@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 from pathlib import Path
 
 from upbit_auto_trading.infrastructure.logging.memory_sink import MemoryLogSink
+from upbit_auto_trading.infrastructure.logging.quiet_errors import (
+    QuietRotatingFileHandler,
+    QuietStreamHandler,
+)
 from upbit_auto_trading.infrastructure.logging.redaction import RedactingFilter
 
 LOG_FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
@@ -33,13 +36,14 @@ def configure(
     formatter = logging.Formatter(LOG_FORMAT)
 
     logs_dir.mkdir(parents=True, exist_ok=True)
+    # quiet: a full or read-only logs disk costs log lines, never a traceback per record on stderr
     handlers: list[logging.Handler] = [
-        logging.handlers.RotatingFileHandler(
+        QuietRotatingFileHandler(
             logs_dir / "upbit_auto_trading.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
         )
     ]
     if console:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        handlers.append(QuietStreamHandler(sys.stderr))
     sink = sink or MemoryLogSink()
     handlers.append(sink)
     for handler in handlers:

@@ -128,3 +128,31 @@ def test_trade_cli_refuses_bad_input_with_one_line(tmp_path: Path) -> None:
         lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert len(lines) == 1 and word in lines[0], (args, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def test_a_restore_is_refused_while_trade_run_runs_in_another_process(tmp_path: Path) -> None:
+    """The engine runs headless in its own process and journals its orders in the profile's strategies
+    database; while it runs (flat or holding a position) a restore from another process is refused,
+    naming it, and nothing changes. Once it has stopped the restore goes through."""
+    import time
+
+    home = tmp_path / "home"
+    backup = _json(home, "backup", "create", "--note", "before trading")
+    engine = _spawn(home, "trade", "run", "--strategy", SAMPLE, "--market", "KRW-BTC", "--timeframe", "1h",
+                    "--replay", "--from", "2021-01-01", "--to", "2021-03-01", "--speed", "200")  # fmt: skip
+    lock = home / "data" / "development" / "trading-engine.lock"
+    try:
+        deadline = time.monotonic() + 120
+        while not (lock.exists() and lock.read_text().strip() == str(engine.pid)):
+            assert engine.poll() is None, engine.stderr.read() if engine.stderr else ""
+            assert time.monotonic() < deadline, "the engine did not start"
+            time.sleep(0.05)
+        refused = _cli(home, "--yes", "backup", "restore", backup["id"])
+        assert refused.returncode != 0
+        assert f"pid {engine.pid}" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+        assert not [b for b in _json(home, "backup", "list") if b.get("kind") == "pre_restore"]
+    finally:
+        engine.send_signal(signal.SIGKILL)
+        engine.wait(10)
+    done = _cli(home, "--yes", "backup", "restore", backup["id"])
+    assert done.returncode == 0, done.stderr

@@ -34,6 +34,9 @@ class FakeProbe:
     def free_bytes(self, folder):
         return self.free
 
+    def running_engines(self, paths):
+        return []
+
     def foreign_users(self, paths):
         return self.users
 

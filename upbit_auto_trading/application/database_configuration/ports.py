@@ -133,6 +133,10 @@ class SafetyProbe(Protocol):
         """Other programs holding these database files open (descriptions)."""
         ...
 
+    def running_engines(self, paths: Paths) -> list[str]:
+        """Trading engines (any process, this one included) writing their journal to these databases."""
+        ...
+
     def open_transactions(self) -> list[str]:
         """This app's own connections that are inside a transaction."""
         ...

@@ -69,6 +69,9 @@ class SystemSafetyCheck:
         if request.paths:
             for user in self._probe.foreign_users(request.paths):
                 blockers.append(f"{user}; close that program first")
+            # even flat, a running engine's order journal is in these files: replacing them forgets orders
+            for engine in self._probe.running_engines(request.paths):
+                blockers.append(f"{engine}; stop it first (`trade stop`)")
         if request.check_transactions:
             for transaction in self._probe.open_transactions():
                 blockers.append(f"{transaction}; wait for it to finish")

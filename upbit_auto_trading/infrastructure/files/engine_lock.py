@@ -18,6 +18,9 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 
+ENGINE_LOCK_NAME = "trading-engine.lock"  # beside the profile's strategies database (its order journal)
+
+
 class EngineLockedError(InfrastructureError):
     """Another process runs the trading engine of this profile: use it (``trade status``/``trade stop``)."""
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from upbit_auto_trading.infrastructure.files import live_file
+from upbit_auto_trading.infrastructure.files.engine_lock import ENGINE_LOCK_NAME, EngineLock
 from upbit_auto_trading.infrastructure.sqlite import write_access
 
 try:
@@ -85,6 +86,16 @@ class SqliteSafetyProbe:
                     users.append(f"another program (process {pid}) has the {name} database {path} open")
                     break
         return users
+
+    def running_engines(self, paths: Mapping[str, Path]) -> list[str]:
+        strategies = paths.get("strategies")
+        if strategies is None:
+            return []
+        lock = EngineLock(Path(strategies).parent / ENGINE_LOCK_NAME)
+        if not lock.held_elsewhere():
+            return []
+        pid = lock.holder()
+        return [f"the trading engine runs on these databases{f' (pid {pid})' if pid else ''}"]
 
     def open_transactions(self) -> list[str]:
         found = []

@@ -71,7 +71,12 @@ class LockState:
 
 
 def lock_path(database: Path) -> Path:
-    return Path(database).with_name(Path(database).name + LOCK_SUFFIX)
+    return Path(_lock_key(database))
+
+
+def _lock_key(database: Path | str) -> str:
+    # plain string work: this runs on every write transaction, and pathlib costs tens of microseconds
+    return os.fspath(database) + LOCK_SUFFIX
 
 
 def file_identity(path: Path) -> FileIdentity | None:
@@ -84,7 +89,7 @@ def file_identity(path: Path) -> FileIdentity | None:
 
 
 def _read_state(fd: int) -> LockState:
-    data = os.pread(fd, 65536, 0) if hasattr(os, "pread") else b""
+    data = os.pread(fd, 4096, 0) if hasattr(os, "pread") else b""
     if not data.strip():
         return LockState()
     try:
@@ -109,7 +114,7 @@ def _write_state(fd: int, state: LockState) -> None:
         os.pwrite(fd, data, 0) if hasattr(os, "pwrite") else os.write(fd, data)
 
 
-def _open(path: Path) -> int:
+def _open(path: Path | str) -> int:
     return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
 
 
@@ -207,7 +212,7 @@ def adopt(database: Path) -> None:
 
 def holds_exclusively(database: Path) -> bool:
     depths: dict[str, int] = getattr(_held, "depths", {})
-    return depths.get(str(lock_path(database)), 0) > 0
+    return depths.get(_lock_key(database), 0) > 0
 
 
 @contextmanager
@@ -216,7 +221,7 @@ def shared(database: Path, name: str, wait: float = WRITER_WAIT_SECONDS) -> Iter
     if holds_exclusively(database):
         yield LockState()
         return
-    path = lock_path(database)
+    path = _lock_key(database)
     try:
         fd = _open(path)
     except FileNotFoundError as exc:  # the folder itself is gone
@@ -251,7 +256,7 @@ def exclusive(
     access = ExclusiveAccess()
     with ExitStack() as stack:
         for database in sorted({Path(d) for d in databases}, key=str):
-            key = str(lock_path(database))
+            key = _lock_key(database)
             if depths.get(key, 0):
                 depths[key] += 1
                 stack.callback(_decrement, depths, key)

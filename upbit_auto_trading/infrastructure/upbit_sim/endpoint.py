@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,6 +10,7 @@ from aiohttp import web
 from upbit_auto_trading.infrastructure.upbit_sim.auth import AuthFailure, body_hash_source, query_hash_source
 from upbit_auto_trading.infrastructure.upbit_sim.jsonenc import dumps, error_body
 from upbit_auto_trading.infrastructure.upbit_sim.orders import SimRejection
+from upbit_auto_trading.infrastructure.upbit_sim.request_input import check_query, read_json_body
 from upbit_auto_trading.infrastructure.upbit_sim.state import STATE_KEY, SimState
 
 Handler = Callable[[web.Request, SimState, str | None, dict[str, Any]], Awaitable[Any]]
@@ -33,19 +33,18 @@ def endpoint(group: str, private: bool = False):
     def wrap(handler: Handler):
         async def run(request: web.Request) -> web.Response:
             state = request.app[STATE_KEY]
-            body_text = await request.text() if request.can_read_body else ""
             with state.lock:
                 state.requests += 1
                 verdict = state.limiter.check(group)
+            # The limiter answers first: a request it refuses is counted but never read or parsed.
             if verdict.status == 418:
                 message = f"요청 수 제한 초과로 {int(verdict.block_left) + 1}초 동안 요청이 차단되었습니다."
                 return _reply(418, error_body("too_many_requests", message), group, None)
             if verdict.status == 429:
                 return _reply(429, error_body("too_many_requests", "Too many API requests."), group, 0)
             try:
-                body: dict[str, Any] = json.loads(body_text) if body_text else {}
-                if not isinstance(body, dict):
-                    raise SimRejection(400, "validation_error", "요청 본문은 JSON 객체여야 합니다.")
+                check_query(request.rel_url.raw_query_string)
+                body = await read_json_body(request)
                 access_key = None
                 if private:
                     source = (
@@ -66,7 +65,7 @@ def endpoint(group: str, private: bool = False):
                 if request.transport is not None:
                     request.transport.abort()
                 return _reply(500, "", group, None)
-            except ValueError:
+            except ValueError:  # a parameter a handler could not convert (count=abc, a bad date)
                 return _reply(
                     400, error_body("validation_error", "잘못된 API 요청입니다."), group, verdict.remaining
                 )

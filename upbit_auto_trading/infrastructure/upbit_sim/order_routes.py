@@ -160,10 +160,13 @@ def _window(query: Any) -> tuple[datetime | None, datetime | None]:
     one alone spans the 7 days after (before) it, as at Upbit. Neither: no window (every closed order)."""
     since = _moment(query.get("start_time"))
     until = _moment(query.get("end_time"))
-    if since is not None and until is None:
-        until = since + CLOSED_WINDOW
-    elif until is not None and since is None:
-        since = until - CLOSED_WINDOW
+    try:
+        if since is not None and until is None:
+            until = since + CLOSED_WINDOW
+        elif until is not None and since is None:
+            since = until - CLOSED_WINDOW
+    except OverflowError as exc:  # 7 days past year 9999 (or before year 1)
+        raise SimRejection(400, "validation_error", "start_time 또는 end_time 값이 범위를 벗어났습니다.") from exc
     if since is not None and until is not None and not timedelta(0) <= until - since <= CLOSED_WINDOW:
         raise SimRejection(400, "validation_error", "start_time ~ end_time 은 7일 이내여야 합니다.")
     return since, until
@@ -172,9 +175,12 @@ def _window(query: Any) -> tuple[datetime | None, datetime | None]:
 def _moment(text: str | None) -> datetime | None:
     if not text:
         return None
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text) / 1000, UTC)
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))  # a ValueError answers 400
+    try:
+        if text.isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError) as exc:  # not a time, or one the platform cannot hold
+        raise SimRejection(400, "validation_error", f"시각 값이 올바르지 않습니다: {text[:40]}") from exc
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 

@@ -42,8 +42,11 @@ def parse_to(text: str) -> datetime:
     text = text.strip().replace(" ", "T")
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
-    moment = datetime.fromisoformat(text)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    moment = datetime.fromisoformat(text)  # a ValueError answers 400 validation_error
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError as exc:  # an offset that moves it past year 9999 or before year 1
+        raise ValueError(f"time out of range: {text}") from exc
 
 
 @endpoint("market")

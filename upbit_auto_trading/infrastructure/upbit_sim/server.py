@@ -15,11 +15,14 @@ from aiohttp import web
 
 from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.infrastructure.upbit_sim.config import SimAccountSpec, SimConfig
+from upbit_auto_trading.infrastructure.upbit_sim.http_protocol import answer_parse_errors_in_upbit_shape
 from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay
 from upbit_auto_trading.infrastructure.upbit_sim.orders import SimOrder
 from upbit_auto_trading.infrastructure.upbit_sim.pushes import Push, asset_push, market_pushes, order_pushes
+from upbit_auto_trading.infrastructure.upbit_sim.request_input import MAX_BODY_BYTES
 from upbit_auto_trading.infrastructure.upbit_sim.rest_routes import add_rest_routes
 from upbit_auto_trading.infrastructure.upbit_sim.state import STATE_KEY, SimState
+from upbit_auto_trading.infrastructure.upbit_sim.upbit_errors import upbit_errors
 from upbit_auto_trading.infrastructure.upbit_sim.ws_routes import HUB_KEY, WsHub, add_ws_routes
 
 log = logging.getLogger(__name__)
@@ -46,7 +49,8 @@ class UpbitSimServer:
         self.config = config or SimConfig()
         self.state = SimState.create(self.config, market or MarketReplay())
         self.state.exchange.listeners.append(self._on_order)
-        self.app = web.Application()
+        # Every error in Upbit's shape: the middleware for what reaches the app, the protocol for the rest.
+        self.app = web.Application(middlewares=[upbit_errors], client_max_size=MAX_BODY_BYTES)
         self.app[STATE_KEY] = self.state
         add_rest_routes(self.app)
         add_ws_routes(self.app)
@@ -78,6 +82,7 @@ class UpbitSimServer:
         self._loop = asyncio.get_running_loop()
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
+        answer_parse_errors_in_upbit_shape(self._runner)
         site = web.TCPSite(self._runner, self.config.host, self.config.port)
         await site.start()
         server = site._server  # noqa: SLF001 - aiohttp exposes the bound port only here

@@ -24,6 +24,7 @@ from upbit_auto_trading.infrastructure.upbit_sim.messages import (
     ticker_json,
     ws_candle,
 )
+from upbit_auto_trading.infrastructure.upbit_sim.request_input import MAX_BODY_DEPTH, deeper_than
 from upbit_auto_trading.infrastructure.upbit_sim.state import STATE_KEY, SimState
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,11 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB_KEY]
     private = request.path.rstrip("/").endswith("/private")
     if state.faults.refuse_websockets:
-        return web.Response(status=503, text=error_body("server_unavailable", "점검 중입니다."))
+        return web.Response(
+            status=503,
+            text=error_body("server_unavailable", "점검 중입니다."),
+            content_type="application/json",
+        )
     access_key = None
     if private:
         try:
@@ -105,7 +110,11 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         async for msg in ws:
             if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
                 continue
-            text = msg.data.decode("utf-8") if isinstance(msg.data, bytes) else msg.data
+            try:
+                text = msg.data.decode("utf-8") if isinstance(msg.data, bytes) else msg.data
+            except UnicodeDecodeError:  # a binary frame is not checked by aiohttp as a text frame is
+                await hub.send(client, _wrong_format("요청은 UTF-8 텍스트여야 합니다."))
+                continue
             if text.strip().upper() == "PING":
                 await ws.send_str('{"status":"UP"}')
                 continue
@@ -118,15 +127,14 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 async def _subscribe(state: SimState, hub: WsHub, client: WsClient, text: str, private: bool) -> None:
     try:
         request = json.loads(text)
-    except ValueError:
-        await hub.send(
-            client, {"error": {"name": "WRONG_FORMAT", "message": "요청 형식이 올바르지 않습니다."}}
-        )
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
+        await hub.send(client, _wrong_format("요청 형식이 올바르지 않습니다."))
         return
     if not isinstance(request, list) or not all(isinstance(x, dict) for x in request):
-        await hub.send(
-            client, {"error": {"name": "WRONG_FORMAT", "message": "요청은 JSON 배열이어야 합니다."}}
-        )
+        await hub.send(client, _wrong_format("요청은 JSON 배열이어야 합니다."))
+        return
+    if deeper_than(request, MAX_BODY_DEPTH):  # str() of the codes below must not recurse without end
+        await hub.send(client, _wrong_format("요청의 JSON 중첩이 너무 깊습니다."))
         return
     if not any("ticket" in x for x in request):
         await hub.send(client, {"error": {"name": "NO_TICKET", "message": "ticket 필드가 없습니다."}})
@@ -151,7 +159,11 @@ async def _subscribe(state: SimState, hub: WsHub, client: WsClient, text: str, p
                 client, {"error": {"name": "INVALID_PARAM", "message": f"지원하지 않는 type: {type_}"}}
             )
             return
-        codes = [str(c).split(".")[0] for c in item.get("codes", [])]
+        raw_codes = item.get("codes", [])
+        if not isinstance(raw_codes, list):
+            await hub.send(client, _wrong_format("codes는 배열이어야 합니다."))
+            return
+        codes = [str(c).split(".")[0] for c in raw_codes]
         if not codes and type_ not in PRIVATE_TYPES:
             await hub.send(client, {"error": {"name": "NO_CODES", "message": "codes 필드가 없습니다."}})
             return
@@ -164,6 +176,10 @@ async def _subscribe(state: SimState, hub: WsHub, client: WsClient, text: str, p
         doc = _snapshot(state, type_, code)
         if doc is not None:
             await hub.send(client, doc)
+
+
+def _wrong_format(message: str) -> dict[str, Any]:
+    return {"error": {"name": "WRONG_FORMAT", "message": message}}
 
 
 def _snapshot(state: SimState, type_: str, code: str) -> dict[str, Any] | None:

@@ -144,3 +144,58 @@ def test_refused_orders_are_reported_not_a_clean_zero_trades(home: Path):
     text = cli(home, *RUN_2022, "--capital", "4000").stdout
     line = next(x for x in text.splitlines() if x.startswith("WARNING:"))
     assert f"{refused:,} orders refused" in line and "starting capital (4,000 KRW)" in line, text
+
+
+@pytest.mark.parametrize("capital", ["1e400", "NaN", "Infinity", "-5", "0", "1e16", "ten"])
+def test_capital_outside_the_engines_range_is_refused_with_one_line(home: Path, capital: str):
+    """Issue 16: ``--capital 1e400`` ran to the end and failed with "unexpected error: InvalidOperation"; NaN
+    and 0 were refused without the range. Now one line naming the option and the range, before anything runs."""
+    refused = cli(home, *RUN_2022, "--capital", capital, "--json", check=False)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr == (
+        f"error: --capital takes an amount above 0 and at most 1,000,000,000,000,000; got '{capital}'\n"
+    )
+
+
+def test_capital_range_is_in_the_help_and_its_top_still_runs(home: Path):
+    assert "at most 1,000,000,000,000,000" in " ".join(cli(home, "backtest", "run", "--help").stdout.split())
+    doc = json.loads(cli(home, *RUN_2022, "--capital", "1,000,000,000,000,000", "--json").stdout)
+    assert doc["settings"]["initial_capital"] == "1000000000000000" and doc["metrics"]["trades"] > 0
+
+
+def test_a_backtest_period_starting_after_its_end_is_refused(home: Path):
+    refused = cli(home, "backtest", "run", "--strategy", SAMPLE, "--market", "KRW-BTC", "--timeframe", "1h",
+                  "--from", "2022-12-31", "--to", "2022-01-01", "--no-store", check=False)  # fmt: skip
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "--from 2022-12-31 is after --to 2022-01-01" in refused.stderr and "stored" not in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"cooldown_candles": 10**30}, "cooldown_candles: must be a whole number from 0 to 100,000 (got 1"),
+        ({"cooldown_candles": True}, "cooldown_candles: must be a whole number from 0 to 100,000 (got true)"),
+        ({"schema_version": True}, "schema_version true: it must be the whole number 1"),
+        ({"management": [{"type": "time_exit", "candles": 10**30}]},
+         "management[0].candles: must be a whole number from 1 to 100,000"),
+        ({"management": [{"type": "pyramid", "drop_pct": 5, "max_times": True}]},
+         "management[0].max_times: must be a whole number from 1 to 20 (got true)"),
+    ],
+)  # fmt: skip
+def test_strategy_files_with_absurd_or_boolean_counts_are_refused_and_not_saved(
+    home: Path, tmp_path: Path, change: dict, message: str
+):
+    """Issue 16: a cooldown of 10^30 candles or ``"schema_version": true`` was saved. Both file paths
+    (``strategies import`` and ``strategies add --file``) refuse it with one line; nothing is stored."""
+    listed = json.loads(cli(home, "--json", "strategies", "list").stdout)
+    doc = {
+        "schema_version": 1, "name": "Absurd counts", "entry": {"groups": [{"triggers": ["RSI(14) below 20"]}]},
+        "management": [], "sizing": {"mode": "cash_percent", "value": 20},
+    } | change  # fmt: skip
+    path = tmp_path / "absurd.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    for command in (("strategies", "import", str(path)), ("strategies", "add", "--file", str(path))):
+        refused = cli(home, *command, check=False)
+        assert refused.returncode == 1 and refused.stdout == "", refused
+        assert refused.stderr.count("\n") == 1 and message in refused.stderr, refused.stderr
+    assert json.loads(cli(home, "--json", "strategies", "list").stdout) == listed

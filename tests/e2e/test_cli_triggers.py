@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -191,3 +193,58 @@ def test_cli_trigger_rename_follows_into_strategies_and_delete_is_refused(tmp_pa
 
     refused = cli(tmp_path, "--yes", "triggers", "delete", "overbought", check=False)
     assert refused.returncode == 1 and "'swing'" in refused.stderr and "overbought" in refused.stderr
+
+
+def _rows_of_every_table(home: Path) -> dict[str, list[str]]:
+    """Every row of every table of the profile's three databases, read through read-only connections."""
+    rows: dict[str, list[str]] = {}
+    for db in sorted((home / "data" / "development").glob("*.sqlite3")):
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            for table in tables:
+                rows[f"{db.name}:{table}"] = sorted(map(repr, conn.execute(f'SELECT * FROM "{table}"')))
+        finally:
+            conn.close()
+    return rows
+
+
+def test_cli_eval_with_the_start_after_the_end_is_refused_and_changes_nothing(tmp_path):
+    """Issue 16: ``--from`` after ``--to`` read the whole series, wrote its packed copy to the candle cache
+    and then said "no candles stored". Now: one line saying the start is after the end, exit 2, and every
+    row of every table as it was."""
+    csv = _sample_csv(tmp_path / "c.csv")  # about 2,900 candles: enough for the packed copy to be written
+    home = tmp_path / "home"
+    cli(home, "data", "import", str(csv), "--market", "KRW-BTC", "--timeframe", "1h")
+    cli(home, "triggers", "add", "rsi-low", "--variable", "RSI", "--operator", "lt", "--value", "30")
+    before = _rows_of_every_table(home)
+    assert before["market_data.sqlite3:candle_array_cache"] == []
+
+    refused = cli(home, "triggers", "eval", "rsi-low", "--market", "KRW-BTC", "--timeframe", "1h",
+                  "--from", "2022-02-01", "--to", "2022-01-01", "--json", check=False)  # fmt: skip
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.count("\n") == 1, refused.stderr
+    assert "--from 2022-02-01 is after --to 2022-01-01" in refused.stderr
+    assert "stored" not in refused.stderr  # not the misleading "No 1h candles of KRW-BTC are stored ..."
+    assert _rows_of_every_table(home) == before
+
+
+def test_cli_an_empty_trigger_parameter_is_refused_not_defaulted(tmp_path):
+    """Issue 16: ``--param period=`` silently became RSI(14). Now refused with the variable, the parameter
+    and its range; nothing is saved or changed."""
+    refused = cli(tmp_path, "triggers", "add", "rsi-empty", "--variable", "RSI", "--param", "period=",
+                  "--operator", "lt", "--value", "30", check=False)  # fmt: skip
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "RSI period must be a whole number from 2 to 100; got ''" in refused.stderr
+    assert "rsi-empty" not in _names(tmp_path)
+
+    cli(tmp_path, "triggers", "add", "rsi-21", "--variable", "RSI", "--param", "period=21", "--operator", "lt",
+        "--value", "30")  # fmt: skip
+    edited = cli(tmp_path, "triggers", "edit", "rsi-21", "--param", "period=", check=False)
+    assert edited.returncode == 1 and "RSI period must be a whole number from 2 to 100" in edited.stderr
+    shown = json.loads(cli(tmp_path, "--json", "triggers", "show", "rsi-21").stdout)
+    assert shown["variable"]["params"]["period"] == 21
+
+    target = cli(tmp_path, "triggers", "add", "cross", "--variable", "SMA", "--operator", "crosses_above",
+                 "--target", "EMA", "--target-param", "period=", check=False)  # fmt: skip
+    assert target.returncode == 1 and "EMA period must be a whole number from 2 to 500" in target.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -99,3 +100,21 @@ def test_mixed_upsert_over_many_statements_counts_each_kind(candle_store):
     stored = candle_store.load_candles("KRW-BTC", "1h")
     assert len(stored) == 400 and stored[1].close == Decimal("100")  # the first of two repeats wins
     assert [c.close for c in stored[:5]] == [Decimal(x) for x in ("101", "100", "100", "100", "101")]
+
+
+def test_deleting_a_series_that_is_not_stored_writes_nothing(candle_store, session):
+    candle_store.upsert([_c(i) for i in range(3)])
+
+    def every_row() -> dict[str, list[tuple]]:
+        conn = sqlite3.connect(session.paths()["market_data"])
+        try:
+            names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            return {n: sorted(map(tuple, conn.execute(f'SELECT * FROM "{n}"')), key=repr) for n in names}
+        finally:
+            conn.close()
+
+    before = every_row()
+    assert before["candle_series"]  # the stored series has its row; an unknown one must not get one
+    assert candle_store.delete_series("KRW-XRP", "1h") == 0
+    assert candle_store.delete_series("KRW-BTC", "1d") == 0
+    assert every_row() == before

@@ -123,6 +123,29 @@ def test_form_parsing():
             parse_form(bad)
 
 
+@pytest.mark.parametrize("capital", ["1e400", "NaN", "Infinity", "-5", "0", "1e16"])
+def test_capital_outside_the_engines_range_is_an_error_and_nothing_is_queued(bench, capital):
+    """Issue 16: the Capital field took 1e400 (the run failed with InvalidOperation at its end) and NaN (a
+    failed job naming no range). Now the form is refused with the range, before anything is queued."""
+    view = FakeView()
+    view.the_form = form(capital=capital)
+    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p.start()
+    p.run()
+    assert view.of("error") == [("Capital: must be above 0 and at most 1,000,000,000,000,000",)]
+    assert p.jobs == [] and bench.runs.list() == []
+
+
+def test_a_fee_that_is_not_a_number_is_an_error_not_a_crash(bench):
+    """A fee of NaN parsed as a Decimal, then the unusual-cost comparison raised InvalidOperation."""
+    view = FakeView()
+    view.the_form = form(fee_pct="NaN")
+    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p.start()
+    p.run()
+    assert view.of("error") == [("Fee: enter a number",)] and p.jobs == []
+
+
 def test_run_shows_progress_result_and_stores_the_run(bench):
     view = FakeView()
     p = BacktestPresenter(view, bench.services, post=lambda fn: fn())

@@ -10,6 +10,7 @@ import pytest
 from upbit_auto_trading.application.market_data.delete_series import DeleteSeries
 from upbit_auto_trading.application.market_data.download_candles import DownloadCandles
 from upbit_auto_trading.application.market_data.dto import ParsedCandles
+from upbit_auto_trading.application.market_data.errors import AmbiguousNumbersError, MarketMismatchError
 from upbit_auto_trading.application.market_data.import_candles import ImportCandles
 from upbit_auto_trading.application.market_data.list_series import ListSeries
 from upbit_auto_trading.application.market_data.resample_series import ResampleSeries
@@ -183,6 +184,60 @@ def test_import_reports_and_reselects_the_imported_series(store, fakes):
     presenter.on_import()
     assert "inserted 2" in view.messages[-1] and view.selected == ("USD-BTC", "1h")
     assert view.busy_log[0][0] is True and view.busy_log[-1][0] is False and not presenter.busy
+
+
+class RefusingReader:
+    """A file reader that refuses the file while its spec lacks what ``refusals`` expects (then reads it)."""
+
+    def __init__(self, refusals, parsed) -> None:
+        self.refusals = list(refusals)
+        self.parsed = parsed
+        self.specs: list = []
+
+    def read(self, spec):
+        self.specs.append(spec)
+        if self.refusals:
+            raise self.refusals.pop(0)
+        return self.parsed
+
+
+def test_import_refusals_are_asked_about_once_then_retried_with_the_answer(store, fakes):
+    mk = fakes["make_candle"]
+    reader = RefusingReader(
+        [
+            AmbiguousNumbersError("eu.csv line 2: ...", line=2, sample="1,5", decimal=",", thousands=""),
+            MarketMismatchError("...", market="KRW-BTC", file_symbol="BTCUSD", file_market="USD-BTC"),
+        ],
+        ParsedCandles(1, [(2, mk(BASE, market="USD-BTC"))], []),
+    )
+    presenter, view, uc = _presenter(store, fakes)
+    uc.import_candles = lambda: ImportCandles(reader, store)
+    asked: list[tuple] = []
+    view.ask_number_format = lambda *args: asked.append(args) or (",", ".")
+    view.confirm_answer = True
+    view.import_request = ImportRequest(Path("eu.csv"), "KRW-BTC", "1h")
+    presenter.on_import()
+    assert asked == [("eu.csv", "1,5", ",", "")] and len(view.questions) == 1
+    assert "USD-BTC" in view.questions[0] and "KRW-BTC" in view.questions[0]
+    first, second, third = reader.specs
+    assert (first.format, first.decimal, first.thousands, first.market) == ("auto", None, None, "KRW-BTC")
+    assert (second.decimal, second.thousands, second.market) == (",", ".", "KRW-BTC")
+    assert (third.decimal, third.thousands, third.market) == (",", ".", "USD-BTC")
+    assert view.errors == [] and "inserted 1" in view.messages[-1] and not presenter.busy
+
+
+def test_a_file_of_an_unreadable_symbol_is_an_error_not_a_question(store, fakes):
+    reader = RefusingReader(
+        [MarketMismatchError("f.csv holds 'BTC-PERP?' candles, not KRW-BTC", market="KRW-BTC",
+                             file_symbol="BTC-PERP?", file_market=None)],
+        ParsedCandles(0, [], []),
+    )  # fmt: skip
+    presenter, view, uc = _presenter(store, fakes)
+    uc.import_candles = lambda: ImportCandles(reader, store)
+    view.import_request = ImportRequest(Path("f.csv"), "KRW-BTC", "1h")
+    presenter.on_import()
+    assert view.questions == [] and len(reader.specs) == 1
+    assert view.errors == ["f.csv holds 'BTC-PERP?' candles, not KRW-BTC"] and not presenter.busy
 
 
 def test_cancelled_dialogs_do_nothing(store, fakes):

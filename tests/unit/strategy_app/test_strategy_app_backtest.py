@@ -160,3 +160,29 @@ def test_running_job_cancelled_during_the_engine_is_not_stored(support):
     queue.shutdown()
     assert job.status is JobStatus.CANCELLED and job.phase == "cancelled"
     assert w.runs.list() == []
+
+
+def test_a_start_after_the_end_is_refused_before_any_candle_is_read(support):
+    """Issue 16: a reversed period read (and cached) the whole series, then said "no candles stored"."""
+    w = support.world()
+    w.create.execute(support.rsi_document())
+    start, end = datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC)
+    with pytest.raises(ApplicationError) as exc:
+        w.run.execute(_req(start=start, end=end))
+    assert str(exc.value) == (
+        "The start (2024-02-01T00:00:00Z) is after the end (2024-01-01T00:00:00Z): "
+        "the start must not be after the end"
+    )
+    assert w.reader.calls == 0 and w.runs.list() == []
+
+
+def test_the_largest_allowed_capital_backtests_like_a_small_one(support):
+    """The capital range is honest: at its top the engine still trades as it does with 10 million."""
+    from upbit_auto_trading.domain.backtest.settings import MAX_INITIAL_CAPITAL
+
+    w = support.world()
+    w.create.execute(support.rsi_document())
+    small = w.run.execute(_req(store=False)).record
+    large = w.run.execute(_req(store=False, initial_capital=MAX_INITIAL_CAPITAL)).record
+    assert large.metrics["trades"] == small.metrics["trades"] > 0
+    assert large.metrics["total_return"] == pytest.approx(small.metrics["total_return"], abs=1e-6)

@@ -103,3 +103,56 @@ def test_condition_operator_options(catalogue):
         make(catalogue, operator="approx", operator_params={"percent": 0})
     with pytest.raises(InvalidOperatorError):
         make(catalogue, operator="gt", operator_params={"percent": 1})
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"period": ""}, "RSI period must be a whole number from 2 to 100; got ''"),
+        ({"period": "  "}, "RSI period must be a whole number from 2 to 100; got '  '"),
+        ({"period": True}, "RSI period must be a whole number from 2 to 100; got True"),
+        ({"period": 10**30}, "RSI period must be a whole number from 2 to 100; got 10000000"),
+        ({"timeframe": ""}, "RSI timeframe must be one of position, 1m,"),
+    ],
+)
+def test_empty_or_boolean_parameters_are_refused_not_defaulted(catalogue, params, message):
+    """Issue 16: ``--param period=`` silently ran RSI(14); a JSON true was period 1."""
+    with pytest.raises(InvalidParameterError) as exc:
+        make(catalogue, params=params)
+    assert str(exc.value).startswith(message)
+
+
+def test_an_omitted_parameter_still_takes_its_default(catalogue):
+    assert make(catalogue, params={}).variable.params["period"] == 14
+    assert make(catalogue, params={"period": None}).variable.params["period"] == 14
+
+
+@pytest.mark.parametrize(
+    ("operator", "options", "message"),
+    [
+        (
+            "approx",
+            {"percent": ""},
+            "The ~= tolerance (percent) must be a percentage above 0 and at most 100",
+        ),
+        (
+            "approx",
+            {"percent": True},
+            "The ~= tolerance (percent) must be a percentage above 0 and at most 100",
+        ),
+        (
+            "approx",
+            {"percent": "abc"},
+            "The ~= tolerance (percent) must be a percentage above 0 and at most 100",
+        ),
+        ("rising", {"candles": True}, "rising needs a whole number of candles from 1 to 100"),
+        ("falling", {"candles": ""}, "falling needs a whole number of candles from 1 to 100"),
+        ("rising", {"candles": float("inf")}, "rising needs a whole number of candles from 1 to 100"),
+    ],
+)
+def test_operator_options_refuse_empty_boolean_and_non_numbers(catalogue, operator, options, message):
+    """An empty or non-numeric ~= tolerance crashed with a bare ValueError; true was read as 1."""
+    value = "50" if operator == "approx" else None
+    with pytest.raises(InvalidOperatorError) as exc:
+        make(catalogue, operator=operator, value=value, operator_params=options)
+    assert str(exc.value).startswith(message)

@@ -10,6 +10,7 @@ import numpy as np
 
 from upbit_auto_trading.application.errors import ApplicationError
 from upbit_auto_trading.application.ports.candle_reader import CandleReader
+from upbit_auto_trading.application.trigger.evaluate_trigger import check_period
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 
@@ -45,6 +46,7 @@ class CandleWindow:
 def load_window(
     reader: CandleReader, market: str, timeframe: str, start: datetime | None, end: datetime | None
 ) -> CandleWindow:
+    check_period(start, end)
     timeframe = Timeframe.from_code(timeframe).code
     load_from = None if start is None else start - 2 * _span(timeframe, WARMUP_CANDLES)
     arrays = reader.load_arrays(market, timeframe, load_from, end)

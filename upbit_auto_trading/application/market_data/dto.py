@@ -11,6 +11,7 @@ from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.domain.market.import_report import RejectedRow
 
 IMPORT_FORMATS = ("upbit", "cdd", "generic")
+AUTO_FORMAT = "auto"  # pick one of IMPORT_FORMATS from the file's header
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,13 @@ class ImportSpec:
     """What to import and how. ``tz`` is the zone of naive times in the file (an IANA name such as
     ``Asia/Seoul`` or ``UTC``, or an offset like ``+09:00``); None means the format's own rule (Upbit: KST,
     CryptoDataDownload: UTC, generic: UTC). ``column_map`` maps a field (time, open, high, low, close, volume,
-    quote_volume) to a column name of the file (generic format)."""
+    quote_volume) to a column name of the file (generic format). ``format`` may be ``auto``: detected from the
+    header.
+
+    ``decimal`` (``.`` or ``,``) and ``thousands`` (``,``, ``.``, `` ``, ``'`` or ``''`` for none) say how numbers
+    are written. Both None: only ``1234.5`` style is read, and a number that reads two ways (``1,5``,
+    ``1,234.5``) refuses the file, because guessing silently stores prices 10-1000x wrong. Naming one of them
+    names the format (the other defaults to ``.`` decimal / no thousands separator)."""
 
     path: Path
     market: str
@@ -26,6 +33,8 @@ class ImportSpec:
     format: str = "upbit"
     tz: str | None = None
     column_map: Mapping[str, str] = field(default_factory=dict)
+    decimal: str | None = None
+    thousands: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from upbit_auto_trading.application.market_data.dto import ImportSpec
 from upbit_auto_trading.application.market_data.ports import CandleFileReader, CandleStore
@@ -29,7 +30,7 @@ class ImportCandles:
     def execute(self, spec: ImportSpec) -> ImportReport:
         market = normalize_market(spec.market)
         timeframe = Timeframe.from_code(spec.timeframe).code
-        normalized = ImportSpec(spec.path, market, timeframe, spec.format, spec.tz, dict(spec.column_map))
+        normalized = replace(spec, market=market, timeframe=timeframe, column_map=dict(spec.column_map))
         parsed = self._reader.read(normalized)
         unique, in_file_duplicates, conflicts = deduplicate(parsed.candles)
         counts = self._store.upsert(unique)

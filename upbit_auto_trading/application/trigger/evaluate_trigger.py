@@ -34,6 +34,21 @@ class EvaluationResult:
         return [datetime.fromtimestamp(int(s), UTC) for s in self.candles.start[self.indices]]
 
 
+def check_period(start: datetime | None, end: datetime | None) -> None:
+    """Refuse a start after the end before anything is read: such a range selects no candle, and loading
+    it still wrote the packed candle cache, only to end in a misleading "no candles stored"."""
+    if start is not None and end is not None and start > end:
+        raise ApplicationError(
+            f"The start ({_utc_text(start)}) is after the end ({_utc_text(end)}): "
+            "the start must not be after the end"
+        )
+
+
+def _utc_text(moment: datetime) -> str:
+    utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _lookback(timeframe: str, candles: int) -> timedelta:
     seconds = Timeframe.from_code(timeframe).seconds or 31 * 86400
     return timedelta(seconds=seconds * candles)
@@ -51,6 +66,7 @@ class EvaluateTrigger:
         start: datetime | None = None,
         end: datetime | None = None,
     ) -> EvaluationResult:
+        check_period(start, end)  # before any read: a reversed range must not even fill the candle cache
         timeframe = Timeframe.from_code(timeframe or condition.timeframe).code
         load_from = None if start is None else start - _lookback(timeframe, WARMUP_CANDLES)
         candles = self._candles.load_arrays(market, timeframe, load_from, end)

@@ -12,6 +12,18 @@ from upbit_auto_trading.domain.market.tick_size import KRW_MIN_ORDER_TOTAL
 UPBIT_KRW_FEE = Decimal("0.0005")
 """Upbit's KRW-market fee per side (0.05 %)."""
 
+MAX_INITIAL_CAPITAL = Decimal(10**15)
+"""The largest starting capital (10^15, a thousand trillion KRW). The engine computes in float64 and turns
+results back into 8-decimal Decimals: from about 10^19 its order sizes overflowed (silently no trades) and
+10^20 ended in InvalidOperation; 10^15 still keeps cents exact in a float."""
+CAPITAL_RANGE = f"above 0 and at most {MAX_INITIAL_CAPITAL:,}"
+"""The allowed starting capital as the front ends word it ("--capital takes an amount {CAPITAL_RANGE}")."""
+
+
+def capital_in_range(value: Decimal) -> bool:
+    """True for a finite starting capital within ``CAPITAL_RANGE`` (NaN and Infinity are not)."""
+    return value.is_finite() and Decimal(0) < value <= MAX_INITIAL_CAPITAL
+
 
 @dataclass(frozen=True)
 class BacktestSettings:
@@ -31,8 +43,8 @@ class BacktestSettings:
 
     def __post_init__(self) -> None:
         problems: list[str] = []
-        if not self.initial_capital.is_finite() or self.initial_capital <= 0:
-            problems.append("the starting capital must be above 0")
+        if not capital_in_range(self.initial_capital):
+            problems.append(f"the starting capital must be {CAPITAL_RANGE} (got {self.initial_capital})")
         if not self.fee_rate.is_finite() or not Decimal(0) <= self.fee_rate < Decimal("0.1"):
             problems.append(
                 "the fee must be at least 0 % and below 10 % per fill (Upbit's KRW fee is 0.05 %)"

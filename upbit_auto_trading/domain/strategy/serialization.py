@@ -26,8 +26,17 @@ from upbit_auto_trading.domain.strategy.management import (
 from upbit_auto_trading.domain.strategy.sizing import PositionSizing, SameCandlePolicy, SizingMode
 from upbit_auto_trading.domain.strategy.strategy import Strategy
 from upbit_auto_trading.domain.strategy.triggers import TriggerGroup, TriggerGroups, TriggerRef
+from upbit_auto_trading.domain.strategy.validation import (
+    MAX_ADD_TIMES,
+    MAX_COOLDOWN_CANDLES,
+    MAX_HOLD_CANDLES,
+    whole_number_range,
+)
 
 SCHEMA_VERSION = 1
+_HUGE = 18
+"""Decimal exponent from which a count is refused before ``int()``: every count field's range ends far
+below 10^18, and ``int(Decimal("1e999999999"))`` would build a gigantic integer first."""
 _BEHAVIOUR_KEYS = (
     "schema_version",
     "entry",
@@ -126,6 +135,16 @@ def strategy_content_hash(strategy: Strategy) -> str:
 
 
 # ----------------------------------------------------------------------------- reading
+def _json_text(value: Any) -> str:
+    """A value as the document wrote it (``true``, ``"5"``, ``1E+30``), for messages."""
+    if isinstance(value, Decimal):  # JSON fractions are read as Decimal: show the number, not a string
+        return str(value)
+    try:
+        return json.dumps(value, default=str, ensure_ascii=False)
+    except ValueError:  # an int beyond Python's 4,300-digit str() limit
+        return "a number of thousands of digits"
+
+
 class _Reader:
     """Collects every structural problem instead of stopping at the first."""
 
@@ -150,21 +169,30 @@ class _Reader:
             self.fail(f"{path}.{key}", "field.not_number", f"must be a number (got {raw!r})")
             return None
 
-    def integer(self, obj: dict[str, Any], key: str, path: str, default: int | None = None) -> int | None:
+    def integer(
+        self, obj: dict[str, Any], key: str, path: str, *, low: int, high: int, default: int | None = None
+    ) -> int | None:
+        """A whole number; ``low``/``high`` only word the message here (the Strategy checks the range)."""
         if key not in obj or obj[key] is None:
             if default is None:
                 self.fail(f"{path}.{key}", "field.missing", "is required")
             return default
         raw = obj[key]
+        where = f"{path}.{key}".lstrip(".")
+        wanted = f"must be {whole_number_range(low, high)} (got {_json_text(raw)})"
+        # bool first: isinstance(True, int) holds, so JSON true would otherwise read as 1
         if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
-            self.fail(f"{path}.{key}", "field.not_integer", f"must be a whole number (got {raw!r})")
+            self.fail(where, "field.not_integer", wanted)
             return None
         try:
-            value = Decimal(str(raw))
-        except InvalidOperation:
+            value = Decimal(str(raw).strip())
+        except (InvalidOperation, ValueError):
             value = Decimal("NaN")
         if not value.is_finite() or value != value.to_integral_value():
-            self.fail(f"{path}.{key}", "field.not_integer", f"must be a whole number (got {raw!r})")
+            self.fail(where, "field.not_integer", wanted)
+            return None
+        if value.adjusted() >= _HUGE:
+            self.fail(where, "field.range", wanted)
             return None
         return int(value)
 
@@ -214,7 +242,7 @@ class _Reader:
         elif kind in ("pyramid", "scale_in"):
             key = "drop_pct" if kind == "pyramid" else "rise_pct"
             x = self.dec(raw, key, p)
-            n = self.integer(raw, "max_times", p)
+            n = self.integer(raw, "max_times", p, low=1, high=MAX_ADD_TIMES)
             size = self.dec(raw, "size_pct_of_entry", p, optional=True) or Decimal(100)
             if x is not None and n is not None:
                 rule = PyramidBuying(x, n, size) if kind == "pyramid" else ScaleIn(x, n, size)
@@ -222,7 +250,7 @@ class _Reader:
             q, s = self.dec(raw, "profit_pct", p), self.dec(raw, "sell_pct", p)
             rule = PartialTakeProfit(q, s) if q is not None and s is not None else None
         elif kind == "time_exit":
-            n = self.integer(raw, "candles", p)
+            n = self.integer(raw, "candles", p, low=1, high=MAX_HOLD_CANDLES)
             rule = TimeExit(n) if n is not None else None
         else:
             rule = ExitTriggers(self.groups(raw, p))
@@ -235,9 +263,11 @@ def strategy_from_dict(data: Any, *, strategy_id: str | None = None, version: in
     if not isinstance(data, dict):
         raise StrategySchemaError("A strategy document must be a JSON object")
     schema = data.get("schema_version")
-    if schema != SCHEMA_VERSION:
+    # a bool is refused by name: True == 1 in Python, so `"schema_version": true` passed the comparison
+    if isinstance(schema, bool) or schema != SCHEMA_VERSION:
         raise StrategySchemaError(
-            f"Unsupported strategy schema_version {schema!r}; this program reads version {SCHEMA_VERSION}"
+            f"Unsupported strategy schema_version {_json_text(schema)}: it must be the whole number "
+            f"{SCHEMA_VERSION}, the only version this program reads"
         )
     r = _Reader()
     name = data.get("name", "")
@@ -272,7 +302,7 @@ def strategy_from_dict(data: Any, *, strategy_id: str | None = None, version: in
             mode = SizingMode.CASH_PERCENT
         value = r.dec(sizing_raw, "value", "sizing")
         sizing = PositionSizing(mode, value if value is not None else Decimal(100))
-    cooldown = r.integer(data, "cooldown_candles", "", default=0)
+    cooldown = r.integer(data, "cooldown_candles", "", low=0, high=MAX_COOLDOWN_CANDLES, default=0)
     try:
         policy = SameCandlePolicy(data.get("same_candle_policy", SameCandlePolicy.CONSERVATIVE.value))
     except ValueError:
@@ -303,6 +333,10 @@ def strategy_from_json(text: str, **kwargs: Any) -> Strategy:
     except json.JSONDecodeError as exc:
         raise StrategySchemaError(
             f"Not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except ValueError:  # an integer literal beyond Python's 4,300-digit limit: not a JSONDecodeError
+        raise StrategySchemaError(
+            "Not a usable strategy document: a number has more than 4,300 digits"
         ) from None
     return strategy_from_dict(data, **kwargs)
 

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 MAX_NAME_LENGTH = 100
 MAX_DESCRIPTION_LENGTH = 2000
 MAX_ADD_TIMES = 20
+MAX_COOLDOWN_CANDLES = 100_000
+MAX_HOLD_CANDLES = 100_000
+"""Upper bounds of the candle counts (the strategy maker's spin boxes stop there too): years of hourly
+candles, far beyond any real setting, and small enough for the engine's int64 counters (10^30 overflowed
+them and the backtest silently made no trades)."""
 _HUNDRED = Decimal(100)
 
 
@@ -71,11 +76,45 @@ def _pct(
         out.append(StrategyProblem(path, "value.too_large", f"must be below {high} (got {value})"))
 
 
-def _times(out: list[StrategyProblem], path: str, value: int) -> None:
-    if not 1 <= value <= MAX_ADD_TIMES:
+def whole_number_range(low: int, high: int) -> str:
+    """How the range of a whole-number field is written in messages (one wording for reader and checks)."""
+    return f"a whole number from {low:,} to {high:,}"
+
+
+def _shown(value: object) -> str:
+    try:
+        return repr(value)
+    except ValueError:  # an int beyond Python's 4,300-digit str() limit
+        return "a number of thousands of digits"
+
+
+def _whole(
+    out: list[StrategyProblem],
+    path: str,
+    value: object,
+    low: int,
+    high: int,
+    *,
+    low_code: str,
+    high_code: str,
+) -> None:
+    """A count field: an int (never a bool: ``isinstance(True, int)`` holds, so JSON ``true`` read as 1)
+    within ``low..high``."""
+    code = ""
+    if isinstance(value, bool) or not isinstance(value, int):
+        code = "field.not_integer"
+    elif value < low:
+        code = low_code
+    elif value > high:
+        code = high_code
+    if code:
         out.append(
-            StrategyProblem(path, "times.range", f"must be between 1 and {MAX_ADD_TIMES} (got {value})")
+            StrategyProblem(path, code, f"must be {whole_number_range(low, high)} (got {_shown(value)})")
         )
+
+
+def _times(out: list[StrategyProblem], path: str, value: int) -> None:
+    _whole(out, path, value, 1, MAX_ADD_TIMES, low_code="times.range", high_code="times.range")
 
 
 def _rule_problems(i: int, rule: object) -> list[StrategyProblem]:
@@ -101,8 +140,8 @@ def _rule_problems(i: int, rule: object) -> list[StrategyProblem]:
         _pct(out, f"{p}.profit_pct", rule.profit_pct, low=">0", high=None)
         _pct(out, f"{p}.sell_pct", rule.sell_pct, low=">0", high=_HUNDRED)
     elif isinstance(rule, TimeExit):
-        if rule.candles < 1:
-            out.append(StrategyProblem(f"{p}.candles", "time_exit.candles", "must be at least 1 candle"))
+        _whole(out, f"{p}.candles", rule.candles, 1, MAX_HOLD_CANDLES,
+               low_code="time_exit.candles", high_code="time_exit.too_large")  # fmt: skip
     elif isinstance(rule, ExitTriggers):
         out.extend(_groups_problems(p, rule.condition, "exit-trigger rule"))
     else:
@@ -167,10 +206,8 @@ def strategy_problems(strategy: Strategy) -> list[StrategyProblem]:
         )
     elif sizing.mode is SizingMode.CASH_PERCENT and sizing.value > _HUNDRED:
         out.append(StrategyProblem("sizing.value", "sizing.over_100", "a share of cash cannot exceed 100%"))
-    if strategy.cooldown_candles < 0:
-        out.append(
-            StrategyProblem("cooldown_candles", "cooldown.negative", "the cooldown cannot be negative")
-        )
+    _whole(out, "cooldown_candles", strategy.cooldown_candles, 0, MAX_COOLDOWN_CANDLES,
+           low_code="cooldown.negative", high_code="cooldown.too_large")  # fmt: skip
     return out
 
 

@@ -166,22 +166,35 @@ class TradingCondition:
         return replace(self, name=clean, condition_id=None)
 
 
+def _option_number(raw: Any) -> float:
+    """An operator option as a float; ValueError for anything else (a bool, an empty text, NaN, ...)."""
+    if isinstance(raw, bool) or raw is None:  # isinstance(True, int) holds: JSON true read as 1
+        raise ValueError
+    return float(str(raw).strip())
+
+
 def _operator_params(op: Operator, raw: Mapping[str, Any], value: Any) -> dict[str, float]:
     if op is Operator.APPROX:
-        percent = float(raw.get("percent", 1.0))
+        given = raw.get("percent", 1.0)
+        try:
+            percent = _option_number(given)
+        except ValueError:
+            percent = math.nan
         if not (math.isfinite(percent) and 0 < percent <= 100):
-            raise InvalidOperatorError("The ~= tolerance must be a percentage in (0, 100]")
+            raise InvalidOperatorError(
+                f"The ~= tolerance (percent) must be a percentage above 0 and at most 100; got {given!r}"
+            )
         return {"percent": percent}
     if op in (Operator.RISING, Operator.FALLING):
         candles = raw.get("candles", value if value not in (None, "") else 1)
         try:
-            number = float(str(candles))
+            number = _option_number(candles)
             if not number.is_integer():
                 raise ValueError
             n = int(number)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise InvalidOperatorError(
-                f"{op.value} needs a whole number of candles; got {candles!r}"
+                f"{op.value} needs a whole number of candles from 1 to 100; got {candles!r}"
             ) from None
         if not 1 <= n <= 100:
             raise InvalidOperatorError(f"{op.value} takes 1 to 100 candles; got {n}")

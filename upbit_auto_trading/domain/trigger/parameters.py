@@ -10,15 +10,38 @@ from upbit_auto_trading.domain.trigger.errors import InvalidParameterError
 from upbit_auto_trading.domain.trigger.variables import ParameterDefinition, ParameterType, VariableDefinition
 
 
+def allowed_values(definition: ParameterDefinition) -> str:
+    """The allowed values of a parameter as messages word them ("a whole number from 2 to 100")."""
+    if definition.type is ParameterType.ENUM:
+        return f"one of {', '.join(definition.choices)}"
+    kind = "a whole number" if definition.type is ParameterType.INT else "a number"
+    low, high = definition.minimum, definition.maximum
+    if low is not None and high is not None:
+        return f"{kind} from {low:g} to {high:g}"
+    if low is not None:
+        return f"{kind} of at least {low:g}"
+    if high is not None:
+        return f"{kind} of at most {high:g}"
+    return kind
+
+
 def coerce_parameter(definition: ParameterDefinition, raw: Any) -> int | float | str:
-    """Convert one raw value (text from a form or the CLI, or a JSON number) and check its bounds."""
-    label = f"{definition.name}"
+    """Convert one raw value (text from a form or the CLI, or a JSON number) and check its bounds.
+
+    An empty text is refused like any other bad value: it used to fall back to the default silently, so
+    ``--param period=`` ran a different trigger than the one typed. (Forms drop empty fields themselves.)
+    """
+
+    def refused() -> InvalidParameterError:
+        return InvalidParameterError(f"{definition.name} must be {allowed_values(definition)}; got {raw!r}")
+
+    # bool first: isinstance(True, int) holds, so a JSON true was read as period 1
+    if isinstance(raw, bool) or raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise refused()
     if definition.type is ParameterType.ENUM:
         text = str(raw).strip()
         if text not in definition.choices:
-            raise InvalidParameterError(
-                f"{label} must be one of {', '.join(definition.choices)}; got {text!r}"
-            )
+            raise refused()
         return text
     try:
         if definition.type is ParameterType.INT:
@@ -30,13 +53,12 @@ def coerce_parameter(definition: ParameterDefinition, raw: Any) -> int | float |
             value = float(str(raw).strip()) if not isinstance(raw, int | float) else float(raw)
             if not math.isfinite(value):
                 raise ValueError
-    except (TypeError, ValueError):
-        kind = "a whole number" if definition.type is ParameterType.INT else "a number"
-        raise InvalidParameterError(f"{label} must be {kind}; got {raw!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise refused() from None
     if definition.minimum is not None and value < definition.minimum:
-        raise InvalidParameterError(f"{label} must be >= {definition.minimum:g}; got {value:g}")
+        raise refused()
     if definition.maximum is not None and value > definition.maximum:
-        raise InvalidParameterError(f"{label} must be <= {definition.maximum:g}; got {value:g}")
+        raise refused()
     return value
 
 
@@ -50,8 +72,11 @@ def validate_parameters(variable: VariableDefinition, raw: Mapping[str, Any]) ->
         )
     result: dict[str, int | float | str] = {}
     for definition in variable.parameters:
-        if definition.name in raw and raw[definition.name] not in (None, ""):
-            result[definition.name] = coerce_parameter(definition, raw[definition.name])
+        if definition.name in raw and raw[definition.name] is not None:  # "" is refused, not the default
+            try:
+                result[definition.name] = coerce_parameter(definition, raw[definition.name])
+            except InvalidParameterError as exc:  # name the variable too: a target has parameters of its own
+                raise InvalidParameterError(f"{variable.variable_id} {exc}") from None
         elif definition.default is not None:
             result[definition.name] = coerce_parameter(definition, definition.default)
         elif definition.required:

@@ -147,7 +147,8 @@ class SqliteCandleStore:
         with self._db.transaction() as conn:
             cur = conn.execute("DELETE FROM candles WHERE market = ? AND timeframe = ?", (market, timeframe))
             deleted = int(cur.rowcount)
-            array_cache.bump_version(conn, market, timeframe)
+            if deleted:  # deleting nothing must write nothing (bumping would create a candle_series row)
+                array_cache.bump_version(conn, market, timeframe)
             return deleted
 
     # ---- reads --------------------------------------------------------------------------------------------
@@ -212,9 +213,11 @@ class SqliteCandleStore:
         self, market: str, timeframe: str, start: datetime | None = None, end: datetime | None = None
     ) -> CandleArrays:
         """A series as numpy arrays. Uses the packed copy when it is current, else decodes and caches it."""
+        lo, hi = _bounds(start, end)
+        if lo > hi:  # selects no candle: answer without reading, so the packed cache is not written either
+            return CandleArrays.empty(market, timeframe)
         db = self._db
         conn = db.connection()
-        lo, hi = _bounds(start, end)
         try:
             table = array_cache.read_cached(conn, market, timeframe)
             if table is None:

@@ -5,6 +5,7 @@ open/high/low/close and two volume columns (``Volume BTC``/``Volume USD``, or ``
 - ``date`` may be ``2019-10-17 09:00:00``, ``2019-10-17 09-AM`` (12-hour), ``2019-10-17``; UTC unless ``--tz``.
 - Volume columns are swapped in parts of some files. The base volume is the smaller of the two and the quote
   volume the larger when the price is at least 1 (and the other way round below 1), since quote = base x price.
+- ``symbol`` is ``BTC/USD`` or, in older Coinbase and Bitstamp files, ``BTCUSD`` (see symbols.py).
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from decimal import Decimal
 
 from upbit_auto_trading.application.market_data.dto import ImportSpec, ParsedCandles
 from upbit_auto_trading.application.market_data.errors import ImportFileError
-from upbit_auto_trading.domain.market.errors import InvalidMarketError
-from upbit_auto_trading.domain.market.market_id import normalize_market
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 from upbit_auto_trading.infrastructure.market_data.importers.common import (
     RowSink,
     header_index,
     iter_data,
     parse_tz,
-    read_rows,
     require_columns,
-    to_decimal,
 )
+from upbit_auto_trading.infrastructure.market_data.importers.numbers import (
+    AmbiguousNumber,
+    NumberParser,
+    ambiguous_numbers_error,
+)
+from upbit_auto_trading.infrastructure.market_data.importers.symbols import symbol_filter
 
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -61,20 +64,22 @@ def parse_date(text: str, zone: tzinfo) -> datetime:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
 
 
-def _find_header(rows: list[tuple[int, list[str]]], name: str) -> int:
+def find_header(rows: list[tuple[int, list[str]]]) -> int | None:
+    """Position of the header (open, high, low, close) among the first lines, after an optional banner."""
     for position, (_, row) in enumerate(rows[:5]):
         names = {cell.strip().lower() for cell in row}
         if {"open", "high", "low", "close"} <= names:
             return position
-    raise ImportFileError(
-        f"{name} does not look like a CryptoDataDownload file: no header with open, high, low, close "
-        "in its first lines. Choose another --format."
-    )
+    return None
 
 
-def read_cdd_csv(spec: ImportSpec) -> ParsedCandles:
-    rows = read_rows(spec.path)
-    header_row = _find_header(rows, spec.path.name)
+def read_cdd_csv(spec: ImportSpec, rows: list[tuple[int, list[str]]]) -> ParsedCandles:
+    header_row = find_header(rows)
+    if header_row is None:
+        raise ImportFileError(
+            f"{spec.path.name} does not look like a CryptoDataDownload file: no header with open, high, low, "
+            "close in its first lines. Choose another --format."
+        )
     header = rows[header_row][1]
     index = header_index(header)
     zone = parse_tz(spec.tz, UTC)
@@ -93,31 +98,28 @@ def read_cdd_csv(spec: ImportSpec) -> ParsedCandles:
         raise ImportFileError(
             f"{spec.path.name} has more than two volume columns: cannot tell base from quote"
         )
-    symbol_col = index.get("symbol")
-    try:
-        expected_market = normalize_market(spec.market)
-    except InvalidMarketError as exc:
-        raise ImportFileError(str(exc)) from exc
-    symbols_ok: dict[str, bool] = {}
     width = len(header)
+    symbol_col = index.get("symbol")
+    symbol_ok = (
+        symbol_filter(
+            (row[symbol_col] for _, row in iter_data(rows, header_row) if len(row) == width),
+            spec.market,
+            spec.path.name,
+        )
+        if symbol_col is not None
+        else None
+    )
+    number = NumberParser.for_spec(spec).parse
+    number_cols = [cols[k] for k in ("open", "high", "low", "close")] + volume_cols
     sink = RowSink(spec.market, Timeframe.from_code(spec.timeframe))
     for line, row in iter_data(rows, header_row):
         sink.read += 1
         if len(row) != width:
             sink.reject(line, f"expected {width} columns, found {len(row)}", row)
             continue
-        if symbol_col is not None:
-            symbol = row[symbol_col].strip()
-            ok = symbols_ok.get(symbol)
-            if ok is None:
-                try:
-                    ok = normalize_market(symbol) == expected_market
-                except InvalidMarketError:
-                    ok = False
-                symbols_ok[symbol] = ok
-            if not ok:
-                sink.reject(line, f"symbol {symbol!r} is not {expected_market}", row)
-                continue
+        if symbol_ok is not None and symbol_col is not None and not symbol_ok(row[symbol_col]):
+            sink.reject(line, f"symbol {row[symbol_col].strip()!r} is not {spec.market}", row)
+            continue
         try:
             if unix_col is not None and row[unix_col].strip():
                 start = parse_epoch(row[unix_col])
@@ -125,9 +127,12 @@ def read_cdd_csv(spec: ImportSpec) -> ParsedCandles:
                 start = parse_date(row[date_col], zone)
             else:
                 raise ValueError("no time")
-            o, h, lo, c = (to_decimal(row[cols[k]]) for k in ("open", "high", "low", "close"))
-            vols = [to_decimal(row[i]) for i in volume_cols]
-        except ValueError:
+            o, h, lo, c = (number(row[cols[k]]) for k in ("open", "high", "low", "close"))
+            vols = [number(row[i]) for i in volume_cols]
+        except AmbiguousNumber as exc:
+            cells = (r[i] for _, r in iter_data(rows, header_row) for i in number_cols if i < len(r))
+            raise ambiguous_numbers_error(spec.path.name, line, exc.text, cells) from None
+        except (ValueError, OverflowError, OSError):  # Overflow/OSError: an epoch datetime cannot hold
             sink.reject(line, "unparsable", row)
             continue
         if len(vols) == 2:

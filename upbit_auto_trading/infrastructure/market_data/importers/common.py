@@ -1,4 +1,4 @@
-"""Shared pieces of the CSV importers: opening files, time zones, numbers, building candles from fields."""
+"""Shared pieces of the CSV importers: opening files, time zones, building candles from fields (numbers: numbers.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -105,23 +105,6 @@ def require_columns(
             f" (found: {', '.join(sorted(index)) or 'none'}). Choose another --format or give a column mapping."
         )
     return found
-
-
-def to_decimal(text: str) -> Decimal:
-    """Exact decimal of a CSV cell (``1.08608E+11`` and ``3.00E-05`` keep every digit). ValueError if not a number."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        cleaned = text.strip().replace(",", "") if text else ""
-        if not cleaned:
-            raise ValueError("empty value") from None
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation as exc:
-            raise ValueError(f"not a number: {text!r}") from exc
-    if not value.is_finite():
-        raise ValueError(f"not a finite number: {text!r}")
-    return value
 
 
 @dataclass

@@ -19,9 +19,12 @@ from upbit_auto_trading.infrastructure.market_data.importers.common import (
     header_index,
     iter_data,
     parse_tz,
-    read_rows,
     require_columns,
-    to_decimal,
+)
+from upbit_auto_trading.infrastructure.market_data.importers.numbers import (
+    AmbiguousNumber,
+    NumberParser,
+    ambiguous_numbers_error,
 )
 
 FIELDS = ("time", "open", "high", "low", "close", "volume", "quote_volume")
@@ -49,13 +52,12 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
 
 
-def read_generic_csv(spec: ImportSpec) -> ParsedCandles:
+def read_generic_csv(spec: ImportSpec, rows: list[tuple[int, list[str]]]) -> ParsedCandles:
     unknown = set(spec.column_map) - set(FIELDS)
     if unknown:
         raise ImportFileError(
             f"Unknown field(s) in the column mapping: {', '.join(sorted(unknown))}; use {', '.join(FIELDS)}"
         )
-    rows = read_rows(spec.path)
     header = rows[0][1]
     index = header_index(header)
     wanted = {f: ((spec.column_map[f],) if f in spec.column_map else DEFAULT_NAMES[f]) for f in FIELDS[:6]}
@@ -71,6 +73,7 @@ def read_generic_csv(spec: ImportSpec) -> ParsedCandles:
     width = len(header)
     order = [cols[k] for k in ("open", "high", "low", "close", "volume")]
     zero = Decimal(0)
+    number = NumberParser.for_spec(spec).parse
     sink = RowSink(spec.market, Timeframe.from_code(spec.timeframe))
     for line, row in iter_data(rows, 0):
         sink.read += 1
@@ -79,8 +82,12 @@ def read_generic_csv(spec: ImportSpec) -> ParsedCandles:
             continue
         try:
             start = parse_time(row[cols["time"]], zone)
-            o, h, lo, c, v = (to_decimal(row[i]) for i in order)
-            q = to_decimal(row[quote_col]) if quote_col is not None else zero
+            o, h, lo, c, v = (number(row[i]) for i in order)
+            q = number(row[quote_col]) if quote_col is not None else zero
+        except AmbiguousNumber as exc:
+            columns = order + ([quote_col] if quote_col is not None else [])
+            cells = (r[i] for _, r in iter_data(rows, 0) for i in columns if i < len(r))
+            raise ambiguous_numbers_error(spec.path.name, line, exc.text, cells) from None
         except (ValueError, OverflowError, OSError):
             sink.reject(line, "unparsable", row)
             continue

@@ -9,6 +9,7 @@ from typing import Any
 
 from upbit_auto_trading.application.backtest.request import COST_CONFIRM_ABOVE, BacktestRequest
 from upbit_auto_trading.domain.backtest import UPBIT_KRW_FEE
+from upbit_auto_trading.domain.backtest.settings import CAPITAL_RANGE, capital_in_range
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
@@ -38,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--capital",
         default="10000000",
         metavar="AMOUNT",
-        help="starting capital in the quote currency (KRW for KRW- markets; default 10000000)",
+        help="starting capital in the quote currency (KRW for KRW- markets; default 10000000), "
+        f"{CAPITAL_RANGE}",
     )
     run.add_argument(
         "--fee",
@@ -126,11 +128,24 @@ def _warning_lines(warnings: list[dict[str, Any]]) -> str:
     return "".join(f"WARNING: {w['message']}\n" for w in warnings)
 
 
-def _decimal(text: str, option: str) -> Decimal:
+def _capital(text: str) -> Decimal:
+    """The starting capital, refused here (one line, before anything runs) when outside the engine's range:
+    1e400 used to run to the end and fail with InvalidOperation, NaN with a message naming no range."""
     try:
-        return Decimal(text.replace(",", "").replace("_", ""))
+        amount = Decimal(text.strip().replace(",", "").replace("_", ""))
     except InvalidOperation:
-        raise CliError(f"{option} takes a number; got {text!r}", exit_code=2) from None
+        amount = Decimal("NaN")
+    if not capital_in_range(amount):
+        raise CliError(f"--capital takes an amount {CAPITAL_RANGE}; got {text!r}", exit_code=2)
+    return amount
+
+
+def _check_period(start: datetime | None, end: datetime | None, texts: tuple[str, str]) -> None:
+    """A start after the end selects nothing: refused before any candle is read (or cached)."""
+    if start is not None and end is not None and start > end:
+        raise CliError(
+            f"--from {texts[0]} is after --to {texts[1]}: the start must not be after the end", exit_code=2
+        )
 
 
 def _pct(x: Any) -> str:
@@ -152,13 +167,15 @@ def metrics_text(metrics: dict[str, Any]) -> str:
 
 
 def _run(ctx: CliContext, args: argparse.Namespace) -> int:
+    start, end = _time(args.start, "--from"), _time(args.end, "--to", end_of_day=True)
+    _check_period(start, end, (args.start, args.end))
     request = BacktestRequest(
         strategy=args.strategy,
         market=args.market.upper(),
         timeframe=args.timeframe,
-        start=_time(args.start, "--from"),
-        end=_time(args.end, "--to", end_of_day=True),
-        initial_capital=_decimal(args.capital, "--capital"),
+        start=start,
+        end=end,
+        initial_capital=_capital(args.capital),
         fee_rate=_rate(args.fee, "--fee"),
         slippage_rate=_rate(args.slippage, "--slippage"),
         exchange_rules=False if args.no_exchange_rules else None,

@@ -4,7 +4,8 @@ JSON forms scripts rely on (``--json`` before or after the subcommand):
 - ``data list`` -> ``[{"market", "timeframe", "first", "last", "count"}]`` (ISO-8601 UTC; ``--gaps`` adds
   ``gaps`` and ``missing``)
 - ``data import FILE --market M --timeframe T`` -> ``{"read", "inserted", "updated", "duplicates", "rejected"}``
-  (``--verbose`` adds ``"rejections": [{"line", "reason"}]``, one item per rejected row, in file order)
+  (``--verbose`` adds ``"rejections": [{"line", "reason"}]``, one item per rejected row, in file order); a file
+  whose numbers read two ways (``1,5``) or whose symbol names another market is refused with one line
 - ``data fetch --market M --timeframe T --from DATE --to DATE`` -> the download report
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from upbit_auto_trading.application.market_data.download_candles import DownloadCommand
 from upbit_auto_trading.application.market_data.dto import (
+    AUTO_FORMAT,
     IMPORT_FORMATS,
     DownloadProgress,
     ImportSpec,
@@ -26,6 +28,9 @@ from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
 MAP_FIELDS = ("time", "open", "high", "low", "close", "volume", "quote_volume")
+DECIMAL_CHOICES = (".", ",")
+# spelled out where a shell would make the character awkward: ``--thousands space``, ``--thousands none``
+THOUSANDS_CHOICES = {"none": "", ",": ",", ".": ".", "space": " ", "'": "'"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import a CSV file of candles")
     p.add_argument("file", type=Path)
     _series(p)
-    p.add_argument("--format", choices=IMPORT_FORMATS, default="upbit", help="file layout (default: upbit)")
+    p.add_argument(
+        "--format",
+        choices=(AUTO_FORMAT, *IMPORT_FORMATS),
+        default=AUTO_FORMAT,
+        help="file layout (default: auto, detected from the header; with --map: generic)",
+    )
     p.add_argument("--tz", help="zone of times without an offset: UTC, KST, +09:00, Asia/Seoul ...")
     p.add_argument(
         "--map",
@@ -47,6 +57,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="COLUMN=FIELD",
         help=f"generic format: which column holds a field ({', '.join(MAP_FIELDS)}); repeatable",
+    )
+    p.add_argument(
+        "--decimal",
+        choices=DECIMAL_CHOICES,
+        metavar="{.|,}",
+        help="decimal separator of the file's numbers: '.' or ','. Without --decimal/--thousands only 1234.5 is "
+        "read, and a number that reads two ways (1,5 or 1,234.5) refuses the file",
+    )
+    p.add_argument(
+        "--thousands",
+        choices=tuple(THOUSANDS_CHOICES),
+        metavar="{none|,|.|space|'}",
+        help="thousands separator of the file's numbers (default: none; space also covers no-break spaces)",
     )
     p.add_argument(
         "--verbose",
@@ -134,6 +157,8 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
         format=args.format,
         tz=args.tz,
         column_map=parse_map(args.map),
+        decimal=args.decimal,
+        thousands=None if args.thousands is None else THOUSANDS_CHOICES[args.thousands],
     )
     report = ctx.container.market_data.import_candles().execute(spec)
     for reason, count in sorted(report.rejection_reasons().items()):

@@ -131,6 +131,8 @@ def _read_json(path: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"cannot read {path}: not UTF-8 text (a strategy is a JSON document)") from None
 
 
 def _saved(ctx: CliContext, stored: StoredStrategy, verb: str) -> int:

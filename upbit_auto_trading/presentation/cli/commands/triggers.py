@@ -201,14 +201,17 @@ def _when(text: str | None, option: str) -> datetime | None:
 
 
 def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
+    start, end = _when(args.start, "--from"), _when(args.end, "--to")
+    if start is not None and end is not None and start > end:  # refused before any candle is read or cached
+        raise CliError(
+            f"--from {args.start} is after --to {args.end}: the start must not be after the end", exit_code=2
+        )
     condition = ctx.container.triggers.get_trigger().execute(args.name)
     try:
         use_case = ctx.container.triggers.evaluate_trigger()
     except Exception as exc:  # the market-data container is not wired in this build
         raise CliError(f"stored candles are not available: {exc}") from exc
-    result = use_case.execute(
-        condition, args.market, args.timeframe, _when(args.start, "--from"), _when(args.end, "--to")
-    )
+    result = use_case.execute(condition, args.market, args.timeframe, start, end)
     fired = [t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in result.fired_times()]
     text = "\n".join(
         [*fired, f"{len(fired)} of {len(result.candles)} candles fired ({condition.describe()})"]
@@ -236,8 +239,8 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
         document = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
-    except json.JSONDecodeError as exc:
-        raise CliError(f"{args.file} is not JSON: {exc}") from exc
+    except ValueError as exc:  # JSONDecodeError, not UTF-8, or an integer of more than 4,300 digits
+        raise CliError(f"{args.file} is not a usable JSON file: {exc}") from exc
     result = ctx.container.triggers.import_triggers().execute(document, args.on_conflict)
     data = {"imported": result.imported, "skipped": result.skipped, "replaced": result.replaced}
     ctx.emit(

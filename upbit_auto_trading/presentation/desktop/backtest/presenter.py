@@ -20,6 +20,7 @@ from upbit_auto_trading.application.backtest.request import (
     BacktestRequest,
 )
 from upbit_auto_trading.domain.backtest import UPBIT_KRW_FEE
+from upbit_auto_trading.domain.backtest.settings import CAPITAL_RANGE, MAX_INITIAL_CAPITAL, capital_in_range
 from upbit_auto_trading.presentation.desktop.backtest.model import (
     QueueRow,
     ResultView,
@@ -89,8 +90,18 @@ def parse_form(form: RunForm) -> BacktestRequest:
         try:
             value = Decimal(text.replace(",", "").strip() or "0")
         except InvalidOperation:
-            raise ValueError(tr(f"{label}: 숫자를 입력하세요", f"{label}: enter a number")) from None
+            value = Decimal("NaN")
+        if not value.is_finite():  # "NaN" parses as a Decimal, then broke the cost comparison
+            raise ValueError(tr(f"{label}: 숫자를 입력하세요", f"{label}: enter a number"))
         return value
+
+    try:
+        capital = Decimal(form.capital.replace(",", "").strip() or "0")
+    except InvalidOperation:
+        capital = Decimal("NaN")
+    if not capital_in_range(capital):  # 1e400 used to run to the end and fail with InvalidOperation
+        raise ValueError(tr(f"초기 자본: 0보다 크고 {MAX_INITIAL_CAPITAL:,} 이하여야 합니다",
+                            f"Capital: must be {CAPITAL_RANGE}"))  # fmt: skip
 
     start = day(form.start, tr("시작일", "From"), False)
     end = day(form.end, tr("종료일", "To"), True)
@@ -102,7 +113,7 @@ def parse_form(form: RunForm) -> BacktestRequest:
         timeframe=form.timeframe,
         start=start,
         end=end,
-        initial_capital=dec(form.capital, tr("초기 자본", "Capital")),
+        initial_capital=capital,
         fee_rate=dec(form.fee_pct, tr("수수료", "Fee")) / 100,
         slippage_rate=dec(form.slippage_pct, tr("슬리피지", "Slippage")) / 100,
     )

@@ -14,6 +14,7 @@ from PyQt6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -28,7 +29,20 @@ from upbit_auto_trading.presentation.desktop.market_data.model import (
     utc_from_kst_date,
 )
 
-FORMATS = (("upbit", "Upbit REST (KST)"), ("cdd", "CryptoDataDownload"), ("generic", "Generic OHLCV"))
+FORMATS = (
+    ("auto", "Detect from the header"),  # shown through tr(): the language is chosen at run time
+    ("upbit", "Upbit (REST or older API, KST)"),
+    ("cdd", "CryptoDataDownload"),
+    ("generic", "Generic OHLCV"),
+)
+DECIMALS = ((".", "1234.5  ( . )"), (",", "1234,5  ( , )"))
+THOUSANDS = (
+    ("", "none"),
+    (",", "1,234  ( , )"),
+    (".", "1.234  ( . )"),
+    (" ", "1 234  (space)"),
+    ("'", "1'234  ( ' )"),
+)
 
 
 def _timeframe_combo(current: str | None) -> QComboBox:
@@ -56,7 +70,9 @@ class ImportDialog(QDialog):
         form.addRow(tr("단위", "Timeframe"), self.timeframe)
         self.format = QComboBox()
         for key, label in FORMATS:
-            self.format.addItem(label, key)
+            self.format.addItem(
+                tr("머리글에서 자동 감지", "Detect from the header") if key == "auto" else label, key
+            )
         form.addRow(tr("형식", "Format"), self.format)
         self.tz = QLineEdit()
         self.tz.setPlaceholderText(tr("기본값 (Upbit: KST, 그 외: UTC)", "default (Upbit: KST, others: UTC)"))
@@ -94,6 +110,68 @@ class ImportDialog(QDialog):
             tz=self.tz.text().strip() or None,
             column_map=mapping,
         )
+
+
+class NumberFormatDialog(QDialog):
+    """Asks how a file writes its numbers after the importer found one that reads two ways (``1,5``).
+    Prefilled with the file's most likely reading; the sample shows what the choice means."""
+
+    def __init__(
+        self, file: str, sample: str, decimal: str, thousands: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("숫자 형식", "Number format"))
+        form = QFormLayout(self)
+        question = QLabel(
+            tr(
+                f"{file}의 숫자 {sample!r}는 여러 가지로 읽힐 수 있습니다. 소수점과 천 단위 구분 기호를 "
+                "골라 주세요.",
+                f"The number {sample!r} in {file} can be read more than one way. "
+                "Choose the decimal and thousands separators.",
+            )
+        )
+        question.setWordWrap(True)
+        form.addRow(question)
+        self.decimal = QComboBox()
+        for key, label in DECIMALS:
+            self.decimal.addItem(label, key)
+        self.decimal.setCurrentIndex(max(0, self.decimal.findData(decimal)))
+        form.addRow(tr("소수점", "Decimal separator"), self.decimal)
+        self.thousands = QComboBox()
+        for key, label in THOUSANDS:
+            self.thousands.addItem(tr("없음", "none") if not key else label, key)
+        self.thousands.setCurrentIndex(max(0, self.thousands.findData(thousands)))
+        form.addRow(tr("천 단위 구분", "Thousands separator"), self.thousands)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.setVisible(False)
+        form.addRow(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.decimal.currentIndexChanged.connect(self._check)
+        self.thousands.currentIndexChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        """The same character cannot be both separators: say so inline and keep OK disabled."""
+        same = self.decimal.currentData() == self.thousands.currentData()
+        self.error.setText(
+            tr("소수점과 천 단위 구분 기호가 같을 수 없습니다.", "The two separators must differ.")
+            if same
+            else ""
+        )
+        self.error.setVisible(same)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setEnabled(not same)
+
+    def choice(self) -> tuple[str, str]:
+        """(decimal, thousands); thousands is '' for none."""
+        return str(self.decimal.currentData()), str(self.thousands.currentData())
 
 
 class DownloadDialog(QDialog):

@@ -32,9 +32,11 @@ class ImportRequest:
     path: Path
     market: str
     timeframe: str
-    format: str = "upbit"
+    format: str = "auto"
     tz: str | None = None
     column_map: dict[str, str] = field(default_factory=dict)
+    decimal: str | None = None  # None, None: plain 1234.5 numbers; set after asking about a file like 1,5
+    thousands: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from upbit_auto_trading.application.market_data.cancel import CancelToken
@@ -14,6 +15,7 @@ from upbit_auto_trading.application.market_data.dto import (
     ImportSpec,
     SeriesSummary,
 )
+from upbit_auto_trading.application.market_data.errors import AmbiguousNumbersError, MarketMismatchError
 from upbit_auto_trading.application.ports.candle_page_fetcher import NetworkUnavailableError
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.market.import_report import ImportReport
@@ -37,6 +39,9 @@ class MarketDataView(Protocol):
     def show_chart(self, arrays: CandleArrays) -> None: ...
     def clear_chart(self) -> None: ...
     def ask_import(self) -> ImportRequest | None: ...
+    def ask_number_format(
+        self, file: str, sample: str, decimal: str, thousands: str
+    ) -> tuple[str, str] | None: ...
     def ask_download(self, market: str | None, timeframe: str | None) -> DownloadRequest | None: ...
     def ask_resample_target(self, choices: Sequence[str]) -> str | None: ...
     def confirm(self, question: str) -> bool: ...
@@ -89,10 +94,21 @@ class MarketDataPresenter:
     # ---- import -------------------------------------------------------------------------------------------
     def on_import(self) -> None:
         request = self._view.ask_import()
-        if request is None or not self._start(tr("CSV 가져오는 중...", "Importing CSV...")):
+        if request is not None:
+            self._import(request)
+
+    def _import(self, request: ImportRequest) -> None:
+        if not self._start(tr("CSV 가져오는 중...", "Importing CSV...")):
             return
         spec = ImportSpec(
-            request.path, request.market, request.timeframe, request.format, request.tz, request.column_map
+            request.path,
+            request.market,
+            request.timeframe,
+            request.format,
+            request.tz,
+            request.column_map,
+            request.decimal,
+            request.thousands,
         )
 
         def done(report: ImportReport) -> None:
@@ -100,7 +116,32 @@ class MarketDataPresenter:
             self._view.show_message(import_summary(report))
             self.refresh((report.market, report.timeframe))
 
-        self._runner.run(lambda: self._uc.import_candles().execute(spec), done, self._failed)
+        def failed(exc: Exception) -> None:
+            # Refusals a question can settle: ask once, then import again with the answer (nothing was stored).
+            # The answer removes the refusal (named separators never read two ways; the file's own market
+            # matches), so each question comes at most once per import.
+            if isinstance(exc, AmbiguousNumbersError):
+                self._stop()
+                answer = self._view.ask_number_format(
+                    request.path.name, exc.sample, exc.decimal, exc.thousands
+                )
+                if answer is not None:
+                    self._import(replace(request, decimal=answer[0], thousands=answer[1]))
+                return
+            if isinstance(exc, MarketMismatchError) and exc.file_market:
+                self._stop()
+                question = tr(
+                    f"{request.path.name}에는 {exc.file_market} 캔들이 들어 있습니다 ({exc.market} 아님). "
+                    f"{exc.file_market}(으)로 가져올까요?",
+                    f"{request.path.name} holds {exc.file_market} candles, not {exc.market}. "
+                    f"Import them as {exc.file_market}?",
+                )
+                if self._view.confirm(question):
+                    self._import(replace(request, market=exc.file_market))
+                return
+            self._failed(exc)
+
+        self._runner.run(lambda: self._uc.import_candles().execute(spec), done, failed)
 
     # ---- download -----------------------------------------------------------------------------------------
     def on_download(self) -> None:

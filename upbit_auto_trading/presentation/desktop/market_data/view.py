@@ -26,7 +26,11 @@ from PyQt6.QtWidgets import (
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.market_data.chart import CandleChart
-from upbit_auto_trading.presentation.desktop.market_data.dialogs import DownloadDialog, ImportDialog
+from upbit_auto_trading.presentation.desktop.market_data.dialogs import (
+    DownloadDialog,
+    ImportDialog,
+    NumberFormatDialog,
+)
 from upbit_auto_trading.presentation.desktop.market_data.model import (
     DownloadRequest,
     ImportRequest,
@@ -159,6 +163,12 @@ class MarketDataScreen(QWidget):
     def ask_import(self) -> ImportRequest | None:
         dialog = ImportDialog(self)
         return dialog.request() if dialog.exec() else None
+
+    def ask_number_format(
+        self, file: str, sample: str, decimal: str, thousands: str
+    ) -> tuple[str, str] | None:
+        dialog = NumberFormatDialog(file, sample, decimal, thousands, self)
+        return dialog.choice() if dialog.exec() else None
 
     def ask_download(self, market: str | None, timeframe: str | None) -> DownloadRequest | None:
         dialog = DownloadDialog(market, timeframe, self)

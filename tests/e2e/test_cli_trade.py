@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from upbit_auto_trading.infrastructure.upbit_sim.persistence import SimStateFile
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = "Basic 7-rule (기본 7규칙)"
 pytestmark = pytest.mark.slow
@@ -86,7 +88,7 @@ def test_sigkill_at_random_moments_never_doubles_or_forgets_an_order(tmp_path: P
 
     orders = _json(home, "trade", "orders", "--session", sid)
     state_file = home / "data" / "development" / "paper" / f"replay-{sid}.json"
-    server = json.loads(state_file.read_text(encoding="utf-8"))
+    server = SimStateFile(state_file).read()  # the state with its change log applied
     at_server = {o["identifier"]: o for o in server["orders"]}
     journaled = {o["identifier"]: o for o in orders}
     # every order at the exchange is journaled, and nothing journaled as not placed is there

@@ -12,7 +12,7 @@ import pytest
 
 from upbit_auto_trading.infrastructure.files.fsutil import TEMP_MARK
 from upbit_auto_trading.infrastructure.upbit_sim import persistence
-from upbit_auto_trading.infrastructure.upbit_sim.persistence import SimStateError
+from upbit_auto_trading.infrastructure.upbit_sim.persistence import SimStateError, SimStateFile
 
 from .conftest import ACCESS, MARKET, Raw, doc, limit_bid, make_server, market_buy
 
@@ -49,7 +49,7 @@ async def test_orders_and_balances_survive_a_restart(tmp_path):
             placed = await raw.post("/v1/orders", market_buy("200000", "uat-buy-1"))
             assert placed.status_code == 201
             # On disk before the reply arrived: the file already holds the order and its fill.
-            stored = json.loads(path.read_text(encoding="utf-8"))
+            stored = SimStateFile(path).read()
             assert any(o["identifier"] == "uat-buy-1" and o["trades"] for o in stored["orders"])
             assert (
                 await raw.post("/v1/orders", limit_bid("11000000", "0.01", "uat-rest-2"))
@@ -61,7 +61,7 @@ async def test_orders_and_balances_survive_a_restart(tmp_path):
             before = await _answers(raw)
     assert doc_trades(before["order buy-1"]), "the market buy's fill is listed"
     assert not list(path.parent.glob(f"*{TEMP_MARK}")), "no temp file is left behind"
-    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored = SimStateFile(path).read()
     assert isinstance(stored["accounts"][ACCESS]["KRW"]["balance"], str)  # Decimals as exact text
 
     with make_server(path, krw="5") as again:  # a stored account keeps its balances, not the configured ones
@@ -80,24 +80,63 @@ def doc_trades(text: str) -> list[dict]:
 
 async def test_a_failed_write_leaves_the_file_and_the_exchange_as_they_were(tmp_path, monkeypatch):
     path = tmp_path / "state.json"
+    log = tmp_path / "state.json.log"
     with make_server(path) as sim:
         async with Raw(sim.base_url) as raw:
             assert (await raw.post("/v1/orders", limit_bid("10000000", "0.01", "uat-1"))).status_code == 201
-            saved = path.read_bytes()
+            saved, logged = path.read_bytes(), log.read_bytes()
 
-            def broken_replace(src, dst):  # the disk fails between the temp file and the rename
+            def broken_sync(fd):  # the disk fails once the change line is written
                 raise OSError(28, "No space left on device")
 
             with monkeypatch.context() as patch:
-                patch.setattr(persistence.os, "replace", broken_replace)
+                patch.setattr(persistence.os, "fdatasync", broken_sync)
+                patch.setattr(persistence.os, "fsync", broken_sync)
                 failed = await raw.post("/v1/orders", limit_bid("10000000", "0.01", "uat-2"))
             assert failed.status_code == 500 and doc(failed)["error"]["name"] == "server_error"
-            assert path.read_bytes() == saved
-            assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # the temp file was removed
+            assert path.read_bytes() == saved and log.read_bytes() == logged  # no half change on disk
+            assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json", "state.json.log"]
             assert (await raw.get("/v1/order", [("identifier", "uat-2")])).status_code == 404
             assert sim.balance(ACCESS, "KRW") == (D("1000000") - D("100050"), D("100050"))
             assert (await raw.post("/v1/orders", limit_bid("10000000", "0.01", "uat-2"))).status_code == 201
     assert os.path.exists(path)
+
+
+async def test_the_change_log_survives_a_torn_line_and_compaction(tmp_path, monkeypatch):
+    """Orders are appended to the log (the state file is not rewritten per order); a crash mid-append leaves
+    a cut line that the next start drops; every COMPACT_AFTER changes the state is rewritten whole."""
+    monkeypatch.setattr(persistence, "COMPACT_AFTER", 5)
+    path = tmp_path / "state.json"
+    log = tmp_path / "state.json.log"
+    with make_server(path) as sim:
+        sim.set_rate_limit("order", 1000)
+        async with Raw(sim.base_url) as raw:
+            for n in range(12):
+                reply = await raw.post("/v1/orders", limit_bid("10000000", "0.001", f"uat-{n}"))
+                assert reply.status_code == 201
+                if n == 1:
+                    snapshot = path.read_bytes()
+                    assert path.read_bytes() == snapshot and log.stat().st_size > 0  # appended, not rewritten
+            before = await _orders_and_accounts(raw, 12)
+    on_disk = SimStateFile(path).read()
+    assert {o["identifier"] for o in on_disk["orders"]} == {f"uat-{n}" for n in range(12)}
+    assert json.loads(path.read_text(encoding="utf-8"))["log_seq"] > 0  # compacted at least once
+    with open(log, "ab") as handle:  # a crash in the middle of the next append
+        handle.write(b'{"seq": 999, "orders": [{"uuid": "x"')
+    with make_server(path) as again:
+        async with Raw(again.base_url) as raw:
+            assert await _orders_and_accounts(raw, 12) == before
+            assert (await raw.post("/v1/orders", limit_bid("10000000", "0.001", "uat-12"))).status_code == 201
+    assert {o["identifier"] for o in SimStateFile(path).read()["orders"]} == {f"uat-{n}" for n in range(13)}
+
+
+async def _orders_and_accounts(raw: Raw, count: int) -> list[str]:
+    answers = [(await raw.get("/v1/accounts")).text]
+    for n in range(count):
+        reply = await raw.get("/v1/order", [("identifier", f"uat-{n}")])
+        assert reply.status_code == 200, reply.text
+        answers.append(reply.text)
+    return answers
 
 
 def test_a_damaged_state_file_is_refused_and_left_alone(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from decimal import Decimal as D
 
 import httpx
@@ -18,6 +17,7 @@ from upbit_auto_trading.infrastructure.upbit.websocket_client import (
     UpbitWebSocketClient,
 )
 from upbit_auto_trading.infrastructure.upbit_sim.exchange import SimRejection
+from upbit_auto_trading.infrastructure.upbit_sim.persistence import SimStateFile
 
 from .conftest import ACCESS, CREDS, MARKET, Raw, doc, limit_bid, make_server
 
@@ -37,7 +37,7 @@ async def test_a_dropped_reply_still_places_and_saves_the_order(tmp_path):
         async with Raw(sim.base_url) as raw:
             with pytest.raises(httpx.RemoteProtocolError):  # the connection closes without a reply
                 await raw.post("/v1/orders", limit_bid("10000000", "0.01", "uat-lost"))
-            assert any(o["identifier"] == "uat-lost" for o in json.loads(path.read_text())["orders"])
+            assert any(o["identifier"] == "uat-lost" for o in SimStateFile(path).read()["orders"])
             assert doc(await raw.get("/v1/order", [("identifier", "uat-lost")]))["state"] == "wait"
             assert (
                 await raw.post("/v1/orders", limit_bid("10000000", "0.01", "uat-next"))

@@ -23,7 +23,13 @@ from upbit_auto_trading.infrastructure.upbit_sim.orders import (
     SimRejection,
     SimTrade,
 )
-from upbit_auto_trading.infrastructure.upbit_sim.persistence import SimStateFile, dump_exchange, load_exchange
+from upbit_auto_trading.infrastructure.upbit_sim.persistence import (
+    OrderDumps,
+    SimStateFile,
+    changes_between,
+    dump_exchange,
+    load_exchange,
+)
 
 __all__ = ["Balance", "SimExchange", "SimOrder", "SimRejection", "SimTrade", "VOLUME_STEP", "ZERO"]
 
@@ -49,6 +55,7 @@ class SimExchange:
         self._saved: dict[str, Any] | None = None  # the document the file holds now
         self._pending: list[SimOrder] = []  # order snapshots to announce once the change is on disk
         self._dirty = False
+        self._dumps = OrderDumps()
 
     # --- accounts ---------------------------------------------------------------------------------------
 
@@ -91,6 +98,11 @@ class SimExchange:
         self._saved = doc
         return True
 
+    def close_store(self) -> None:
+        """Release the state file's log (the state itself is on disk after every change already)."""
+        if self._store is not None:
+            self._store.close()
+
     def save(self) -> None:
         self._dirty = True
         self._commit()
@@ -99,9 +111,12 @@ class SimExchange:
         """End of a change: write the file (when attached), then announce the orders that changed."""
         pending, self._pending = self._pending, []
         if self._store is not None and self._dirty:
-            doc = dump_exchange(self)
+            doc = dump_exchange(self, self._dumps)
             try:
-                self._store.write(doc)
+                if self._saved is None or self._store.wants_compaction:
+                    self._store.write(doc)
+                elif change := changes_between(self._saved, doc):
+                    self._store.append(change)
             except OSError as exc:
                 if self._saved is not None:
                     load_exchange(

@@ -1,8 +1,15 @@
-"""The paper exchange's state file: accounts, orders with their trades, identifiers and the uuid counter.
+"""The paper exchange's state on disk: accounts, orders with their trades, identifiers and the uuid counter.
 
-JSON, Decimals as strings (exact), datetimes ISO 8601 in UTC. Written whole after every change: to a temp
-file in the same folder, flushed and fsynced, then renamed over the old one, so the file on disk is always
-one complete state, the one before or the one after a change, never a mix.
+JSON, Decimals as strings (exact), datetimes ISO 8601 in UTC. Two files:
+
+- ``<name>.json``, a whole state, written to a temp file in the same folder, fsynced, renamed over the old
+  one: always one complete state. It records ``log_seq``, the last change it contains.
+- ``<name>.json.log``, the changes since: one JSON line per change (the orders and accounts that changed, new
+  identifiers, the counters), appended and fdatasync'ed before anyone hears of the change. Rewriting the
+  whole file per order cost 51 ms p50 / 341 ms p99 at 1,000 orders and grew with every order; an appended
+  line costs the same at any size. Every ``COMPACT_AFTER`` changes the state is rewritten whole and the log
+  emptied. Reading replays the lines after ``log_seq``; a last line cut short by a crash is dropped (the
+  change it held was never acknowledged) and cut off the file.
 """
 
 from __future__ import annotations
@@ -31,13 +38,91 @@ class SimStateError(InfrastructureError):
     """The paper exchange's state file cannot be read; it is left untouched."""
 
 
+COMPACT_AFTER = 500  # changes in the log before the state is rewritten whole
+
+
 class SimStateFile:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.log_path = self.path.with_name(self.path.name + ".log")
+        self.seq = 0  # the last change on disk (snapshot or log)
+        self._logged = 0  # changes in the log since the last snapshot
+        self._log_fd: int | None = None
 
     def read(self) -> dict[str, Any] | None:
-        """The stored document, or None when there is no file yet. Leftover temp files of an interrupted
-        write are removed: the file itself is still the last complete state."""
+        """The stored document (the snapshot with the log's changes applied), or None when there is no
+        file yet. Leftover temp files of an interrupted write are removed, a torn last log line cut off."""
+        doc = self._read_snapshot()
+        if doc is None:
+            self.log_path.unlink(missing_ok=True)  # changes to a state that was never written whole
+            return None
+        self.seq = int(doc.get("log_seq", 0))
+        self._logged = 0
+        if self.log_path.exists():
+            self._replay(doc)
+        return doc
+
+    def _replay(self, doc: dict[str, Any]) -> None:
+        data = self.log_path.read_bytes()
+        good = 0
+        orders = {o["uuid"]: o for o in doc["orders"]}
+        identifiers = {(k, i): u for k, i, u in doc["identifiers"]}
+        for line in data.splitlines(keepends=True):
+            try:
+                if not line.endswith(b"\n"):
+                    raise ValueError("cut short")
+                change = json.loads(line)
+                seq = int(change["seq"])
+            except (ValueError, KeyError, TypeError):
+                break  # a crash mid-append: that change was never acknowledged
+            good += len(line)
+            if seq <= self.seq:
+                continue  # already in the snapshot (a crash between the snapshot and emptying the log)
+            for order in change.get("orders", []):
+                orders[order["uuid"]] = order
+            doc["accounts"].update(change.get("accounts", {}))
+            for k, i, u in change.get("identifiers", []):
+                identifiers[(k, i)] = u
+            for key in ("counter", "placed_count", "uuid_prefix"):
+                if key in change:
+                    doc[key] = change[key]
+            self.seq = seq
+            self._logged += 1
+        doc["orders"] = list(orders.values())
+        doc["identifiers"] = [[k, i, u] for (k, i), u in identifiers.items()]
+        if good < len(data):
+            with open(self.log_path, "r+b") as handle:
+                handle.truncate(good)
+                os.fsync(handle.fileno())
+
+    def append(self, change: dict[str, Any]) -> None:
+        """One change, durable before this returns. Rewrites the state whole now and then (``compact``)."""
+        if self._log_fd is None:
+            self._log_fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        change = {"seq": self.seq + 1, **change}
+        line = (json.dumps(change, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        start = os.lseek(self._log_fd, 0, os.SEEK_END)
+        try:
+            os.write(self._log_fd, line)
+            (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(self._log_fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._log_fd, start)  # no half line for the next append to follow
+            raise
+        self.seq += 1
+        self._logged += 1
+
+    @property
+    def wants_compaction(self) -> bool:
+        return self._logged >= COMPACT_AFTER
+
+    def close(self) -> None:
+        if self._log_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._log_fd)
+            self._log_fd = None
+
+    def _read_snapshot(self) -> dict[str, Any] | None:
         self._remove_leftovers()
         if not self.path.exists():
             return None
@@ -55,6 +140,19 @@ class SimStateFile:
         return doc
 
     def write(self, doc: dict[str, Any]) -> None:
+        """The whole state (the first save and every compaction); the log is emptied after."""
+        doc = {**doc, "log_seq": self.seq}
+        self._write_snapshot(doc)
+        if self._logged or self.log_path.exists():
+            if self._log_fd is not None:
+                os.ftruncate(self._log_fd, 0)
+                os.fsync(self._log_fd)
+            else:
+                with open(self.log_path, "wb") as handle:
+                    os.fsync(handle.fileno())
+        self._logged = 0
+
+    def _write_snapshot(self, doc: dict[str, Any]) -> None:
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=TEMP_MARK)
@@ -84,7 +182,45 @@ class SimStateFile:
 # --- the document -----------------------------------------------------------------------------------------
 
 
-def dump_exchange(exchange: SimExchange) -> dict[str, Any]:
+class OrderDumps:
+    """The JSON form of each order, reused while the order has not changed: a commit then costs a tuple
+    per order, not a dump per order (thousands of finished orders stay in a long paper account)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+
+    def dump(self, order: SimOrder) -> dict[str, Any]:
+        mark = (order.state, order.remaining, order.executed, order.paid_fee, order.locked, len(order.trades),
+                order.seq, order.external)  # fmt: skip
+        cached = self._cache.get(order.uuid)
+        if cached is not None and cached[0] == mark:
+            return cached[1]
+        dumped = _dump_order(order)
+        self._cache[order.uuid] = (mark, dumped)
+        return dumped
+
+
+def changes_between(saved: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """What ``doc`` changed since ``saved`` (both from :func:`dump_exchange`); empty when nothing did."""
+    change: dict[str, Any] = {}
+    before = {o["uuid"]: o for o in saved["orders"]}
+    orders = [o for o in doc["orders"] if before.get(o["uuid"]) is not o and before.get(o["uuid"]) != o]
+    if orders:
+        change["orders"] = orders
+    accounts = {k: a for k, a in doc["accounts"].items() if saved["accounts"].get(k) != a}
+    if accounts:
+        change["accounts"] = accounts
+    if len(doc["identifiers"]) != len(saved["identifiers"]):
+        known = {(k, i) for k, i, _ in saved["identifiers"]}
+        change["identifiers"] = [t for t in doc["identifiers"] if (t[0], t[1]) not in known]
+    for key in ("counter", "placed_count", "uuid_prefix"):
+        if doc[key] != saved[key]:
+            change[key] = doc[key]
+    return change
+
+
+def dump_exchange(exchange: SimExchange, dumps: OrderDumps | None = None) -> dict[str, Any]:
+    dump_order = dumps.dump if dumps is not None else _dump_order
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -102,7 +238,7 @@ def dump_exchange(exchange: SimExchange) -> dict[str, Any]:
             }
             for key, balances in exchange.accounts.items()
         },
-        "orders": [_dump_order(o) for o in exchange.orders.values()],
+        "orders": [dump_order(o) for o in exchange.orders.values()],
         "identifiers": [[key, ident, uid] for (key, ident), uid in exchange.by_identifier.items()],
     }
 

@@ -93,6 +93,7 @@ class UpbitSimServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self.state.exchange.close_store()
 
     async def serve(self, stop: asyncio.Event | None = None) -> None:
         """Serve on the running loop until ``stop`` is set (or the task is cancelled)."""

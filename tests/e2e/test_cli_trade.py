@@ -64,10 +64,10 @@ def test_sigkill_at_random_moments_never_doubles_or_forgets_an_order(tmp_path: P
     rng = random.Random(seed)
     kills = 0
     sessions: list = []
-    for attempt in range(3):  # a kill before the session was written leaves nothing to resume: start again
+    for attempt in range(6):  # a kill before the session was written leaves nothing to resume: start again
         start = _spawn(home, "trade", "run", "--strategy", SAMPLE, "--market", "KRW-BTC", "--timeframe", "1h",
                        "--replay", "--from", "2021-01-01", "--to", "2021-02-20", "--budget", "10000000")  # fmt: skip
-        kills += int(_kill_after(start, rng.uniform(3.0, 5.0) + 2 * attempt))
+        kills += int(_kill_after(start, rng.uniform(3.0, 5.0) + 3 * attempt))  # later each time: a loaded machine
         sessions = _json(home, "trade", "status", "--all")["sessions"]
         if sessions:
             break

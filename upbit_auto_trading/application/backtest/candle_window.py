@@ -54,7 +54,7 @@ def load_window(
     if len(arrays) == 0 or first >= len(arrays):
         raise ApplicationError(
             f"No {timeframe} candles of {market} are stored for that period; import or download them first "
-            "(market data tab or `data import` / `data download`)"
+            "(market data tab or `data import` / `data fetch`)"
         )
     begin = max(0, first - WARMUP_CANDLES)
     return CandleWindow(arrays.slice(begin, len(arrays)), first - begin)

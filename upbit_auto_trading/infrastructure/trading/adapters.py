@@ -101,7 +101,7 @@ class TradingAdapterFactory:
             if first >= len(starts) - 1:
                 raise ApplicationError(
                     f"Not enough stored {session.timeframe} candles of {m} to replay from there; import or "
-                    "download more (market data tab or `data download`)."
+                    "download more (market data tab or `data fetch`)."
                 )
             # the loopback server holds the replayed candles and some history before them (its candle
             # endpoint answers from it), not the whole store

@@ -123,6 +123,10 @@ def test_trade_cli_refuses_bad_input_with_one_line(tmp_path: Path) -> None:
          "production"),
         (("trade", "run", "--strategy", SAMPLE, "--market", "KRW-BTC", "--replay", "--speed", "-1"), "--speed"),
         (("trade", "drift", "missing-session"), "missing-session"),
+        (("trade", "run", "--strategy", SAMPLE, "--market", "KRW-BTC", "--replay", "--from", "2021-03-01",
+          "--to", "2021-01-03"), "is after --to"),
+        (("data", "fetch", "--market", "KRW-BTC", "--timeframe", "1h", "--from", "2021-03-01",
+          "--to", "2021-01-03"), "is after --to"),
     ]  # fmt: skip
     for args, word in cases:
         result = _cli(home, *args)

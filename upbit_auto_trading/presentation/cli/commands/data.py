@@ -217,7 +217,10 @@ def parse_when(text: str | None) -> datetime | None:
 def _fetch(ctx: CliContext, args: argparse.Namespace) -> int:
     _seed(ctx)
     md = ctx.container.market_data
-    command = DownloadCommand(args.market, args.timeframe, parse_when(args.start), parse_when(args.end))
+    start, end = parse_when(args.start), parse_when(args.end)
+    if start is not None and end is not None and start > end:
+        raise CliError(f"--from {args.start} is after --to {args.end}: the start must not be after the end", exit_code=2)
+    command = DownloadCommand(args.market, args.timeframe, start, end)
 
     def progress(p: DownloadProgress) -> None:
         if p.cursor is not None:

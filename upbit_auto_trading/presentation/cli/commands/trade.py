@@ -195,7 +195,10 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
         raise CliError("--speed must be 0 or more milliseconds per candle", exit_code=2)
     markets = tuple(m.strip().upper() for m in args.markets)
     mode = TradingMode.REPLAY if args.replay else TradingMode(args.mode)
-    replay = ReplayWindow(_time(args.start, "--from"), _time(args.end, "--to"), args.speed) if args.replay else None
+    start, end = _time(args.start, "--from"), _time(args.end, "--to")
+    if start is not None and end is not None and start > end:
+        raise CliError(f"--from {args.start} is after --to {args.end}: the start must not be after the end", exit_code=2)
+    replay = ReplayWindow(start, end, args.speed) if args.replay else None
     request = StartRequest(
         strategy=args.strategy, markets=markets, timeframe=args.timeframe, mode=mode,
         budget=_money(args.budget, "--budget"), slippage_rate=_percent(args.slippage, "--slippage"),

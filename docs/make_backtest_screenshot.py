@@ -51,7 +51,7 @@ def main() -> None:
     widget.market.setCurrentText("KRW-BTC")
     widget.timeframe.setCurrentText("1h")
     widget.run_button.click()
-    wait(lambda: widget.runs.count() >= 1)
+    wait(lambda: widget.runs.rowCount() >= 1)
     print("result:", widget.status.text())
 
     real = container.strategies.run_backtest()

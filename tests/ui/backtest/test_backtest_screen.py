@@ -100,6 +100,10 @@ class FakeView:
         self._log("result", result)
         self.finished.set()
 
+    def set_form(self, the_form: RunForm) -> None:
+        self._log("set_form", the_form)
+        self.the_form = the_form
+
     def show_error(self, message: str) -> None:
         self._log("error", message)
         self.finished.set()
@@ -203,11 +207,11 @@ def test_widget_runs_and_draws(qtbot, bench):
     assert widget.market.currentText() == "KRW-BTC" and widget.timeframe.currentText() == "1h"
     assert "1,500" in widget.range_hint.text()
     qtbot.mouseClick(widget.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: widget.runs.count() == 1, timeout=20000)
+    qtbot.waitUntil(lambda: widget.runs.rowCount() == 1, timeout=20000)
     assert widget.fills.rowCount() > 0 and widget.metrics.rowCount() > 10
     assert widget.chart.marker_count == widget.fills.rowCount()
     assert widget.progress.value() == 1000 and not widget.cancel_button.isEnabled()
-    widget.runs.setCurrentRow(0)
+    widget.runs.selectRow(0)
     widget.chart.clear_result()
     qtbot.mouseClick(widget.open_button, Qt.MouseButton.LeftButton)
     assert widget.chart.candle_item is not None and "#1" in widget.title.text()
@@ -295,7 +299,7 @@ def test_widget_queue_rows_cancel_buttons(qtbot, bench):
         qtbot.mouseClick(widget.queue.row(2).cancel_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: widget.queue.job_ids() == [1])
         gated.gate.set()
-        qtbot.waitUntil(lambda: widget.runs.count() == 1, timeout=20000)
+        qtbot.waitUntil(lambda: widget.runs.rowCount() == 1, timeout=20000)
         qtbot.waitUntil(lambda: widget.queue.job_ids() == [])
         assert widget.queue.empty_label.isVisibleTo(widget) and not widget.cancel_button.isEnabled()
     finally:
@@ -376,7 +380,7 @@ def test_refused_orders_are_not_a_clean_zero_trades(qtbot, bench, capital, why):
     widget.show()
     widget.capital.setText(capital)
     qtbot.mouseClick(widget.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: widget.runs.count() == 1, timeout=20000)
+    qtbot.waitUntil(lambda: widget.runs.rowCount() == 1, timeout=20000)
     record = bench.runs.get(1).record
     refused = record.metrics["refused_orders"]
     assert record.metrics["trades"] == 0 and refused > 0
@@ -387,7 +391,7 @@ def test_refused_orders_are_not_a_clean_zero_trades(qtbot, bench, capital, why):
 
     widget.capital.setText("10,000,000")  # a run without refusals: no banner
     qtbot.mouseClick(widget.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: widget.runs.count() == 2, timeout=20000)
+    qtbot.waitUntil(lambda: widget.runs.rowCount() == 2, timeout=20000)
     assert bench.runs.get(2).record.metrics["refused_orders"] == 0
     assert not widget.warning_banner.isVisible()
 
@@ -404,3 +408,110 @@ def test_refused_orders_banner_in_korean(bench):
     set_language("ko")
     [text] = result_from_outcome(outcome).warnings
     assert "거부된 주문" in text and "초기 자본(4,000 KRW)" in text and "5,000 KRW" in text
+
+
+def test_reopening_a_stored_run_fills_the_form_and_the_status_line(qtbot, bench):
+    """Issue 13 item 9: Open put the chart back but left the form and the status line as they were."""
+    from upbit_auto_trading.presentation.desktop.backtest.view import BacktestWidget
+
+    bench.run.execute(BacktestRequest(strategy="RSI swing", market="KRW-BTC", timeframe="1h",
+                                      start=datetime(2024, 1, 10, 5, tzinfo=UTC),
+                                      end=datetime(2024, 2, 1, 12, tzinfo=UTC), initial_capital=Decimal(5_000_000),
+                                      fee_rate=Decimal("0.001"), slippage_rate=Decimal("0.0002")))  # fmt: skip
+    widget = BacktestWidget()
+    qtbot.addWidget(widget)
+    widget.presenter = BacktestPresenter(widget, bench.services, post=lambda fn: fn())
+    widget.presenter.start()
+    for field, text in ((widget.start, "2024-02-01"), (widget.capital, "1,000"), (widget.fee, "0.3")):
+        field.setText(text)
+    widget.show_error("Backtest #7 cancelled")  # the previous run's text
+    widget.runs.selectRow(0)
+    qtbot.mouseClick(widget.open_button, Qt.MouseButton.LeftButton)
+    assert (widget.strategy.currentText(), widget.market.currentText(), widget.timeframe.currentText()) == (
+        "RSI swing", "KRW-BTC", "1h")  # fmt: skip
+    assert (widget.start.text(), widget.end.text()) == ("2024-01-10 05:00", "2024-02-01 12:00")
+    assert (widget.capital.text(), widget.fee.text(), widget.slippage.text()) == ("5,000,000", "0.1", "0.02")
+    assert widget.status.text().startswith("Stored run #1 (ran ") and "#7" not in widget.status.text()
+    assert widget.status.styleSheet() == ""  # no longer in the error colour
+
+
+def _queue_rows(language: str) -> list:
+    from upbit_auto_trading.presentation.desktop.backtest.model import QueueRow
+
+    name = "Basic 7-rule (기본 7규칙) with a rather long strategy name"
+    ko = language == "ko"
+    return [
+        QueueRow(2, f"#2 {name}", "running", "KRW-BTC 1h · 실행 중 40% · 시뮬레이션 중" if ko
+                 else "KRW-BTC 1h · running 40% · simulating", 0.4, True),
+        QueueRow(3, f"#3 {name}", "queued", "USD-BTC 1h · 대기 중 (앞에 1개)" if ko
+                 else "USD-BTC 1h · waiting (1 ahead)", 0.0, True),
+        QueueRow(4, f"#4 {name}", "cancelling", "KRW-ETH 4h · 취소 중" if ko else "KRW-ETH 4h · cancelling", 0.1,
+                 False),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("width", [260, 380])
+def test_queue_rows_are_laid_out_without_overlap(qtbot, language, width):
+    """Issue 13 item 9: word-wrapped rows asked for more height than the panel gave them and drew over each
+    other. Each row is now one line of name and one of state, shortened with "…" (the whole text in the
+    tooltip), and the panel is as tall as its rows (up to three)."""
+    from upbit_auto_trading.presentation.desktop.backtest.queue_panel import QueuePanel
+
+    set_language(language)
+    panel = QueuePanel(lambda job_id: None)
+    qtbot.addWidget(panel)
+    panel.resize(width, 400)
+    panel.show()
+    rows = _queue_rows(language)
+    for shown in (rows[:1], rows, rows[1:]):  # added, then one leaves: the panel follows
+        panel.show_rows(shown)
+        qtbot.wait(10)
+        widgets = [panel.row(r.job_id) for r in shown]
+        viewport = panel._scroll.viewport()
+        for k, w in enumerate(widgets):
+            assert w.height() >= w.sizeHint().height()
+            for label in (w.label, w.state):
+                assert label.height() >= label.fontMetrics().height()  # a whole line of text
+            assert w.label.geometry().bottom() < w.state.geometry().top()
+            assert w.state.geometry().bottom() < w.progress.geometry().top()
+            top_left = w.mapTo(viewport, w.rect().topLeft())
+            assert top_left.y() >= 0 and top_left.y() + w.height() <= viewport.height()  # not cut off
+            for other in widgets[k + 1 :]:
+                assert not w.geometry().intersects(other.geometry())
+    row = panel.row(3)
+    assert row.label.text() == rows[1].label  # the whole text, shown shortened where it does not fit
+    if row.label.is_elided():
+        assert row.label.shown_text().endswith("…") and row.label.toolTip() == rows[1].label
+    assert rows[1].label in row.toolTip() and rows[1].text in row.toolTip()
+
+
+def test_stored_runs_show_eight_rows_in_the_default_window(qtbot, app_home):
+    """Issue 13 item 9: in the default 1400x900 window (log dock open) the stored-runs list showed one or
+    two runs; now at least eight, and the tab fits without scrolling."""
+    from PyQt6.QtWidgets import QApplication
+
+    from upbit_auto_trading.container.bootstrap import build_container
+    from upbit_auto_trading.container.startup import startup
+    from upbit_auto_trading.presentation.desktop.app import create_main_window
+    from upbit_auto_trading.presentation.desktop.backtest.model import RunRow
+
+    container = build_container(home=app_home, overrides={"market_data": {"seed_bundled": False}})
+    startup(container)
+    try:
+        window = create_main_window(QApplication.instance(), container, language="en")
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        widget = window.show_tab("backtest")
+        rows = [RunRow(i, (f"#{i} RSI swing", "KRW-BTC 1h", "1.00%", "-2.00%"), "") for i in range(12, 0, -1)]
+        widget.show_runs(rows)
+        qtbot.wait(50)
+        runs = widget.runs
+        height = runs.viewport().height()
+        whole = [r for r in range(12) if runs.visualRect(runs.model().index(r, 0)).bottom() < height]
+        assert len(whole) >= 8, (len(whole), height)
+        holder = window.tabs.currentWidget()
+        assert holder.verticalScrollBar().maximum() == 0  # the tab fits: nothing below needs scrolling to
+    finally:
+        container.core.database_session().close_all()

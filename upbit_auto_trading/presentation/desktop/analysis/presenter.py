@@ -1,4 +1,5 @@
-"""Compare stored runs: metrics side by side, equity curves normalised to 1.0; delete runs. No Qt."""
+"""Compare stored runs: one table row per run (settings and metrics, a run over another period flagged),
+equity curves normalised to 1.0; delete runs. No Qt."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from upbit_auto_trading.presentation.desktop.backtest.model import (
-    METRIC_KEYS,
-    format_metric,
-    kst,
-    metric_label,
-)
+from upbit_auto_trading.presentation.desktop.analysis.comparison import Comparison, compare
+from upbit_auto_trading.presentation.desktop.backtest.model import kst
 from upbit_auto_trading.presentation.desktop.i18n import tr
+
+__all__ = ["AnalysisPresenter", "AnalysisServices", "AnalysisView", "Comparison", "Curve", "RunItem"]
 
 MAX_COMPARED = 8
 
@@ -31,12 +30,6 @@ class Curve:
     label: str
     time: np.ndarray  # epoch seconds
     value: np.ndarray  # equity / starting equity
-
-
-@dataclass(frozen=True)
-class Comparison:
-    headers: list[str]
-    rows: list[list[str]]  # first column: metric label
 
 
 class AnalysisView(Protocol):
@@ -89,23 +82,11 @@ class AnalysisPresenter:
         ids = self.view.checked_run_ids()[:MAX_COMPARED]
         try:
             stored = [self.services.get_run.execute(i) for i in ids]
-            headers = [tr("지표", "Metric")] + [f"#{s.run_id} {s.strategy_name}" for s in stored]
-            rows = []
-            for key in ("market", "period", *METRIC_KEYS):
-                if key == "market":
-                    rows.append(
-                        [tr("시장", "Market")] + [f"{s.record.market} {s.record.timeframe}" for s in stored]
-                    )
-                elif key == "period":
-                    rows.append([tr("기간 (KST)", "Period (KST)")] + [
-                        f"{kst(s.record.data_start)[:10]} ~ {kst(s.record.data_end)[:10]}" for s in stored])  # fmt: skip
-                else:
-                    values = [
-                        {**s.record.metrics, "final_equity": s.record.final_equity}.get(key) for s in stored
-                    ]
-                    rows.append([metric_label(key)] + [format_metric(key, v) for v in values])
-            self.view.show_comparison(Comparison(headers, rows))
-            self.view.show_curves([self._curve(s.run_id, headers[k + 1]) for k, s in enumerate(stored)])
+            comparison = compare(stored)
+            self.view.show_comparison(comparison)
+            self.view.show_curves(
+                [self._curve(s.run_id, label) for s, label in zip(stored, comparison.run_labels, strict=True)]
+            )
         except Exception as exc:
             self.view.show_error(str(exc))
 

@@ -1,4 +1,5 @@
-"""Analysis screen (widgets only): checkable run list, metrics table, overlaid normalised equity curves."""
+"""Analysis screen (widgets only): checkable run list, the comparison table (one row per run, a run over
+another period flagged), overlaid normalised equity curves."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,7 +17,9 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyle,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,10 +31,10 @@ from upbit_auto_trading.presentation.desktop.analysis.presenter import (
     RunItem,
 )
 from upbit_auto_trading.presentation.desktop.backtest.chart import KST_OFFSET
-from upbit_auto_trading.presentation.desktop.backtest.view import fill_table
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.theme import chart_colour
 
+FLAG_BACKGROUND, FLAG_TEXT = QColor("#fff4ce"), QColor("#5c4300")  # the warning banner's, in both themes
 COLOURS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14), (148, 103, 189), (140, 86, 75),
            (227, 119, 194), (23, 190, 207)]  # fmt: skip
 
@@ -57,16 +61,28 @@ class AnalysisWidget(QWidget):
         lv.addWidget(self.error)
 
         self.table = QTableWidget()
+        self.table.setObjectName("comparisonTable")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.notice = QLabel()  # "the periods differ", above the table
+        self.notice.setObjectName("warningBanner")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        table_box = QWidget()
+        tv = QVBoxLayout(table_box)
+        tv.setContentsMargins(0, 0, 0, 0)
+        tv.addWidget(self.notice)
+        tv.addWidget(self.table, 1)
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET)})
         self.plot.setBackground(chart_colour("background"))
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("left", tr("자산 (시작 = 1.0)", "Equity (start = 1.0)"))
         self.plot.addLegend(offset=(10, 5))
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.table)
+        right.addWidget(table_box)
         right.addWidget(self.plot)
-        right.setSizes([420, 420])
+        right.setSizes([320, 520])  # up to eight runs (one row each) above the curves
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -116,8 +132,47 @@ class AnalysisWidget(QWidget):
         return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
     def show_comparison(self, comparison: Comparison) -> None:
+        """One row per run, named in the row header (it stays in view while the metrics scroll sideways);
+        a flagged run gets a warning icon, its period cell in the warning colour and the reason as tooltip."""
         self.error.setText("")
-        fill_table(self.table, comparison.headers, comparison.rows)
+        self.notice.setText(comparison.notice)
+        self.notice.setVisible(bool(comparison.notice))
+        table = self.table
+        table.clear()
+        table.setColumnCount(len(comparison.headers))
+        table.setHorizontalHeaderLabels(comparison.headers)
+        table.setRowCount(len(comparison.rows))
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for r, (label, cells, flag) in enumerate(
+            zip(comparison.run_labels, comparison.rows, comparison.flags, strict=True)
+        ):
+            head = QTableWidgetItem(label)
+            head.setTextAlignment(left)
+            if flag:
+                head.setIcon(icon)
+                head.setToolTip(flag)
+            table.setVerticalHeaderItem(r, head)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(left if c <= comparison.period_column else right)
+                if flag:
+                    item.setToolTip(flag)
+                    if c == comparison.period_column:
+                        item.setIcon(icon)
+                        item.setBackground(FLAG_BACKGROUND)
+                        item.setForeground(FLAG_TEXT)
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+
+    def flagged_rows(self) -> list[int]:
+        """Rows whose run header carries the warning (what a user sees as flagged)."""
+        return [
+            r
+            for r in range(self.table.rowCount())
+            if (head := self.table.verticalHeaderItem(r)) is not None and head.toolTip()
+        ]
 
     def show_curves(self, curves: Sequence[Curve]) -> None:
         self.plot.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,8 @@ from upbit_auto_trading.domain.backtest.warnings import (
     RunWarning,
 )
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
+from upbit_auto_trading.domain.market.errors import UnknownTimeframeError
+from upbit_auto_trading.domain.market.timeframe import Timeframe
 from upbit_auto_trading.presentation.desktop.i18n import tr
 
 KST = timezone(timedelta(hours=9), "KST")
@@ -29,6 +32,39 @@ def kst(iso_utc: str | None) -> str:
 
 def epoch(iso_utc: str) -> int:
     return int(datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+
+
+def utc(iso_utc: str) -> datetime:
+    return datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def candle_end(data_end: str, timeframe: str) -> datetime:
+    """Where a run's last candle (starting at ``data_end``) ends, exclusive: its start plus the timeframe,
+    months by the calendar. Two runs of other timeframes over the same days end at the same moment."""
+    last = utc(data_end)
+    try:
+        tf = Timeframe.from_code(timeframe)
+    except UnknownTimeframeError:
+        return last
+    if tf.seconds is not None:
+        return last + timedelta(seconds=tf.seconds)
+    year, month = (last.year + 1, 1) if last.month == 12 else (last.year, last.month + 1)
+    return last.replace(year=year, month=month, day=1)
+
+
+def decimal_or(value: Any, default: str) -> Decimal:
+    """A stored setting as a finite Decimal, ``default`` when it is missing or not a number."""
+    try:
+        number = Decimal(str(value if value is not None else default))
+    except InvalidOperation:
+        number = Decimal(default)
+    return number if number.is_finite() else Decimal(default)
+
+
+def plain_number(number: Decimal) -> str:
+    """0.0500 -> "0.05", 5E+1 -> "50": the shortest text that reads back as the same number."""
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "") else text
 
 
 @dataclass(frozen=True)
@@ -54,9 +90,14 @@ class SeriesOption:
 
 @dataclass(frozen=True)
 class RunRow:
+    """One stored run in the list: one line of short cells (see ``RUN_HEADERS``), the rest in the tooltip."""
+
     run_id: int
-    label: str
-    detail: str
+    cells: tuple[str, ...]  # "#3 RSI swing", "KRW-BTC 1h", "-17.33%", "-35.56%"
+    detail: str  # tooltip: trades, period (KST), when it ran
+
+
+RUN_HEADERS = (("실행", "Run"), ("시장", "Market"), ("수익률", "Return"), ("MDD", "MDD"))
 
 
 @dataclass(frozen=True)

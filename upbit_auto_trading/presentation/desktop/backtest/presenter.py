@@ -33,6 +33,7 @@ from upbit_auto_trading.presentation.desktop.backtest.model import (
     metric_rows,
     warning_text,
 )
+from upbit_auto_trading.presentation.desktop.backtest.reopen import form_of_run, opened_status
 from upbit_auto_trading.presentation.desktop.i18n import tr
 
 PHASES = {
@@ -51,6 +52,7 @@ class BacktestView(Protocol):
     def show_queue(self, rows: Sequence[QueueRow]) -> None: ...
     def show_runs(self, rows: Sequence[RunRow]) -> None: ...
     def show_result(self, result: ResultView) -> None: ...
+    def set_form(self, form: RunForm) -> None: ...
     def show_error(self, message: str) -> None: ...
     def show_status(self, message: str) -> None: ...
     def confirm(self, question: str) -> bool: ...
@@ -200,6 +202,19 @@ def queue_rows(jobs: Sequence[BacktestJob]) -> list[QueueRow]:
     return rows
 
 
+def run_row(r: Any) -> RunRow:
+    """The list row of a RunSummary: one line of short cells; the period and when it ran in the tooltip."""
+    ret, mdd = f"{(r.total_return or 0) * 100:,.2f}%", f"{(r.max_drawdown or 0) * 100:,.2f}%"
+    name = f"#{r.run_id} {r.strategy_name}"
+    detail = "\n".join([
+        f"{name} | {r.market} {r.timeframe}",
+        tr(f"수익률 {ret} | MDD {mdd} | {r.trades or 0} 거래", f"return {ret} | MDD {mdd} | {r.trades or 0} trades"),
+        tr("기간", "period") + f": {kst(r.data_start)} ~ {kst(r.data_end)} KST ({r.candle_count:,})",
+        tr("실행", "ran") + f": {kst(r.started_at)} KST",
+    ])  # fmt: skip
+    return RunRow(r.run_id, (name, f"{r.market} {r.timeframe}", ret, mdd), detail)
+
+
 def _title(name: str, market: str, timeframe: str, start: str, end: str) -> str:
     return f"{name} | {market} {timeframe} | {kst(start)} ~ {kst(end)} KST"
 
@@ -213,13 +228,20 @@ class BacktestPresenter:
         self.post = post
         self.jobs: list[BacktestJob] = []
         self.shown_run: int | None = None
+        # what the form offers, to say which of a reopened run's settings it cannot take over
+        self._strategy_hashes: dict[str, str] = {}
+        self._series: set[tuple[str, str]] = set()
 
     def start(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:
         try:
-            self.view.show_strategies([s.name for s in self.services.list_strategies.execute("")])
+            strategies = list(self.services.list_strategies.execute(""))
+            self._strategy_hashes = {s.name: s.content_hash for s in strategies}
+            self.view.show_strategies([s.name for s in strategies])
+            series = list(self.services.list_series.execute(with_gaps=False))
+            self._series = {(s.market, s.timeframe) for s in series}
             self.view.show_series(
                 [
                     SeriesOption(
@@ -229,7 +251,7 @@ class BacktestPresenter:
                         s.last.strftime("%Y-%m-%d"),
                         s.count,
                     )
-                    for s in self.services.list_series.execute(with_gaps=False)
+                    for s in series
                 ]
             )
             self.refresh_runs()
@@ -237,17 +259,7 @@ class BacktestPresenter:
             self.view.show_error(str(exc))
 
     def refresh_runs(self) -> None:
-        rows = [
-            RunRow(
-                r.run_id,
-                f"#{r.run_id} {r.strategy_name} | {r.market} {r.timeframe}",
-                tr("수익률", "return")
-                + f" {(r.total_return or 0) * 100:,.2f}% | MDD {(r.max_drawdown or 0) * 100:,.2f}%"
-                f" | {r.trades} " + tr("거래", "trades") + f" | {kst(r.started_at)}",
-            )
-            for r in self.services.list_runs.execute()
-        ]
-        self.view.show_runs(rows)
+        self.view.show_runs([run_row(r) for r in self.services.list_runs.execute()])
 
     # ------------------------------------------------------------------ running
     def active_jobs(self) -> list[BacktestJob]:
@@ -335,11 +347,16 @@ class BacktestPresenter:
 
     # ------------------------------------------------------------------ stored runs
     def open_run(self, run_id: int | None) -> None:
+        """Show a stored run, put its settings back into the form (Run then repeats it, or a changed copy)
+        and say in the status line which run this is: the previous run's text no longer stands."""
         if run_id is None:
             return
         try:
-            self.view.show_result(result_from_charts(self.services.open_run.execute(run_id)))
+            charts = self.services.open_run.execute(run_id)
+            self.view.show_result(result_from_charts(charts))
             self.shown_run = run_id
+            self.view.set_form(form_of_run(charts.stored.record))
+            self.view.show_status(opened_status(charts.stored, self._strategy_hashes, self._series))
         except Exception as exc:
             self.view.show_error(str(exc))
 

@@ -1,5 +1,9 @@
 """The run queue of the backtest tab: one row per waiting or running job, each with its own cancel button
-(widgets only; rows come from the presenter, a click goes back as ``cancel(job_id)``)."""
+(widgets only; rows come from the presenter, a click goes back as ``cancel(job_id)``).
+
+Every row is two one-line labels (shortened with "…", the whole text in the tooltip) over a thin progress
+bar: its height is known from the font, so the panel sizes itself from the rows' size hints and rows never
+overlap, whatever the language, the strategy name or the pane width."""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -18,6 +21,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from upbit_auto_trading.presentation.desktop.backtest.elided_label import ElidedLabel
 from upbit_auto_trading.presentation.desktop.backtest.model import QueueRow
 from upbit_auto_trading.presentation.desktop.i18n import tr
 
@@ -26,14 +30,15 @@ class QueueRowWidget(QWidget):
     def __init__(self, job_id: int, cancel: Callable[[int], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.job_id = job_id
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.state = QLabel()
-        self.state.setWordWrap(True)
+        self.label = ElidedLabel()
+        self.state = ElidedLabel()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(6)
+        policy = self.progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # a waiting row (no bar) is as tall as a running one
+        self.progress.setSizePolicy(policy)
         self.cancel_button = QPushButton(tr("취소", "Cancel"))
         self.cancel_button.setObjectName(f"cancelJob{job_id}")
         self.cancel_button.setToolTip(tr(f"#{job_id} 취소", f"Cancel #{job_id}"))
@@ -47,11 +52,13 @@ class QueueRowWidget(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(text, 1)
-        layout.addWidget(self.cancel_button)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def set_row(self, row: QueueRow) -> None:
         self.label.setText(row.label)
         self.state.setText(row.text)
+        self.setToolTip(f"{row.label}\n{row.text}")
         self.progress.setValue(int(row.progress * 1000))
         self.progress.setVisible(row.state != "queued")
         self.cancel_button.setEnabled(row.cancellable)
@@ -65,10 +72,9 @@ class QueuePanel(QGroupBox):
         self.setObjectName("runQueue")
         self._cancel = cancel
         self._rows: dict[int, QueueRowWidget] = {}
-        self.empty_label = QLabel(
+        self.empty_label = ElidedLabel(
             tr("실행 중이거나 대기 중인 백테스트가 없습니다", "No backtest running or waiting")
         )
-        self.empty_label.setWordWrap(True)
         self._body = QWidget()
         self._list = QVBoxLayout(self._body)
         self._list.setContentsMargins(0, 0, 0, 0)
@@ -80,13 +86,20 @@ class QueuePanel(QGroupBox):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows wrap instead
         scroll.setWidget(self._body)
-        QVBoxLayout(self).addWidget(scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 6)
+        layout.addWidget(scroll)
         self._fit(0)
 
     def _fit(self, rows: int) -> None:
-        """Tall enough for up to three rows (then it scrolls), one line when empty."""
-        row_height = 64
-        self._scroll.setFixedHeight(max(1, min(rows, 3)) * row_height if rows else 28)
+        """Tall enough for up to three rows (then it scrolls), one line when empty; measured from the
+        rows' own size hints, which a guessed pixel height per row was not."""
+        if not rows:
+            self._scroll.setFixedHeight(self.empty_label.sizeHint().height() + 4)
+            return
+        shown = [self._rows[j] for j in list(self._rows)[:3]]
+        height = sum(w.sizeHint().height() for w in shown) + self._list.spacing() * (len(shown) - 1)
+        self._scroll.setFixedHeight(height + 2)
 
     def show_rows(self, rows: Sequence[QueueRow]) -> None:
         wanted = [r.job_id for r in rows]

@@ -16,8 +16,6 @@ from PyQt6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -30,6 +28,7 @@ from PyQt6.QtWidgets import (
 )
 
 from upbit_auto_trading.presentation.desktop.backtest.chart import BacktestChart
+from upbit_auto_trading.presentation.desktop.backtest.elided_label import ElidedLabel
 from upbit_auto_trading.presentation.desktop.backtest.model import (
     FILL_HEADERS,
     QueueRow,
@@ -40,7 +39,12 @@ from upbit_auto_trading.presentation.desktop.backtest.model import (
 )
 from upbit_auto_trading.presentation.desktop.backtest.presenter import BacktestPresenter
 from upbit_auto_trading.presentation.desktop.backtest.queue_panel import QueuePanel
+from upbit_auto_trading.presentation.desktop.backtest.runs_table import RunsTable
 from upbit_auto_trading.presentation.desktop.i18n import tr
+
+BOX_MARGINS = (6, 4, 6, 6)
+"""Inside the group boxes of the left column: Qt's default 9-11 px each side, over four boxes and the gaps,
+cost the stored-runs list two of its rows in the default window."""
 
 
 def fill_table(table: QTableWidget, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
@@ -67,12 +71,16 @@ class BacktestWidget(QWidget):
         self.strategy = QComboBox()
         self.market = QComboBox()
         self.timeframe = QComboBox()
+        self.timeframe.setToolTip(tr("타임프레임", "Timeframe"))
+        self.timeframe.setAccessibleName(tr("타임프레임", "Timeframe"))
+        # the placeholders show what an empty field means: the first / last stored candle's date
         self.start = QLineEdit()
-        self.start.setPlaceholderText(
-            tr("YYYY-MM-DD (비우면 처음부터)", "YYYY-MM-DD (empty: from the first)")
-        )
+        self.start.setToolTip(tr("YYYY-MM-DD 또는 YYYY-MM-DD HH:MM (UTC). 비우면 처음 저장된 캔들부터",
+                                 "YYYY-MM-DD or YYYY-MM-DD HH:MM (UTC); empty: from the first stored candle"))  # fmt: skip
         self.end = QLineEdit()
-        self.end.setPlaceholderText(tr("YYYY-MM-DD (비우면 끝까지)", "YYYY-MM-DD (empty: to the last)"))
+        self.end.setToolTip(tr("YYYY-MM-DD (그날 끝까지) 또는 YYYY-MM-DD HH:MM (UTC). 비우면 마지막 캔들까지",
+                               "YYYY-MM-DD (to the day's end) or YYYY-MM-DD HH:MM (UTC); empty: to the last "
+                               "stored candle"))  # fmt: skip
         self.capital = QLineEdit("10,000,000")
         self.fee = QLineEdit("0.05")
         self.fee.setToolTip(tr("체결마다 퍼센트 단위: 0.05 = 0.05 % (업비트 KRW 수수료). 1 %를 넘으면 확인합니다.",
@@ -80,17 +88,28 @@ class BacktestWidget(QWidget):
         self.slippage = QLineEdit("0")
         self.slippage.setToolTip(tr("체결마다 퍼센트 단위: 0.1 = 0.1 %. 1 %를 넘으면 확인합니다.",
                                     "Percent per fill: 0.1 = 0.1 %. Above 1 % asks first."))  # fmt: skip
-        # two explicit lines, no word wrap: a wrapped label's height depends on its width, which the
-        # splitter does not pass on, so a long status line below squeezed it and cut its text off
-        self.range_hint = QLabel()
+        # one line, no word wrap: a wrapped label's height depends on its width, which the splitter does not
+        # pass on, so a long status line below squeezed it and cut its text off
+        self.range_hint = ElidedLabel()
+        # market and timeframe, and the period's two ends, share a row: the form is short enough that the
+        # stored runs below keep room for eight rows in the default window
+        series_row = QHBoxLayout()
+        series_row.addWidget(self.market, 3)
+        series_row.addWidget(self.timeframe, 2)
+        period_row = QHBoxLayout()
+        period_row.addWidget(self.start, 1)
+        tilde = QLabel("~")
+        tilde.setContentsMargins(3, 0, 3, 0)
+        period_row.addWidget(tilde)
+        period_row.addWidget(self.end, 1)
         form_box = QGroupBox(tr("설정", "Settings"))
         form = QFormLayout(form_box)
+        form.setContentsMargins(*BOX_MARGINS)
+        form.setVerticalSpacing(4)
         form.addRow(tr("전략", "Strategy"), self.strategy)
-        form.addRow(tr("시장", "Market"), self.market)
-        form.addRow(tr("타임프레임", "Timeframe"), self.timeframe)
+        form.addRow(tr("시장 / 타임프레임", "Market / timeframe"), series_row)
         form.addRow("", self.range_hint)
-        form.addRow(tr("시작일 (UTC)", "From (UTC)"), self.start)
-        form.addRow(tr("종료일 (UTC)", "To (UTC)"), self.end)
+        form.addRow(tr("기간 (UTC)", "Period (UTC)"), period_row)
         form.addRow(tr("초기 자본 (KRW)", "Capital (KRW)"), self.capital)
         form.addRow(tr("수수료 (%/체결)", "Fee (% per fill)"), self.fee)
         form.addRow(tr("슬리피지 (%)", "Slippage (%)"), self.slippage)
@@ -102,6 +121,7 @@ class BacktestWidget(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
         self.progress.setFormat("")
+        self.progress.setMaximumHeight(self.progress.minimumSizeHint().height())
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.queue = QueuePanel(lambda job_id: self._call("cancel_job", job_id))
@@ -109,12 +129,13 @@ class BacktestWidget(QWidget):
         run_row.addWidget(self.run_button)
         run_row.addWidget(self.cancel_button)
 
-        self.runs = QListWidget()
+        self.runs = RunsTable()
         self.open_button = QPushButton(tr("열기", "Open"))
         self.delete_button = QPushButton(tr("삭제", "Delete"))
         runs_box = QGroupBox(tr("저장된 실행", "Stored runs"))
         rv = QVBoxLayout(runs_box)
-        rv.addWidget(self.runs)
+        rv.setContentsMargins(*BOX_MARGINS)
+        rv.addWidget(self.runs, 1)
         rb = QHBoxLayout()
         rb.addWidget(self.open_button)
         rb.addWidget(self.delete_button)
@@ -122,6 +143,8 @@ class BacktestWidget(QWidget):
 
         left = QWidget()
         lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.setSpacing(4)
         lv.addWidget(form_box)
         lv.addLayout(run_row)
         lv.addWidget(self.progress)
@@ -154,15 +177,17 @@ class BacktestWidget(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([330, 1000])
-        QVBoxLayout(self).addWidget(splitter)
+        splitter.setSizes([370, 1000])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(splitter)
 
         self.run_button.clicked.connect(lambda: self._call("run"))
         QShortcut(QKeySequence("Ctrl+R"), self, activated=lambda: self._call("run"))
         self.cancel_button.clicked.connect(lambda: self._call("cancel"))
         self.open_button.clicked.connect(lambda: self._call("open_run", self.selected_run_id()))
         self.delete_button.clicked.connect(lambda: self._call("delete_run", self.selected_run_id()))
-        self.runs.itemDoubleClicked.connect(lambda *_: self._call("open_run", self.selected_run_id()))
+        self.runs.cellDoubleClicked.connect(lambda *_: self._call("open_run", self.selected_run_id()))
         self.market.currentIndexChanged.connect(self._market_changed)
         self.timeframe.currentIndexChanged.connect(self._timeframe_changed)
 
@@ -188,14 +213,17 @@ class BacktestWidget(QWidget):
     def _timeframe_changed(self, *_: Any) -> None:
         for s in self._series:
             if s.market == self.market.currentText() and s.timeframe == self.timeframe.currentText():
-                self.range_hint.setText(tr(f"저장됨: {s.first} ~ {s.last}\n({s.count:,}개)",
-                                           f"stored: {s.first} .. {s.last}\n({s.count:,} candles)"))  # fmt: skip
+                self.range_hint.setText(tr(f"저장됨: {s.first} ~ {s.last} ({s.count:,}개)",
+                                           f"stored: {s.first} ~ {s.last} ({s.count:,})"))  # fmt: skip
+                self.start.setPlaceholderText(s.first)
+                self.end.setPlaceholderText(s.last)
                 return
         self.range_hint.setText("")
+        self.start.setPlaceholderText("YYYY-MM-DD")
+        self.end.setPlaceholderText("YYYY-MM-DD")
 
     def selected_run_id(self) -> int | None:
-        item = self.runs.currentItem()
-        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+        return self.runs.selected_run_id()
 
     # ------------------------------------------------------------------ BacktestView
     def show_strategies(self, names: Sequence[str]) -> None:
@@ -239,15 +267,23 @@ class BacktestWidget(QWidget):
     def show_queue(self, rows: Sequence[QueueRow]) -> None:
         self.queue.show_rows(rows)
 
+    def set_form(self, form: RunForm) -> None:
+        """Fill the form with a stored run's settings; a strategy or series no longer stored stays as it
+        was (the presenter says so in the status line)."""
+        if self.strategy.findText(form.strategy) >= 0:
+            self.strategy.setCurrentText(form.strategy)
+        if self.market.findText(form.market) >= 0:
+            self.market.setCurrentText(form.market)  # refills the timeframes
+            if self.timeframe.findText(form.timeframe) >= 0:
+                self.timeframe.setCurrentText(form.timeframe)
+        self.start.setText(form.start)
+        self.end.setText(form.end)
+        self.capital.setText(form.capital)
+        self.fee.setText(form.fee_pct)
+        self.slippage.setText(form.slippage_pct)
+
     def show_runs(self, rows: Sequence[RunRow]) -> None:
-        selected = self.selected_run_id()
-        self.runs.clear()
-        for row in rows:
-            item = QListWidgetItem(f"{row.label}\n  {row.detail}")
-            item.setData(Qt.ItemDataRole.UserRole, row.run_id)
-            self.runs.addItem(item)
-            if row.run_id == selected:
-                self.runs.setCurrentItem(item)
+        self.runs.show_rows(rows)
 
     def show_result(self, result: ResultView) -> None:
         self.title.setText(result.title + (f"  (#{result.run_id})" if result.run_id else ""))

@@ -1,4 +1,7 @@
-"""Result charts: candles with entry/add/exit markers, equity vs buy-and-hold, drawdown (linked x, KST)."""
+"""Result charts: candles with entry/add/exit markers, equity vs buy-and-hold, drawdown (linked x, KST).
+
+The wheel and a drag move time only; each pane's value axis fits what is visible in it (``charts.fit``).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,24 @@ from PyQt6.QtGui import QColor, QPainter, QPicture
 
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.presentation.desktop.backtest.model import ResultView
+from upbit_auto_trading.presentation.desktop.charts.fit import (
+    ValueFit,
+    candle_step,
+    limit_time,
+    span_of,
+    visible,
+)
+from upbit_auto_trading.presentation.desktop.charts.number_axis import NumberAxis
+from upbit_auto_trading.presentation.desktop.charts.time_axis import (
+    KST_OFFSET as KST_OFFSET,  # re-exported: analysis/view.py imports it from here
+)
+from upbit_auto_trading.presentation.desktop.charts.time_axis import KstTimeAxis
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.theme import chart_colour
 
 MAX_BARS = 1200
 UP = QColor(200, 40, 40)  # Korean convention: rising red, falling blue
 DOWN = QColor(30, 90, 200)
-KST_OFFSET = -9 * 3600
 MARKERS = {  # kind -> (symbol, colour)
     "entry": ("t1", (220, 30, 30)),
     "add": ("t1", (240, 150, 0)),
@@ -43,14 +57,6 @@ def merged_bars(c: CandleArrays, x0: float, x1: float) -> tuple[np.ndarray, ...]
             np.minimum.reduceat(c.low[i0:i1], idx - i0), c.close[last], step * k)  # fmt: skip
 
 
-class PlainAxis(pg.AxisItem):
-    """Numbers with thousands separators (no 5.5e+07)."""
-
-    def tickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802 - pyqtgraph API
-        decimals = 0 if spacing >= 1 else min(8, int(np.ceil(-np.log10(spacing))) + 1)
-        return [f"{v * scale:,.{decimals}f}" for v in values]
-
-
 class CandleItem(pg.GraphicsObject):
     def __init__(self, candles: CandleArrays) -> None:
         super().__init__()
@@ -66,12 +72,12 @@ class CandleItem(pg.GraphicsObject):
         picture = QPicture()
         p = QPainter(picture)
         w = width * 0.35
-        for i in range(len(x)):
-            colour = UP if c[i] >= o[i] else DOWN
+        for colour, rising in ((UP, c >= o), (DOWN, c < o)):  # one pen per colour, not one per candle
             p.setPen(pg.mkPen(colour))
-            p.drawLine(QPointF(x[i], lo[i]), QPointF(x[i], h[i]))
             p.setBrush(pg.mkBrush(colour))
-            p.drawRect(QRectF(x[i] - w, o[i], 2 * w, (c[i] - o[i]) or 1e-9))
+            for xi, oi, hi, li, ci in zip(x[rising], o[rising], h[rising], lo[rising], c[rising], strict=True):
+                p.drawLine(QPointF(xi, li), QPointF(xi, hi))
+                p.drawRect(QRectF(xi - w, oi, 2 * w, (ci - oi) or 1e-9))
         p.end()
         self.picture = picture
         self.prepareGeometryChange()
@@ -88,18 +94,9 @@ class BacktestChart(pg.GraphicsLayoutWidget):
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
         self.setBackground(chart_colour("background"))
-        self.price = self.addPlot(
-            row=0,
-            col=0,
-            axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET), "left": PlainAxis("left")},
-        )
-        self.equity = self.addPlot(
-            row=1,
-            col=0,
-            axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET), "left": PlainAxis("left")},
-        )
-        self.drawdown = self.addPlot(
-            row=2, col=0, axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET)}
+        self.price, self.equity, self.drawdown = (
+            self.addPlot(row=row, col=0, axisItems={"bottom": KstTimeAxis(), "left": NumberAxis()})
+            for row in range(3)
         )
         self.ci.layout.setRowStretchFactor(0, 5)
         self.ci.layout.setRowStretchFactor(1, 3)
@@ -108,12 +105,21 @@ class BacktestChart(pg.GraphicsLayoutWidget):
                             (self.drawdown, tr("낙폭 %", "Drawdown %"))):  # fmt: skip
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setLabel("left", label)
-            plot.getAxis("left").setWidth(90)
+            plot.getAxis("left").setWidth(90)  # equal widths keep the three time axes aligned
+        # One time axis, under the lowest pane: the panes share it (long year-bearing dates thrice is clutter).
+        self.price.getAxis("bottom").show_times(False)
+        self.equity.getAxis("bottom").show_times(False)
         self.equity.setXLink(self.price)
         self.drawdown.setXLink(self.price)
         self.equity.addLegend(offset=(10, 5))
         self.price.addLegend(offset=(10, 5))
         self.candle_item: CandleItem | None = None
+        self._result: ResultView | None = None
+        self._fits = (
+            ValueFit(self.price, self._price_extent),
+            ValueFit(self.equity, self._equity_extent),
+            ValueFit(self.drawdown, self._drawdown_extent),
+        )
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(80)
@@ -121,19 +127,49 @@ class BacktestChart(pg.GraphicsLayoutWidget):
         self.price.sigXRangeChanged.connect(lambda *_: self._timer.start())
         self.marker_count = 0
 
+    def close(self) -> bool:
+        # pyqtgraph's close() deletes every item of the scene: a redraw still pending would paint into them.
+        self._timer.stop()
+        return super().close()
+
     def _redraw_candles(self) -> None:
         if self.candle_item is not None:
             x0, x1 = self.price.viewRange()[0]
             self.candle_item.redraw(x0, x1)
 
+    def _price_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
+        r = self._result
+        if r is None:
+            return None
+        c = r.candles
+        if c is not None and len(c):
+            part = visible(c.start, x0, x1, pad=candle_step(c.start) / 2)
+            return span_of((c.low[part], c.high[part]))
+        return span_of([m.price for m in r.markers if x0 <= m.time <= x1])  # no candles: the fills
+
+    def _equity_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
+        r = self._result
+        if r is None:
+            return None
+        part = visible(r.start, x0, x1)
+        return span_of((r.equity[part], None if r.buy_and_hold is None else r.buy_and_hold[part]))
+
+    def _drawdown_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
+        r = self._result
+        if r is None:
+            return None
+        return span_of((0.0, r.drawdown[visible(r.start, x0, x1)] * 100))
+
     def clear_result(self) -> None:
         for plot in (self.price, self.equity, self.drawdown):
             plot.clear()
         self.candle_item = None
+        self._result = None
         self.marker_count = 0
 
     def set_result(self, result: ResultView) -> None:
         self.clear_result()
+        self._result = result
         x = result.start.astype(float)
         if result.candles is not None and len(result.candles):
             self.candle_item = CandleItem(result.candles)
@@ -157,5 +193,8 @@ class BacktestChart(pg.GraphicsLayoutWidget):
                                  name=tr("보유 (Buy & hold)", "Buy and hold"))  # fmt: skip
             self.drawdown.plot(x, result.drawdown * 100, pen=pg.mkPen((200, 40, 40)), fillLevel=0,
                                brush=pg.mkBrush(200, 40, 40, 80))  # fmt: skip
+            limit_time(self.price, result.start)
             self.price.setXRange(x[0], x[-1], padding=0.01)
-            self.price.enableAutoRange(axis="y")
+        # A rerun over the same dates emits no range change: fit the new values anyway.
+        for fit in self._fits:
+            fit.refit()

@@ -10,18 +10,26 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer
+from PyQt6.QtCore import QPointF, QRectF, QTimer
 from PyQt6.QtGui import QColor, QPainter, QPicture
 
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
+from upbit_auto_trading.presentation.desktop.charts.crosshair import Crosshair
+from upbit_auto_trading.presentation.desktop.charts.fit import (
+    ValueFit,
+    candle_step,
+    limit_time,
+    span_of,
+    visible,
+)
+from upbit_auto_trading.presentation.desktop.charts.number_axis import NumberAxis
+from upbit_auto_trading.presentation.desktop.charts.time_axis import KST, KstTimeAxis
 from upbit_auto_trading.presentation.desktop.i18n import tr
-from upbit_auto_trading.presentation.desktop.market_data.model import KST
 from upbit_auto_trading.presentation.desktop.theme import chart_colour
 
 MAX_BARS = 1500
 UP = QColor(200, 40, 40)  # Korean convention: rising red, falling blue
 DOWN = QColor(30, 90, 200)
-KST_OFFSET = -9 * 3600  # pyqtgraph's utcOffset: seconds west of UTC
 
 
 def bars_for_view(
@@ -52,14 +60,6 @@ def bars_for_view(
         np.add.reduceat(v, idx),
         step * k,
     )
-
-
-class PriceAxis(pg.AxisItem):
-    """Plain numbers with thousands separators (no 3.9e+07)."""
-
-    def tickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802 - pyqtgraph API
-        decimals = 0 if spacing >= 1 else min(8, int(np.ceil(-np.log10(spacing))) + 1)
-        return [f"{v * scale:,.{decimals}f}" for v in values]
 
 
 class CandlestickItem(pg.GraphicsObject):
@@ -105,76 +105,94 @@ class CandlestickItem(pg.GraphicsObject):
 
 
 class CandleChart(pg.GraphicsLayoutWidget):
-    """Price plot on top, volume below, sharing the KST time axis."""
+    """Price plot on top, volume below, sharing the KST time axis.
+
+    The wheel and a drag move time only; the price fits the visible candles' high and low and the volume
+    their largest bar after every move (``charts.fit``).
+    """
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.setBackground(chart_colour("background"))
-        self.price = self.addPlot(
-            row=0,
-            col=0,
-            axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET), "left": PriceAxis("left")},
-        )
-        self.volume = self.addPlot(
-            row=1,
-            col=0,
-            axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET), "left": PriceAxis("left")},
-        )
+        self.price = self.addPlot(row=0, col=0, axisItems={"bottom": KstTimeAxis(), "left": NumberAxis()})
+        self.volume = self.addPlot(row=1, col=0, axisItems={"bottom": KstTimeAxis(), "left": NumberAxis()})
         for plot in (self.price, self.volume):
-            plot.getAxis("left").setWidth(90)
+            plot.getAxis("left").setWidth(90)  # equal widths keep the two panes' time axes aligned
+            plot.showGrid(x=True, y=True, alpha=0.2)
         self.ci.layout.setRowStretchFactor(0, 4)
         self.ci.layout.setRowStretchFactor(1, 1)
         self.volume.setXLink(self.price)
-        self.price.showGrid(x=True, y=True, alpha=0.2)
-        self.volume.showGrid(x=True, y=True, alpha=0.2)
-        self.price.setMouseEnabled(x=True, y=False)
-        self.volume.setMouseEnabled(x=True, y=False)
-        self.price.getAxis("bottom").setStyle(showValues=False)
+        self.price.getAxis("bottom").show_times(False)
         self.candles = CandlestickItem()
         self.price.addItem(self.candles)
         self.volume_bars = pg.BarGraphItem(x=[], height=[], width=1, brush=QColor(120, 120, 120))
         self.volume.addItem(self.volume_bars)
-        self.vline = pg.InfiniteLine(
-            angle=90, movable=False, pen=pg.mkPen((80, 80, 80), style=Qt.PenStyle.DashLine)
-        )
-        self.hline = pg.InfiniteLine(
-            angle=0, movable=False, pen=pg.mkPen((80, 80, 80), style=Qt.PenStyle.DashLine)
-        )
-        self.price.addItem(self.vline, ignoreBounds=True)
-        self.price.addItem(self.hline, ignoreBounds=True)
-        self.readout = pg.TextItem(anchor=(0, 0), color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 210))
-        self.price.addItem(self.readout, ignoreBounds=True)
+        self.crosshair = Crosshair(self.price, self.readout_text)
+        self.readout = self.crosshair.label
         self.title = ""
         self._arrays: CandleArrays | None = None
+        self._step = 3600.0
+        self._visible = 0
+        self._price_fit = ValueFit(self.price, self._price_extent)
+        self._volume_fit = ValueFit(self.volume, self._volume_extent, margin=(0.0, 0.1))
+        # Merging and drawing the visible candles is the slow part: once the wheel stops, not per notch.
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(30)
         self._redraw.timeout.connect(self._draw_visible)
         self.price.sigXRangeChanged.connect(lambda *_: self._redraw.start())
-        self._mouse = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
+
+    def close(self) -> bool:
+        # pyqtgraph's close() deletes every item of the scene: a redraw still pending would paint into them.
+        self._redraw.stop()
+        return super().close()
 
     def set_data(self, arrays: CandleArrays) -> None:
         self._arrays = arrays
+        self.crosshair.clear()  # it described the previous series (or timeframe, before a resample)
         self.title = f"{arrays.market} {arrays.timeframe}"
         self.price.setTitle(self.title)
         if len(arrays) == 0:
             self.clear_data()
             return
-        last = float(arrays.start[-1])
-        first = float(arrays.start[max(0, len(arrays) - 300)])
-        self.price.setLimits(xMin=float(arrays.start[0]) - 86400 * 30, xMax=last + 86400 * 30)
-        self.price.setXRange(first, last, padding=0.02)
+        self._step = candle_step(arrays.start)
+        limit_time(self.price, arrays.start)
+        first_shown = float(arrays.start[max(0, len(arrays) - 300)])
+        self.price.setXRange(first_shown, float(arrays.start[-1]), padding=0.02)
+        # The same hours as before (another market, say) emit no range change: fit the new prices anyway.
+        self._price_fit.refit()
+        self._volume_fit.refit()
         self._draw_visible()
 
     def clear_data(self) -> None:
         self._arrays = None
+        self._visible = 0
+        self.crosshair.clear()
         self.candles.set_bars(*(np.empty(0),) * 5, 0.0)
         self.volume_bars.setOpts(x=[], height=[], width=1)
-        self.readout.setText("")
         self.price.setTitle(tr("시리즈를 선택하세요", "Select a series"))
 
     def visible_bar_count(self) -> int:
-        return int(getattr(self, "_visible", 0))
+        return self._visible
+
+    def _in_view(self, x0: float, x1: float) -> slice | None:
+        """The candles at least half inside the view (one half on each edge counts: it is drawn)."""
+        a = self._arrays
+        if a is None or len(a) == 0:
+            return None
+        part = visible(a.start, x0, x1, pad=self._step / 2)
+        return part if part.stop > part.start else None
+
+    def _price_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
+        part = self._in_view(x0, x1)
+        return None if part is None else span_of((self._arrays.low[part], self._arrays.high[part]))
+
+    def _volume_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
+        if self._in_view(x0, x1) is None:
+            return None
+        # Zoomed out, candles are merged and their volumes summed: fit the bars as drawn, not the candles.
+        volumes = bars_for_view(self._arrays, x0, x1)[5]
+        return span_of((0.0, volumes))
 
     def _draw_visible(self) -> None:
         if self._arrays is None or len(self._arrays) == 0:
@@ -184,22 +202,6 @@ class CandleChart(pg.GraphicsLayoutWidget):
         self._visible = len(s)
         self.candles.set_bars(s, o, h, lo, c, width)
         self.volume_bars.setOpts(x=s, height=v, width=width * 0.7, brush=QColor(130, 130, 130))
-        if len(s):
-            pad = (h.max() - lo.min()) * 0.05 or 1.0
-            self.price.setYRange(float(lo.min() - pad), float(h.max() + pad), padding=0)
-            self.volume.setYRange(0, float(v.max()) * 1.1 or 1.0, padding=0)
-
-    def _mouse_moved(self, event: tuple) -> None:
-        pos = event[0]
-        if self._arrays is None or len(self._arrays) == 0 or not self.price.sceneBoundingRect().contains(pos):
-            return
-        point = self.price.vb.mapSceneToView(pos)
-        self.vline.setPos(point.x())
-        self.hline.setPos(point.y())
-        self.readout.setText(self.readout_text(point.x()))
-        x0, x1 = self.price.viewRange()[0]
-        y0, y1 = self.price.viewRange()[1]
-        self.readout.setPos(x0, y1)
 
     def readout_text(self, x: float) -> str:
         """OHLCV of the candle nearest to ``x`` (epoch seconds), time in KST."""

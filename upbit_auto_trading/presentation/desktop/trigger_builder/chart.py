@@ -1,4 +1,7 @@
-"""The preview chart: price pane (with overlays and firing markers) and an indicator pane."""
+"""The preview chart: price pane (with overlays and firing markers) and an indicator pane.
+
+The wheel and a drag move time only; each pane's value axis fits what is visible in it (``charts.fit``).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,18 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from upbit_auto_trading.presentation.desktop.charts.fit import (
+    ValueFit,
+    candle_step,
+    limit_time,
+    span_of,
+    visible,
+)
+from upbit_auto_trading.presentation.desktop.charts.number_axis import NumberAxis
+from upbit_auto_trading.presentation.desktop.charts.time_axis import KstTimeAxis
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.theme import chart_colour
 from upbit_auto_trading.presentation.desktop.trigger_builder.model import PreviewData
-
-_KST = 9 * 3600
 
 
 class PreviewChart(QWidget):
@@ -20,11 +30,9 @@ class PreviewChart(QWidget):
         self.count_label.setObjectName("previewCount")
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(chart_colour("background"))
-        self.price = self.graphics.addPlot(
-            row=0, col=0, axisItems={"bottom": pg.DateAxisItem(utcOffset=-_KST)}
-        )
-        self.pane = self.graphics.addPlot(
-            row=1, col=0, axisItems={"bottom": pg.DateAxisItem(utcOffset=-_KST)}
+        self.price, self.pane = (
+            self.graphics.addPlot(row=row, col=0, axisItems={"bottom": KstTimeAxis(), "left": NumberAxis()})
+            for row in range(2)
         )
         self.pane.setXLink(self.price)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
@@ -32,6 +40,10 @@ class PreviewChart(QWidget):
         for plot in (self.price, self.pane):
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.addLegend(offset=(5, 5))
+            plot.getAxis("left").setWidth(90)  # equal widths keep the two panes' time axes aligned
+        self._data: PreviewData | None = None
+        self._span: tuple[float, float] | None = None
+        self._fits = (ValueFit(self.price, self._price_extent), ValueFit(self.pane, self._pane_extent))
         self.close_curve = self.price.plot(
             pen=pg.mkPen(chart_colour("line"), width=1), name=tr("종가", "Close")
         )
@@ -54,10 +66,32 @@ class PreviewChart(QWidget):
         layout.addWidget(self.count_label)
         layout.addWidget(self.graphics, 1)
 
-    def _show_pane(self, visible: bool) -> None:
-        self.pane.setVisible(visible)
-        self.pane.setMaximumHeight(10_000 if visible else 0)
-        self.graphics.ci.layout.setRowStretchFactor(1, 2 if visible else 0)
+    def _show_pane(self, shown: bool) -> None:
+        self.pane.setVisible(shown)
+        self.pane.setMaximumHeight(10_000 if shown else 0)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2 if shown else 0)
+        # The times are written once, under the lowest pane shown.
+        self.price.getAxis("bottom").show_times(not shown)
+        self.pane.getAxis("bottom").show_times(shown)
+
+    def _extent(self, x0: float, x1: float, on_price: bool) -> tuple[float, float] | None:
+        d = self._data
+        if d is None or len(d.times) == 0:
+            return None
+        # One candle beyond each edge: the line runs to it, so it is partly drawn.
+        part = visible(d.times, x0, x1, pad=candle_step(d.times))
+        mine = d.overlay == on_price  # the variable and its target are drawn on this pane
+        values = [d.close[part]] if on_price else []
+        if mine:
+            values += [s[part] for s in (d.variable, d.target) if s is not None]
+            values.append(d.target_value)
+        return span_of(values)
+
+    def _price_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
+        return self._extent(x0, x1, on_price=True)
+
+    def _pane_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
+        return self._extent(x0, x1, on_price=False)
 
     def clear(self, message: str = "") -> None:
         for curve in (
@@ -71,6 +105,7 @@ class PreviewChart(QWidget):
         self.markers.setData([], [])
         self.pane_line.hide()
         self.price_line.hide()
+        self._data = None
         self.count_label.setText(message)
 
     def show_data(self, data: PreviewData, message: str = "") -> None:
@@ -97,6 +132,16 @@ class PreviewChart(QWidget):
         self._show_pane(not overlay)
         fired = data.fired
         self.markers.setData(x[fired], data.close[fired] if fired.size else [])
+        self._data = data
+        span = (float(x[0]), float(x[-1])) if len(x) else None
+        if span is not None and span != self._span:
+            # Other candles (market, timeframe): show them all. The same candles (a parameter changed)
+            # keep the user's zoom, to compare where the trigger fires.
+            limit_time(self.price, data.times)
+            self.price.setXRange(*span, padding=0.02)
+        self._span = span
+        for fit in self._fits:  # the time range may not have changed: no signal would refit
+            fit.refit()
         target = data.target_label
         text = tr(
             f"{data.variable_label} 대 {target}: {data.count}회 발생 (최근 {len(x)}개 캔들)",

@@ -83,3 +83,24 @@ def test_a_home_that_is_a_file_is_refused_clearly(tmp_path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("error: Cannot use") and "--home" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_config_errors_from_the_environment_are_one_line_naming_the_variable(cli_unseeded) -> None:
+    import os
+    import subprocess
+    import sys
+
+    cli = cli_unseeded
+    for name, value, needle in (
+        ("UPBIT_AUTO_TRADING__BACKUP__DAILY", "[unclosed", "not valid YAML"),
+        ("UPBIT_AUTO_TRADING__PROFILE", "nope", "'profile' is 'nope'"),
+    ):
+        env = dict(os.environ, UPBIT_AUTO_TRADING__MARKET_DATA__SEED_BUNDLED="false", **{name: value})
+        result = subprocess.run(
+            [sys.executable, "-m", "upbit_auto_trading", "--home", str(cli.home), "info"],
+            capture_output=True, text=True, timeout=60, env=env,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+        assert name in result.stderr and needle in result.stderr and "Traceback" not in result.stderr
+    assert not (cli.home / "data").exists()  # refused before anything was created

@@ -40,8 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         container = build_container(home=args.home, profile=args.profile)
         configure_logging(container)
         startup(container)
-    except Exception as exc:  # a broken config or database: one clear message, no traceback
-        sys.stderr.write(f"error: {exc}\n")
+    except Exception as exc:  # a broken config, registry or database: one clear line, no traceback
+        sys.stderr.write("error: " + " ".join(str(exc).split()) + "\n")
         return 1
 
     import qasync

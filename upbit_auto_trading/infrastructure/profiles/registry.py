@@ -6,6 +6,7 @@ every write is atomic (temp file beside it, fsync, rename, folder fsync).
 
 Document: ``{"active": ID, "profiles": [{"id", "name", "environment", "description",
 "databases": {NAME: absolute path}}]}``; a database without a path lives in ``<home>/data/<id>/``.
+Every read is validated by ``registry_schema.RegistryDocument`` (listed in docs/configuration-reference.md).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import os
 import tempfile
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from upbit_auto_trading.domain.database_configuration.configuration import DatabaseConfiguration
 from upbit_auto_trading.domain.database_configuration.profile import DatabaseProfile
@@ -24,8 +27,10 @@ from upbit_auto_trading.domain.database_configuration.values import (
     ProfileId,
 )
 from upbit_auto_trading.domain.errors import DomainError
+from upbit_auto_trading.infrastructure.config.messages import describe
 from upbit_auto_trading.infrastructure.errors import InfrastructureError
 from upbit_auto_trading.infrastructure.paths import AppPaths
+from upbit_auto_trading.infrastructure.profiles.registry_schema import RegistryDocument
 
 BUILTIN_PROFILES = ("development", "testing", "production")
 DATABASE_FILES = {
@@ -36,7 +41,8 @@ DATABASE_FILES = {
 
 
 class ProfileRegistryError(InfrastructureError):
-    """The profile registry file is unreadable or names an unknown profile; fix or delete the file."""
+    """The profile registry file is unreadable, breaks its schema or names an unknown profile; the message
+    names the file (and the key and value at fault)."""
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -84,15 +90,23 @@ class ProfileRegistry:
 
     # -- the foundation's document API (kept: other code uses it) --------------------------------------
     def load(self) -> dict:
+        """The validated document (``registry_schema.RegistryDocument``); ProfileRegistryError names the
+        file, the key, the value and what is allowed."""
         if not self.file.exists():
             return self._default_document()
         try:
-            document = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            raw = json.loads(self.file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ProfileRegistryError(
+                f"Cannot read the profile registry {self.file}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                f"at position {exc.start})"
+            ) from None
+        except (OSError, ValueError, RecursionError) as exc:
             raise ProfileRegistryError(f"Cannot read the profile registry {self.file}: {exc}") from exc
-        if not isinstance(document, dict) or not isinstance(document.get("profiles"), list):
-            raise ProfileRegistryError(f"The profile registry {self.file} has no 'profiles' list")
-        return document
+        try:
+            return RegistryDocument.model_validate(raw).model_dump()
+        except ValidationError as exc:
+            raise ProfileRegistryError(describe(exc, RegistryDocument, lambda loc: str(self.file))) from None
 
     def save(self, document: dict) -> None:
         atomic_write_text(self.file, json.dumps(document, ensure_ascii=False, indent=2))

@@ -13,6 +13,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("UPBIT_AUTO_TRADING_HOME", None)
 for _name in [n for n in os.environ if n.startswith("UPBIT_AUTO_TRADING__")]:
     os.environ.pop(_name)
+os.environ.pop("UPBIT_AUTO_TRADING_PASSPHRASE", None)
+# Never the developer's real keyring (a test would write master keys into the macOS Keychain or Secret
+# Service): no keyring, as on CI, in this process and every CLI subprocess. Tests of the keyring path
+# register an in-memory backend themselves.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
+import threading
 
 _PATTERNS = [
     # Authorization: Bearer <jwt>
@@ -23,7 +25,36 @@ _PATTERNS = [
 ]
 
 
+# Secrets the app holds right now (API keys, passphrases), in every form a message could carry them: the
+# patterns above catch what looks like a key; these catch the real ones whatever they look like.
+_known: tuple[str, ...] = ()  # longest first: a form may contain a shorter one
+_known_lock = threading.Lock()
+_MIN_KNOWN = 8  # shorter values would blank out ordinary words
+
+
+def register_secret(value: str) -> None:
+    """Never let ``value`` (or its base64 or hex form) reach a log line; for the lifetime of the process."""
+    global _known
+    if len(value) < _MIN_KNOWN:
+        return
+    raw = value.encode("utf-8")
+    forms = {
+        value,
+        base64.b64encode(raw).decode("ascii"),
+        base64.urlsafe_b64encode(raw).decode("ascii"),
+        raw.hex(),
+        raw.hex().upper(),
+    }
+    forms |= {form.rstrip("=") for form in forms}
+    with _known_lock:
+        merged = set(_known) | {form for form in forms if len(form) >= _MIN_KNOWN}
+        _known = tuple(sorted(merged, key=len, reverse=True))
+
+
 def redact(text: str) -> str:
+    for secret in _known:
+        if secret in text:
+            text = text.replace(secret, "[REDACTED]")
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

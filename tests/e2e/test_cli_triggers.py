@@ -117,8 +117,14 @@ def test_cli_triggers_lifecycle(tmp_path):
     imported = json.loads(
         cli(tmp_path, "--json", "triggers", "import", str(export), "--on-conflict", "skip").stdout
     )
-    assert imported["imported"] == ["golden"] and imported["replaced"] == []
-    assert sorted(imported["skipped"]) == sorted([*samples, "rsi-up"])
+    assert imported["imported"] == ["golden"] and imported["replaced"] == imported["skipped"] == []
+    assert sorted(imported["identical"]) == sorted([*samples, "rsi-up"])  # the same: not copied again
+    assert _names(tmp_path) == listed
+    # the CLI runs no bus, but every change is one line in its log file
+    log = (tmp_path / "logs" / "upbit_auto_trading.log").read_text(encoding="utf-8")
+    assert "trigger 'rsi-up' created" in log and "trigger 'rsi-up' edited" in log
+    assert "trigger 'golden' deleted" in log
+    assert f"triggers imported: 1 imported, {len(samples) + 1} skipped (identical)" in log
 
 
 def _sample_csv(path):

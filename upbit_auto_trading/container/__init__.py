@@ -34,9 +34,13 @@ class ApplicationContainer(containers.DeclarativeContainer):
     profiles = providers.Container(ProfilesContainer, core=core, event_bus=event_bus)
     secrets = providers.Container(SecretsContainer, core=core)
     upbit = providers.Container(UpbitContainer, core=core, config=config)
-    market_data = providers.Container(MarketDataContainer, core=core, upbit=upbit, config=config)
-    triggers = providers.Container(TriggersContainer, core=core, market_data=market_data)
-    strategies = providers.Container(StrategiesContainer, core=core, market_data=market_data, triggers=triggers)
+    market_data = providers.Container(
+        MarketDataContainer, core=core, upbit=upbit, config=config, event_bus=event_bus
+    )
+    triggers = providers.Container(TriggersContainer, core=core, market_data=market_data, event_bus=event_bus)
+    strategies = providers.Container(
+        StrategiesContainer, core=core, market_data=market_data, triggers=triggers, event_bus=event_bus
+    )
     trading = providers.Container(
         TradingContainer, core=core, config=config, market_data=market_data, triggers=triggers,
         strategies=strategies, upbit=upbit, event_bus=event_bus, secrets=secrets,

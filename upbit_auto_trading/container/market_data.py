@@ -14,6 +14,7 @@ from upbit_auto_trading.application.market_data.import_candles import ImportCand
 from upbit_auto_trading.application.market_data.list_series import ListSeries
 from upbit_auto_trading.application.market_data.resample_series import ResampleSeries
 from upbit_auto_trading.application.market_data.seed_bundled_candles import SeedBundledCandles
+from upbit_auto_trading.container.profiles import BusPublisher
 from upbit_auto_trading.infrastructure.market_data.bundled import PackagedCandleCatalog
 from upbit_auto_trading.infrastructure.market_data.candle_store import SqliteCandleStore
 from upbit_auto_trading.infrastructure.market_data.fetcher import TranslatingCandleFetcher
@@ -36,7 +37,10 @@ class MarketDataContainer(containers.DeclarativeContainer):
 
     core = providers.DependenciesContainer()
     upbit = providers.DependenciesContainer()
+    event_bus = providers.DependenciesContainer()  # bus(): imports, resamples and deletes are announced on it
     config = providers.Configuration()
+
+    publisher = providers.Singleton(BusPublisher, event_bus=event_bus)
 
     candle_store = providers.Singleton(SqliteCandleStore, session=core.database_session)
     candle_reader = candle_store
@@ -45,11 +49,13 @@ class MarketDataContainer(containers.DeclarativeContainer):
     seed_ledger = providers.Singleton(SqliteSeedLedger, session=core.database_session)
     bundled_catalog = providers.Singleton(PackagedCandleCatalog)
 
-    import_candles = providers.Factory(ImportCandles, reader=file_reader, store=candle_store)
+    import_candles = providers.Factory(
+        ImportCandles, reader=file_reader, store=candle_store, publisher=publisher
+    )
     list_series = providers.Factory(ListSeries, store=candle_store)
     find_gaps = providers.Factory(FindGaps, store=candle_store)
-    resample_series = providers.Factory(ResampleSeries, store=candle_store)
-    delete_series = providers.Factory(DeleteSeries, store=candle_store)
+    resample_series = providers.Factory(ResampleSeries, store=candle_store, publisher=publisher)
+    delete_series = providers.Factory(DeleteSeries, store=candle_store, publisher=publisher)
     seed_bundled_candles = providers.Factory(
         SeedBundledCandles,
         catalog=bundled_catalog,

@@ -16,6 +16,7 @@ from upbit_auto_trading.application.trigger.get_trigger import GetTrigger
 from upbit_auto_trading.application.trigger.import_triggers import ImportTriggers
 from upbit_auto_trading.application.trigger.list_catalogue import ListCatalogue
 from upbit_auto_trading.application.trigger.list_triggers import ListTriggers
+from upbit_auto_trading.container.profiles import BusPublisher
 from upbit_auto_trading.infrastructure.sqlite.catalogue_repository import SqliteCatalogueRepository
 from upbit_auto_trading.infrastructure.sqlite.catalogue_seeder import CatalogueSeeder
 from upbit_auto_trading.infrastructure.sqlite.strategy_repository import (
@@ -28,6 +29,9 @@ from upbit_auto_trading.infrastructure.sqlite.trigger_repository import SqliteTr
 class TriggersContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     market_data = providers.DependenciesContainer()  # provides candle_reader (application.ports.CandleReader)
+    event_bus = providers.DependenciesContainer()  # bus(): saves and deletes are announced on it
+
+    publisher = providers.Singleton(BusPublisher, event_bus=event_bus)
 
     catalogue_repository = providers.Singleton(SqliteCatalogueRepository, session=core.database_session)
     trigger_repository = providers.Singleton(SqliteTriggerRepository, session=core.database_session)
@@ -45,7 +49,7 @@ class TriggersContainer(containers.DeclarativeContainer):
     list_triggers = providers.Factory(ListTriggers, triggers=trigger_repository)
     get_trigger = providers.Factory(GetTrigger, triggers=trigger_repository)
     create_trigger = providers.Factory(
-        CreateTrigger, triggers=trigger_repository, catalogue=catalogue_repository
+        CreateTrigger, triggers=trigger_repository, catalogue=catalogue_repository, publisher=publisher
     )
     edit_trigger = providers.Factory(
         EditTrigger,
@@ -53,18 +57,27 @@ class TriggersContainer(containers.DeclarativeContainer):
         catalogue=catalogue_repository,
         references=strategy_references,
         store=store_transaction,
+        publisher=publisher,
     )
     delete_trigger = providers.Factory(
-        DeleteTrigger, triggers=trigger_repository, references=strategy_references, store=store_transaction
+        DeleteTrigger,
+        triggers=trigger_repository,
+        references=strategy_references,
+        store=store_transaction,
+        publisher=publisher,
     )
     find_trigger_users = providers.Factory(
         FindTriggerUsers, triggers=trigger_repository, references=strategy_references
     )
-    duplicate_trigger = providers.Factory(DuplicateTrigger, triggers=trigger_repository)
+    duplicate_trigger = providers.Factory(DuplicateTrigger, triggers=trigger_repository, publisher=publisher)
     export_triggers = providers.Factory(
         ExportTriggers, triggers=trigger_repository, catalogue=catalogue_repository
     )
     import_triggers = providers.Factory(
-        ImportTriggers, triggers=trigger_repository, catalogue=catalogue_repository
+        ImportTriggers,
+        triggers=trigger_repository,
+        catalogue=catalogue_repository,
+        store=store_transaction,
+        publisher=publisher,
     )
     evaluate_trigger = providers.Factory(EvaluateTrigger, candles=market_data.candle_reader)

@@ -100,14 +100,16 @@ def test_trigger_export_import_round_trip(container, tmp_path):
     t.create_trigger().execute(TriggerDraft(name="rsi", variable_id="RSI", operator="lt", value="25.5"))
     document = json.loads(json.dumps(t.export_triggers().execute()))
     assert [d["name"] for d in document["triggers"]] == ["rsi", "up3"]
-    result = t.import_triggers().execute(document)  # default: rename on conflict
-    assert result.imported == ["rsi (2)", "up3 (2)"]
-    assert t.get_trigger().execute("up3 (2)").describe() == t.get_trigger().execute("up3").describe()
-    assert t.import_triggers().execute(document, "skip").skipped == ["rsi", "up3"]
+    result = t.import_triggers().execute(document)  # the same triggers: recognised, not copied
+    assert result.identical == ["rsi", "up3"] and result.imported == [] and result.renamed == []
+    t.delete_trigger().execute("up3")
+    result = t.import_triggers().execute(document)
+    assert result.imported == ["up3"] and result.identical == ["rsi"]
+    assert t.get_trigger().execute("up3").describe() == "EMA(period=20) rising 3"
     document["triggers"][0]["target"]["value"] = "250"
     with pytest.raises(Exception, match="rsi"):
         t.import_triggers().execute(document)
-    assert len(t.list_triggers().execute()) == 4  # nothing half-imported
+    assert len(t.list_triggers().execute()) == 2  # nothing half-imported
 
 
 def test_trigger_migrations_apply_from_empty_and_are_idempotent(tmp_path):

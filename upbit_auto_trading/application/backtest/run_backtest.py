@@ -18,9 +18,11 @@ from upbit_auto_trading.application.backtest.simulate import (
     simulate,
 )
 from upbit_auto_trading.application.ports.candle_reader import CandleReader
+from upbit_auto_trading.application.ports.event_publisher import EventPublisher, NoPublisher
 from upbit_auto_trading.application.strategy.get_strategy import find_strategy
 from upbit_auto_trading.application.strategy.ports import StrategyRepository
 from upbit_auto_trading.domain.backtest import CancelSignal
+from upbit_auto_trading.domain.backtest.events import BacktestCompleted
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ class RunBacktest:
         runs: BacktestRepository,
         engine: EngineRunner | None = None,
         clock: Callable[[], str] = utc_now,
+        publisher: EventPublisher | None = None,
     ) -> None:
         self._strategies = strategies
         self._triggers = triggers
@@ -45,6 +48,7 @@ class RunBacktest:
         self._runs = runs
         self._engine = engine or in_thread_engine
         self._clock = clock
+        self._publisher = publisher or NoPublisher()
 
     def execute(
         self, request: BacktestRequest, progress: ProgressFn | None = None, cancel: CancelSignal | None = None
@@ -85,6 +89,22 @@ class RunBacktest:
             run_id = self._runs.add(sim.record, meta, RunCurves(sim.result.equity, sim.result.position))
         if progress is not None:
             progress(1.0, "done")
-        log.info("backtest %s: %s candles in %d ms (run %s)", request.describe(), len(sim.result.candles),
-                 meta.duration_ms, run_id)  # fmt: skip
+        log.info("backtest %s (version %s): %s candles, %d trades in %d ms (run %s)", request.describe(),
+                 stored.version, len(sim.result.candles), len(sim.record.trades), meta.duration_ms,
+                 run_id)  # fmt: skip
+        # From the worker thread the queue runs it on: the adapter hands it to the bus's loop.
+        self._publisher.publish(
+            BacktestCompleted(
+                source="backtest",
+                run_id=run_id,
+                strategy=stored.name,
+                strategy_version=stored.version,
+                market=sim.record.market,
+                timeframe=sim.record.timeframe,
+                trade_count=len(sim.record.trades),
+                candle_count=sim.record.candle_count,
+                final_equity=sim.record.final_equity,
+                duration_ms=meta.duration_ms,
+            )
+        )
         return BacktestOutcome(run_id, sim.record, sim.result, meta)

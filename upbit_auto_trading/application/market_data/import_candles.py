@@ -7,7 +7,9 @@ from dataclasses import replace
 
 from upbit_auto_trading.application.market_data.dto import ImportSpec
 from upbit_auto_trading.application.market_data.ports import CandleFileReader, CandleStore
+from upbit_auto_trading.application.ports.event_publisher import EventPublisher, NoPublisher
 from upbit_auto_trading.domain.market.candle import Candle
+from upbit_auto_trading.domain.market.events import CandlesImported
 from upbit_auto_trading.domain.market.import_report import ImportReport, RejectedRow
 from upbit_auto_trading.domain.market.market_id import normalize_market
 from upbit_auto_trading.domain.market.timeframe import Timeframe
@@ -23,9 +25,12 @@ class ImportCandles:
     A file that cannot be parsed as a whole raises ImportFileError before anything is written.
     """
 
-    def __init__(self, reader: CandleFileReader, store: CandleStore) -> None:
+    def __init__(
+        self, reader: CandleFileReader, store: CandleStore, publisher: EventPublisher | None = None
+    ) -> None:
         self._reader = reader
         self._store = store
+        self._publisher = publisher or NoPublisher()
 
     def execute(self, spec: ImportSpec) -> ImportReport:
         market = normalize_market(spec.market)
@@ -44,6 +49,18 @@ class ImportCandles:
             rejected=tuple(sorted(list(parsed.rejected) + conflicts, key=lambda r: r.line)),
         )
         log.info("imported %s as %s %s: %s", spec.path, market, timeframe, report.as_dict())
+        self._publisher.publish(
+            CandlesImported(
+                source="market_data",
+                market=market,
+                timeframe=timeframe,
+                read=report.read,
+                inserted=report.inserted,
+                updated=report.updated,
+                duplicates=report.duplicates,
+                rejected=len(report.rejected),
+            )
+        )
         return report
 
 

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from upbit_auto_trading.application.market_data.errors import SeriesNotFoundError
 from upbit_auto_trading.application.market_data.ports import CandleStore
+from upbit_auto_trading.application.ports.event_publisher import EventPublisher, NoPublisher
+from upbit_auto_trading.domain.market.events import SeriesResampled
 from upbit_auto_trading.domain.market.market_id import normalize_market
 from upbit_auto_trading.domain.market.resampling import check_resample, resample
 from upbit_auto_trading.domain.market.timeframe import Timeframe
@@ -40,8 +42,9 @@ class ResampleReport:
 
 
 class ResampleSeries:
-    def __init__(self, store: CandleStore) -> None:
+    def __init__(self, store: CandleStore, publisher: EventPublisher | None = None) -> None:
         self._store = store
+        self._publisher = publisher or NoPublisher()
 
     def execute(
         self,
@@ -65,6 +68,19 @@ class ResampleSeries:
             market,
             len(out),
             dst.code,
+        )
+        self._publisher.publish(
+            SeriesResampled(
+                source="market_data",
+                market=market,
+                source_timeframe=src.code,
+                target_timeframe=dst.code,
+                read=len(candles),
+                written=len(out),
+                inserted=counts.inserted,
+                updated=counts.updated,
+                unchanged=counts.unchanged,
+            )
         )
         return ResampleReport(
             market,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from upbit_auto_trading.application.errors import ConflictError
+from upbit_auto_trading.application.ports.event_publisher import EventPublisher, NoPublisher
+from upbit_auto_trading.application.strategy.announce import announce_saved
 from upbit_auto_trading.application.strategy.get_strategy import find_strategy
 from upbit_auto_trading.application.strategy.ports import StoredStrategy, StrategyRepository
 
@@ -19,8 +21,9 @@ def free_copy_name(strategies: StrategyRepository, name: str) -> str:
 
 
 class DuplicateStrategy:
-    def __init__(self, strategies: StrategyRepository) -> None:
+    def __init__(self, strategies: StrategyRepository, publisher: EventPublisher | None = None) -> None:
         self._strategies = strategies
+        self._publisher = publisher or NoPublisher()
 
     def execute(self, name_or_id: str | int, new_name: str | None = None) -> StoredStrategy:
         source = find_strategy(self._strategies, name_or_id)
@@ -28,4 +31,6 @@ class DuplicateStrategy:
         if self._strategies.get(target) is not None:
             raise ConflictError(f"A strategy named {target!r} already exists; choose another name")
         copy = replace(source.strategy, name=target, strategy_id=None, version=None)
-        return self._strategies.add(copy)
+        stored = self._strategies.add(copy)
+        announce_saved(self._publisher, stored, "duplicated")
+        return stored

@@ -6,6 +6,8 @@ from dataclasses import replace
 from typing import Any
 
 from upbit_auto_trading.application.errors import ApplicationError, ConflictError
+from upbit_auto_trading.application.ports.event_publisher import EventPublisher, NoPublisher
+from upbit_auto_trading.application.strategy.announce import announce_saved
 from upbit_auto_trading.application.strategy.duplicate_strategy import free_copy_name
 from upbit_auto_trading.application.strategy.ports import StoredStrategy, StrategyRepository, TriggerNames
 from upbit_auto_trading.application.strategy.references import require_triggers
@@ -15,9 +17,12 @@ ON_CONFLICT = ("fail", "rename", "new_version")
 
 
 class ImportStrategy:
-    def __init__(self, strategies: StrategyRepository, triggers: TriggerNames) -> None:
+    def __init__(
+        self, strategies: StrategyRepository, triggers: TriggerNames, publisher: EventPublisher | None = None
+    ) -> None:
         self._strategies = strategies
         self._triggers = triggers
+        self._publisher = publisher or NoPublisher()
 
     def execute(self, document: str | dict[str, Any], on_conflict: str = "fail") -> StoredStrategy:
         """``on_conflict`` when the name is taken: ``fail`` (ConflictError), ``rename`` ("X (copy)"),
@@ -31,15 +36,18 @@ class ImportStrategy:
         require_triggers(self._triggers, strategy)
         existing = self._strategies.get(strategy.name)
         if existing is None:
-            return self._strategies.add(strategy)
-        if on_conflict == "rename":
-            return self._strategies.add(
+            stored = self._strategies.add(strategy)
+        elif on_conflict == "rename":
+            stored = self._strategies.add(
                 replace(strategy, name=free_copy_name(self._strategies, strategy.name))
             )
-        if on_conflict == "new_version":
+        elif on_conflict == "new_version":
             if strategy == existing.strategy:
-                return existing
-            return self._strategies.save_version(existing.strategy_id, strategy)
-        raise ConflictError(
-            f"A strategy named {strategy.name!r} already exists; import it renamed or as a new version"
-        )
+                return existing  # nothing changed: no new version, nothing to announce
+            stored = self._strategies.save_version(existing.strategy_id, strategy)
+        else:
+            raise ConflictError(
+                f"A strategy named {strategy.name!r} already exists; import it renamed or as a new version"
+            )
+        announce_saved(self._publisher, stored, "imported")
+        return stored

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+
 from upbit_auto_trading.application.errors import NotFoundError
+from upbit_auto_trading.application.ports.event_publisher import EventPublisher, NoPublisher
 from upbit_auto_trading.application.trigger.errors import TriggerInUseError
 from upbit_auto_trading.application.trigger.ports import (
     StrategyReferences,
     TriggerRepository,
     TriggerStoreTransaction,
 )
+from upbit_auto_trading.domain.trigger.events import TriggerDeleted
+
+log = logging.getLogger(__name__)
 
 
 class DeleteTrigger:
     def __init__(
-        self, triggers: TriggerRepository, references: StrategyReferences, store: TriggerStoreTransaction
+        self,
+        triggers: TriggerRepository,
+        references: StrategyReferences,
+        store: TriggerStoreTransaction,
+        publisher: EventPublisher | None = None,
     ) -> None:
         self._triggers = triggers
         self._references = references
         self._store = store
+        self._publisher = publisher or NoPublisher()
 
     def execute(self, name: str) -> None:
         """Raises NotFoundError, or TriggerInUseError listing the strategies that use it."""
@@ -29,3 +40,7 @@ class DeleteTrigger:
             if users:
                 raise TriggerInUseError(existing.name, users)
             self._triggers.delete(existing.condition_id)
+        log.info("trigger %r deleted (id %s)", existing.name, existing.condition_id)
+        self._publisher.publish(
+            TriggerDeleted(source="trigger", trigger_id=existing.condition_id, name=existing.name)
+        )

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from upbit_auto_trading.application.errors import ConflictError, NotFoundError
+from upbit_auto_trading.application.ports.event_publisher import EventPublisher, NoPublisher
 from upbit_auto_trading.application.trigger.ports import TriggerRepository
 from upbit_auto_trading.domain.trigger.condition import TradingCondition
+from upbit_auto_trading.domain.trigger.events import TriggerSaved
+
+log = logging.getLogger(__name__)
 
 
 def free_name(triggers: TriggerRepository, base: str) -> str:
@@ -18,8 +24,9 @@ def free_name(triggers: TriggerRepository, base: str) -> str:
 
 
 class DuplicateTrigger:
-    def __init__(self, triggers: TriggerRepository) -> None:
+    def __init__(self, triggers: TriggerRepository, publisher: EventPublisher | None = None) -> None:
         self._triggers = triggers
+        self._publisher = publisher or NoPublisher()
 
     def execute(self, name: str, new_name: str | None = None) -> TradingCondition:
         existing = self._triggers.get(name)
@@ -27,4 +34,15 @@ class DuplicateTrigger:
             raise NotFoundError(f"No trigger named {name!r}; `triggers list` shows the saved ones")
         if new_name and self._triggers.get(new_name) is not None:
             raise ConflictError(f"A trigger named {new_name!r} already exists; choose another name")
-        return self._triggers.add(existing.renamed(new_name or free_name(self._triggers, existing.name)))
+        copy = self._triggers.add(existing.renamed(new_name or free_name(self._triggers, existing.name)))
+        log.info("trigger %r duplicated as %r (id %s)", existing.name, copy.name, copy.condition_id)
+        self._publisher.publish(
+            TriggerSaved(
+                source="trigger",
+                trigger_id=copy.condition_id or 0,
+                name=copy.name,
+                change="duplicated",
+                previous_name=existing.name,
+            )
+        )
+        return copy

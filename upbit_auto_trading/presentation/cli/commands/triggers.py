@@ -10,6 +10,12 @@ from typing import Any
 
 from upbit_auto_trading.application.trigger.dto import TriggerDraft, trigger_to_dict
 from upbit_auto_trading.application.trigger.errors import TriggerInUseError
+from upbit_auto_trading.application.trigger.import_triggers import (
+    ON_CONFLICT,
+    ConflictChoice,
+    ConflictResolver,
+    TriggerConflict,
+)
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
@@ -62,9 +68,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--output", "-o", help="file to write (default: stdout)")
     export.set_defaults(func=_export)
 
-    imp = sub.add_parser("import", help="read triggers from an export file")
+    imp = sub.add_parser(
+        "import",
+        help="read triggers from an export file; one identical to the saved one of its name is skipped, a"
+        " different one is asked about (y: import as 'name (2)', n: skip; --yes: y to all)",
+    )
     imp.add_argument("file")
-    imp.add_argument("--on-conflict", choices=("rename", "skip", "replace"), default="rename")
+    imp.add_argument(
+        "--on-conflict",
+        choices=ON_CONFLICT,
+        help="for every trigger that differs from the saved one of its name, without asking: rename (save as"
+        " 'name (2)'), skip (keep the saved one) or replace (overwrite it; strategies using it follow)",
+    )
     imp.set_defaults(func=_import)
 
     for parser in (listing, show, add, edit, delete, evaluate, export, imp):
@@ -241,10 +256,38 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
     except ValueError as exc:  # JSONDecodeError, not UTF-8, or an integer of more than 4,300 digits
         raise CliError(f"{args.file} is not a usable JSON file: {exc}") from exc
-    result = ctx.container.triggers.import_triggers().execute(document, args.on_conflict)
-    data = {"imported": result.imported, "skipped": result.skipped, "replaced": result.replaced}
-    ctx.emit(
-        data,
-        f"imported {len(result.imported)}, replaced {len(result.replaced)}, skipped {len(result.skipped)}",
-    )
+    result = ctx.container.triggers.import_triggers().execute(document, _on_conflict(ctx, args))
+    data = {
+        "imported": result.imported,
+        "renamed": [{"from": old, "to": new} for old, new in result.renamed],
+        "replaced": result.replaced,
+        "skipped": result.skipped,
+        "identical": result.identical,
+    }
+    ctx.emit(data, result.summary())
     return 0
+
+
+def _on_conflict(ctx: CliContext, args: argparse.Namespace) -> str | ConflictResolver:
+    """The option when given; else --yes answers y (rename) to every question; else ask on the terminal.
+    Without a terminal nothing is imported: a script says what it wants (skipping silently would lose data)."""
+    if args.on_conflict:
+        return str(args.on_conflict)
+    if ctx.assume_yes:
+        return ConflictChoice.RENAME
+    interactive = bool(ctx.stdin) and ctx.stdin.isatty()
+
+    def ask(conflict: TriggerConflict) -> ConflictChoice:
+        if not interactive:
+            raise CliError(
+                f"trigger {conflict.name!r} differs from the saved one ({'; '.join(conflict.differences)});"
+                " nothing imported: pass --on-conflict rename|skip|replace, or --yes to import such triggers"
+                " under a new name"
+            )
+        ctx.info(f"Trigger {conflict.name!r} differs from the saved one:")
+        for line in conflict.differences:
+            ctx.info(f"  {line}")
+        renamed = ctx.confirm(f"Import it as {conflict.rename_to!r}? (n: skip it, keep the saved one)")
+        return ConflictChoice.RENAME if renamed else ConflictChoice.SKIP
+
+    return ask

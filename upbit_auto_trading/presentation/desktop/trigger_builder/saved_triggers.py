@@ -17,6 +17,11 @@ from upbit_auto_trading.presentation.desktop.trigger_builder.form import (
     TriggerBuilderView,
     form_from_draft,
 )
+from upbit_auto_trading.presentation.desktop.trigger_builder.import_conflicts import (
+    ConflictAsker,
+    ImportCancelled,
+    import_report,
+)
 from upbit_auto_trading.presentation.desktop.trigger_builder.model import SavedRow, TriggerBuilderServices
 
 
@@ -174,14 +179,16 @@ class SavedTriggersPresenter:
             return
         try:
             document = json.loads(Path(path).read_text(encoding="utf-8"))
-            result = self._services.import_triggers.execute(document)
         except (OSError, ValueError) as exc:
             self._view.show_error(tr(f"가져오기 실패: {exc}", f"Import failed: {exc}"))
+            return
+        try:  # a trigger that differs from the saved one of its name is asked about, before any write
+            result = self._services.import_triggers.execute(document, ConflictAsker(self._view))
+        except ImportCancelled:
+            self._view.show_info(tr("가져오기 취소: 바뀐 것이 없습니다", "Import cancelled: nothing changed"))
             return
         except (DomainError, ApplicationError) as exc:
             self._view.show_error(str(exc))
             return
         self.refresh()
-        self._view.show_info(
-            tr(f"{len(result.imported)}개 가져옴", f"Imported {len(result.imported)} triggers")
-        )
+        self._view.show_info(import_report(result))

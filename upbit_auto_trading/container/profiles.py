@@ -29,6 +29,7 @@ from upbit_auto_trading.application.database_configuration.gate_client import (
 from upbit_auto_trading.application.database_configuration.import_backup import ImportBackup
 from upbit_auto_trading.application.database_configuration.list_backups import ListBackups
 from upbit_auto_trading.application.database_configuration.list_profiles import ListProfiles
+from upbit_auto_trading.application.database_configuration.prepare_profile import PrepareOpenedProfile
 from upbit_auto_trading.application.database_configuration.rename_profile import RenameProfile
 from upbit_auto_trading.application.database_configuration.restore_backup import RestoreBackup
 from upbit_auto_trading.application.database_configuration.switch_profile import SwitchProfile
@@ -158,6 +159,8 @@ class ProfilesContainer(containers.DeclarativeContainer):
         SystemSafetyCheck, probe=probe, trading=trading, elsewhere=trading_marker
     )
 
+    # what an opened profile gets (bundled candles, sample strategies): steps added by container/startup.py
+    preparation = providers.Singleton(PrepareOpenedProfile)
     apply_switch = providers.Singleton(
         ApplyProfileSwitch,
         profiles=core.profile_registry,
@@ -168,6 +171,7 @@ class ProfilesContainer(containers.DeclarativeContainer):
         publisher=publisher,
         elsewhere=trading_marker,
         writers=writers,
+        preparation=preparation,
     )
     apply_restore = providers.Singleton(
         ApplyRestore,

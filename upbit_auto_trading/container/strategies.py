@@ -23,6 +23,7 @@ from upbit_auto_trading.application.strategy.list_versions import ListStrategyVe
 from upbit_auto_trading.application.strategy.save_strategy_version import SaveStrategyVersion
 from upbit_auto_trading.application.strategy.seed_samples import SeedSampleStrategies
 from upbit_auto_trading.application.strategy.validate_strategy import ValidateStrategy
+from upbit_auto_trading.container.profiles import BusPublisher
 from upbit_auto_trading.infrastructure.sqlite.backtest_repository import SqliteBacktestRepository
 from upbit_auto_trading.infrastructure.sqlite.strategy_repository import (
     SqliteStrategyRepository,
@@ -38,6 +39,9 @@ class StrategiesContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     market_data = providers.DependenciesContainer()  # candle_reader
     triggers = providers.DependenciesContainer()  # trigger_repository, catalogue_repository
+    event_bus = providers.DependenciesContainer()  # bus(): saves, deletes and finished runs go on it
+
+    publisher = providers.Singleton(BusPublisher, event_bus=event_bus)
 
     strategy_repository = providers.Singleton(SqliteStrategyRepository, session=core.database_session)
     seed_ledger = providers.Singleton(SqliteStrategySeedLedger, session=core.database_session)
@@ -48,16 +52,27 @@ class StrategiesContainer(containers.DeclarativeContainer):
     get_strategy = providers.Factory(GetStrategy, strategies=strategy_repository)
     list_versions = providers.Factory(ListStrategyVersions, strategies=strategy_repository)
     create_strategy = providers.Factory(
-        CreateStrategy, strategies=strategy_repository, triggers=triggers.trigger_repository
+        CreateStrategy,
+        strategies=strategy_repository,
+        triggers=triggers.trigger_repository,
+        publisher=publisher,
     )
     save_strategy_version = providers.Factory(
-        SaveStrategyVersion, strategies=strategy_repository, triggers=triggers.trigger_repository
+        SaveStrategyVersion,
+        strategies=strategy_repository,
+        triggers=triggers.trigger_repository,
+        publisher=publisher,
     )
-    duplicate_strategy = providers.Factory(DuplicateStrategy, strategies=strategy_repository)
-    delete_strategy = providers.Factory(DeleteStrategy, strategies=strategy_repository)
+    duplicate_strategy = providers.Factory(
+        DuplicateStrategy, strategies=strategy_repository, publisher=publisher
+    )
+    delete_strategy = providers.Factory(DeleteStrategy, strategies=strategy_repository, publisher=publisher)
     export_strategy = providers.Factory(ExportStrategy, strategies=strategy_repository)
     import_strategy = providers.Factory(
-        ImportStrategy, strategies=strategy_repository, triggers=triggers.trigger_repository
+        ImportStrategy,
+        strategies=strategy_repository,
+        triggers=triggers.trigger_repository,
+        publisher=publisher,
     )
     validate_strategy = providers.Factory(ValidateStrategy, triggers=triggers.trigger_repository)
     seed_samples = providers.Factory(
@@ -66,7 +81,6 @@ class StrategiesContainer(containers.DeclarativeContainer):
         ledger=seed_ledger,
         triggers=triggers.trigger_repository,
         catalogue=triggers.catalogue_repository,
-        environment=core.active_environment,
     )
 
     run_backtest = providers.Factory(
@@ -76,6 +90,7 @@ class StrategiesContainer(containers.DeclarativeContainer):
         candles=market_data.candle_reader,
         runs=backtest_repository,
         engine=engine,
+        publisher=publisher,
     )
     rerun_backtest = providers.Factory(
         RerunBacktest, runs=backtest_repository, candles=market_data.candle_reader, engine=engine
@@ -83,5 +98,5 @@ class StrategiesContainer(containers.DeclarativeContainer):
     list_runs = providers.Factory(ListRuns, runs=backtest_repository)
     get_run = providers.Factory(GetRun, runs=backtest_repository)
     open_run = providers.Factory(OpenRun, runs=backtest_repository, candles=market_data.candle_reader)
-    delete_run = providers.Factory(DeleteRun, runs=backtest_repository)
+    delete_run = providers.Factory(DeleteRun, runs=backtest_repository, publisher=publisher)
     backtest_queue = providers.Singleton(_queue, run=run_backtest)

@@ -59,7 +59,7 @@ def test_sample_seeding_into_sqlite_and_a_stored_run_reruns_identically(session,
     triggers = SqliteTriggerRepository(session)
     runs = SqliteBacktestRepository(session)
     seeded = SeedSampleStrategies(strategies, SqliteStrategySeedLedger(session), triggers,
-                                  SqliteCatalogueRepository(session), "development").execute()  # fmt: skip
+                                  SqliteCatalogueRepository(session)).execute()  # fmt: skip
     assert len(seeded) == 4
     sample = load_sample_strategy()
     assert strategies.get(sample.name).content_hash == sample.content_hash()

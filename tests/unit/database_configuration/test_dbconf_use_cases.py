@@ -194,11 +194,12 @@ class FakeElsewhere:
         return self.trade
 
 
-def _switch(gate=None, files=None, elsewhere=None):
+def _switch(gate=None, files=None, elsewhere=None, preparation=None):
     repo, files, session = FakeRepo(), files or FakeFiles(), FakeSession()
     session_profile, publisher = FakeSessionProfile(), FakePublisher()
     applier = ApplyProfileSwitch(
-        repo, files, session, session_profile, FakeLock(), publisher, elsewhere, writers=FakeWriters()
+        repo, files, session, session_profile, FakeLock(), publisher, elsewhere, writers=FakeWriters(),
+        preparation=preparation,
     )
     client = GateClient(gate)
     client.register(PROFILE_SWITCH, applier)
@@ -237,6 +238,52 @@ async def test_switch_to_a_damaged_profile_is_refused_before_the_gate():
     with pytest.raises(ProfileUnusableError, match="not a SQLite database"):
         await use_case.execute("testing")
     assert gate.held == [] and repo.saved == 0
+
+
+class RecordingPreparation:
+    """Records which profile was open and which events were out when the preparation ran."""
+
+    def __init__(self, session_profile_of, publisher_of, fail=False):
+        self.session_profile_of, self.publisher_of, self.fail = session_profile_of, publisher_of, fail
+        self.seen = []
+
+    def execute(self):
+        self.seen.append((self.session_profile_of().id, list(self.publisher_of().events)))
+        if self.fail:
+            raise OSError("disk full")
+        return ["bundled candles"]
+
+
+async def test_switch_prepares_the_new_profile_before_announcing_it():
+    world = {}
+    preparation = RecordingPreparation(lambda: world["profile"], lambda: world["publisher"])
+    use_case, repo, session, session_profile, publisher = _switch(preparation=preparation)
+    world.update(profile=session_profile, publisher=publisher)
+    assert (await use_case.execute("testing")).done
+    assert preparation.seen == [("testing", [])]  # the new profile open, ProfileSwitched not yet out
+    assert [type(e) for e in publisher.events] == [ProfileSwitched]
+
+
+async def test_a_failed_preparation_does_not_undo_or_hide_the_switch(caplog):
+    world = {}
+    preparation = RecordingPreparation(lambda: world["profile"], lambda: world["publisher"], fail=True)
+    use_case, repo, session, session_profile, publisher = _switch(preparation=preparation)
+    world.update(profile=session_profile, publisher=publisher)
+    assert (await use_case.execute("testing")).done
+    assert repo.config.active_id.value == "testing" and session_profile.id == "testing"
+    assert [type(e) for e in publisher.events] == [ProfileSwitched]
+    assert "preparing it failed" in caplog.text and "disk full" in caplog.text
+
+
+def test_prepare_opened_profile_runs_its_steps_in_order_once_each():
+    from upbit_auto_trading.application.database_configuration.prepare_profile import PrepareOpenedProfile
+
+    ran = []
+    preparation = PrepareOpenedProfile()
+    preparation.add("catalogue", lambda: ran.append("catalogue"))
+    preparation.add("candles", lambda: ran.append("candles"))
+    preparation.add("catalogue", lambda: ran.append("catalogue again"))  # start-up ran twice: replaced
+    assert preparation.execute() == ["catalogue", "candles"] and ran == ["catalogue again", "candles"]
 
 
 def test_safety_check_names_a_trade_in_another_window():

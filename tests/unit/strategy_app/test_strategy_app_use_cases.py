@@ -122,15 +122,28 @@ class _Catalogue:
         return load_packaged_catalogue()
 
 
-def test_seed_samples_only_in_development_once(support):
+def test_seed_samples_into_any_new_database_once(support):
     catalogue = _Catalogue()
     w = support.world()
     w.triggers = support.InMemoryTriggers(conditions=())
     ledger = support.InMemoryLedger()
-    prod = SeedSampleStrategies(w.strategies, ledger, w.triggers, catalogue, "production")
-    assert prod.execute() == []
-    dev = SeedSampleStrategies(w.strategies, ledger, w.triggers, catalogue, "development")
-    saved = dev.execute()
+    seed = SeedSampleStrategies(w.strategies, ledger, w.triggers, catalogue)
+    saved = seed.execute()
     assert "Basic 7-rule (기본 7규칙)" in saved and len(w.triggers.list()) == 3
     DeleteStrategy(w.strategies).execute("Basic 7-rule (기본 7규칙)")
-    assert dev.execute() == []  # a deleted sample is not seeded again
+    assert seed.execute() == []  # a deleted sample is not seeded again
+
+
+def test_seed_samples_leaves_a_database_already_in_use_alone(support):
+    """A profile holding the user's own strategies, opened for the first time since samples go into every
+    profile (a production profile, say), is not new: no sample is added, then or later."""
+    catalogue = _Catalogue()
+    w = support.world()
+    w.create.execute(support.rsi_document())  # the user's own strategy
+    before = {s.name for s in w.strategies.list()}
+    ledger = support.InMemoryLedger()
+    seed = SeedSampleStrategies(w.strategies, ledger, w.triggers, catalogue)
+    assert seed.execute() == [] and {s.name for s in w.strategies.list()} == before
+    for stored in w.strategies.list():
+        DeleteStrategy(w.strategies).execute(stored.name)
+    assert seed.execute() == []  # recorded in the ledger: the answer does not change

@@ -120,6 +120,8 @@ class FakeView:
         self.search, self.selected, self.editing = "", None, None
         self.confirm_answer, self.path, self.shown_errors, self.infos = True, None, [], []
         self.help = self.hint = ""
+        self.period = ("", "")
+        self.conflicts, self.conflict_answers = [], []
 
     def show_variables(self, groups):
         self.groups = groups
@@ -160,6 +162,12 @@ class FakeView:
     def show_preview(self, data, message=""):
         self.preview, self.message = data, message
 
+    def preview_period(self):
+        return self.period
+
+    def set_preview_period(self, start, end):
+        self.period = (start, end)
+
     def set_busy(self, busy):
         pass
 
@@ -180,6 +188,10 @@ class FakeView:
 
     def ask_open_path(self):
         return self.path
+
+    def ask_import_conflict(self, conflict):
+        self.conflicts.append(conflict)
+        return self.conflict_answers.pop(0) if self.conflict_answers else None
 
     def ask_save_path(self, suggested):
         return self.path
@@ -295,8 +307,9 @@ def test_presenter_save_edit_duplicate_delete_export_import(setup, tmp_path):
     view.path, view.selected = str(tmp_path / "x.json"), None
     presenter.export()
     assert json.loads((tmp_path / "x.json").read_text())["triggers"][0]["name"] == "rsi-up"
-    presenter.import_()
-    assert [c.name for c in repo.list()] == ["rsi-up", "rsi-up (2)"]
+    presenter.import_()  # the same file again: recognised, nothing added, nothing asked
+    assert [c.name for c in repo.list()] == ["rsi-up"] and view.conflicts == []
+    assert view.infos[-1] in ("1 skipped (identical)", "1개 건너뜀 (동일)")
 
 
 def test_presenter_save_without_name_or_duplicate_name_shows_error(setup):
@@ -340,7 +353,7 @@ def _services(catalogue, repo, reader, markets, refs=None):
         DeleteTrigger(repo, refs, FakeStoreTransaction()),
         DuplicateTrigger(repo),
         ExportTriggers(repo, cat),
-        ImportTriggers(repo, cat),
+        ImportTriggers(repo, cat, FakeStoreTransaction()),
         reader,
         trigger_users=FindTriggerUsers(repo, refs),
     )
@@ -448,3 +461,30 @@ def test_presenter_delete_of_a_used_trigger_is_refused_with_the_strategies(catal
     refs.uses = {}
     presenter.delete()
     assert repo.get("rsi-up") is None and view.editing is None
+
+
+def test_presenter_import_asks_about_each_differing_trigger_until_apply_to_all(setup, tmp_path):
+    presenter, view, repo, _ = setup
+    for name in ("a", "b", "c"):
+        presenter.new_trigger()
+        view.state.name = name
+        assert presenter.save()
+    view.path, view.selected = str(tmp_path / "x.json"), None
+    presenter.export()
+    document = json.loads((tmp_path / "x.json").read_text())
+    for item in document["triggers"]:
+        item["target"]["value"] = "40"  # every trigger now differs from the saved one
+    (tmp_path / "x.json").write_text(json.dumps(document))
+
+    view.conflict_answers = [("skip", False), ("rename", True)]  # b and c: renamed without asking
+    presenter.import_()
+    assert [c.name for c in view.conflicts] == ["a", "b"]
+    assert view.conflicts[0].differences == ("target: 30 -> 40",)
+    assert [c.name for c in repo.list()] == ["a", "b", "b (2)", "c", "c (2)"]
+    assert repo.get("a").describe() == "RSI(period=14) crosses_above 30"  # skipped: the saved one kept
+
+    view.conflicts, view.conflict_answers = [], []  # the dialog closed: nothing written
+    before = [(c.name, c.describe()) for c in repo.list()]
+    presenter.import_()
+    assert len(view.conflicts) == 1 and [(c.name, c.describe()) for c in repo.list()] == before
+    assert view.infos[-1] in ("Import cancelled: nothing changed", "가져오기 취소: 바뀐 것이 없습니다")

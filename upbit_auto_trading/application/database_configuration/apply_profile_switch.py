@@ -1,8 +1,9 @@
 """The work of a profile switch, run by the config-change gate (now, or after a live trade ends).
 
 Validates the target first (files exist or are created and migrated, integrity, schema version),
-then closes every connection of the old profile, opens the new one, records it as active and
-publishes ProfileSwitched. Any failure leaves the old profile open and active.
+then closes every connection of the old profile, opens the new one, records it as active, prepares it
+(the first time a profile is opened: bundled candles and sample strategies, see prepare_profile.py) and
+publishes ProfileSwitched. Any failure before the new profile is recorded leaves the old one open and active.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from upbit_auto_trading.application.database_configuration.ports import (
     DatabaseFiles,
     EventPublisher,
     OperationLock,
+    ProfilePreparation,
     ProfileRepository,
     SessionProfile,
     TradingElsewhere,
@@ -36,6 +38,7 @@ class ApplyProfileSwitch:
         publisher: EventPublisher,
         elsewhere: TradingElsewhere | None,
         writers: WriterExclusion,
+        preparation: ProfilePreparation | None = None,
     ) -> None:
         self._profiles = profiles
         self._files = files
@@ -45,6 +48,7 @@ class ApplyProfileSwitch:
         self._publisher = publisher
         self._elsewhere = elsewhere
         self._writers = writers
+        self._preparation = preparation
         self._errors: dict[str, BaseException] = {}
 
     def take_error(self, operation_id: str) -> BaseException | None:
@@ -80,6 +84,18 @@ class ApplyProfileSwitch:
                     raise
             self._session_profile.changed(profile_id)
         log.info("switched to database profile %s", profile_id)
+        self._prepare(profile_id)  # before ProfileSwitched: the screens reload with the seeded rows
         for event in configuration.events:
             self._publisher.publish(event)
         configuration.events.clear()
+
+    def _prepare(self, profile_id: str) -> None:
+        """Outside the operation lock (seeding a new profile takes seconds, and its writes take the writers'
+        lock like any other). The switch is done by now, so a failure is logged rather than raised: raising
+        would report a switch that did happen as failed."""
+        if self._preparation is None:
+            return
+        try:
+            self._preparation.execute()
+        except Exception:
+            log.exception("database profile %s is open, but preparing it failed", profile_id)

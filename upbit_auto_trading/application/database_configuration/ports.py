@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Protocol
 
 from upbit_auto_trading.application.database_configuration.progress import CancelToken, ProgressCallback
+from upbit_auto_trading.application.ports.event_publisher import EventPublisher as EventPublisher
 from upbit_auto_trading.domain.database_configuration.backup_record import BackupRecord
 from upbit_auto_trading.domain.database_configuration.configuration import DatabaseConfiguration
 from upbit_auto_trading.domain.database_configuration.values import BackupKind
-from upbit_auto_trading.domain.events import Event
 
 Paths = Mapping[str, Path]
 
@@ -189,5 +189,11 @@ class WriterExclusion(Protocol):
         ...
 
 
-class EventPublisher(Protocol):
-    def publish(self, event: Event) -> None: ...
+
+class ProfilePreparation(Protocol):
+    """What an opened profile's databases get (bundled candles, sample strategies, ...): run after a switch
+    has opened the new files; every step is idempotent, so only a profile's first opening changes anything."""
+
+    def execute(self) -> list[str]:
+        """Names of the steps that ran; raises on the first that fails."""
+        ...

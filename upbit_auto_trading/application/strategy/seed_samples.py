@@ -1,4 +1,9 @@
-"""First start of the development profile: save the sample strategies and the triggers they use."""
+"""A new profile's first opening: save the sample strategies and the triggers they use.
+
+Any profile (development, testing, production) the first time it is opened; ``strategies.seed_samples:
+false`` turns it off (container/startup.py). The seed ledger in the strategies database makes it once per
+database: a sample the user deleted is not saved again.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +46,7 @@ SAMPLE_STRATEGIES: tuple[str, ...] = ("basic_7_rule",)
 
 
 class SeedSampleStrategies:
-    """Runs once per strategies database, and only for the development environment."""
+    """Runs once per strategies database."""
 
     def __init__(
         self,
@@ -49,22 +54,26 @@ class SeedSampleStrategies:
         ledger: SeedLedger,
         triggers: TriggerRepository,
         catalogue: CatalogueRepository,
-        environment: str,
     ) -> None:
         self._strategies = strategies
         self._ledger = ledger
         self._triggers = triggers
         self._catalogue = catalogue
-        self._environment = environment
 
     def execute(self) -> list[str]:
-        """Names of what was saved now (empty when already seeded or not the development profile)."""
-        if self._environment != "development":
+        """Names of what was saved now (empty when already seeded, or the database was in use before)."""
+        keys = [f"sample:{sample}" for sample in SAMPLE_STRATEGIES]
+        if not any(self._ledger.is_seeded(key) for key in keys) and self._in_use():
+            # A database holding the user's own strategies or triggers, with no sample ever seeded, was in
+            # use before samples went into every profile (a production profile, say): it is not new, and
+            # the samples would be clutter there. Recorded, so the answer stays the same.
+            for key in keys:
+                self._ledger.mark_seeded(key)
+            log.info("samples not seeded: this strategies database already holds strategies or triggers")
             return []
         saved: list[str] = []
         catalogue = None
-        for sample in SAMPLE_STRATEGIES:
-            key = f"sample:{sample}"
+        for sample, key in zip(SAMPLE_STRATEGIES, keys, strict=True):
             if self._ledger.is_seeded(key):
                 continue
             strategy = load_sample_strategy(sample)
@@ -81,3 +90,6 @@ class SeedSampleStrategies:
         if saved:
             log.info("seeded samples: %s", ", ".join(saved))
         return saved
+
+    def _in_use(self) -> bool:
+        return bool(self._strategies.list()) or bool(self._triggers.list())

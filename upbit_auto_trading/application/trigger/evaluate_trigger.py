@@ -1,4 +1,7 @@
-"""Evaluate a trigger over stored candles: the candles where it fires."""
+"""Evaluate a trigger over stored candles: the candles where it fires.
+
+A timeframe with no stored candles in the range is resampled in memory from the nearest finer stored one
+(candle_source.py): a 4h trigger evaluates over 1h candles without a 4h series being stored."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from upbit_auto_trading.application.errors import ApplicationError
-from upbit_auto_trading.application.ports.candle_reader import CandleReader
+from upbit_auto_trading.application.trigger.candle_source import CandleSource, ResamplingCandleStore
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 from upbit_auto_trading.domain.trigger.condition import TradingCondition
@@ -21,6 +24,7 @@ WARMUP_CANDLES = 600  # history loaded before --from so indicators are warmed up
 class EvaluationResult:
     candles: CandleArrays  # the candles of the requested range (warm-up history removed)
     fired: np.ndarray  # bool per candle of ``candles``
+    source: str = ""  # the stored timeframe read; another than candles.timeframe: resampled in memory
 
     @property
     def indices(self) -> np.ndarray:
@@ -55,8 +59,8 @@ def _lookback(timeframe: str, candles: int) -> timedelta:
 
 
 class EvaluateTrigger:
-    def __init__(self, candles: CandleReader) -> None:
-        self._candles = candles
+    def __init__(self, candles: ResamplingCandleStore) -> None:
+        self._source = CandleSource(candles)
 
     def execute(
         self,
@@ -69,7 +73,8 @@ class EvaluateTrigger:
         check_period(start, end)  # before any read: a reversed range must not even fill the candle cache
         timeframe = Timeframe.from_code(timeframe or condition.timeframe).code
         load_from = None if start is None else start - _lookback(timeframe, WARMUP_CANDLES)
-        candles = self._candles.load_arrays(market, timeframe, load_from, end)
+        sourced = self._source.load(market, timeframe, load_from, end, needed_from=start)
+        candles = sourced.candles
         if len(candles) == 0:
             raise ApplicationError(
                 f"No {timeframe} candles of {market} are stored for that range; import or download them first"
@@ -77,10 +82,10 @@ class EvaluateTrigger:
 
         def other(tf: str) -> CandleArrays:
             first = datetime.fromtimestamp(int(candles.start[0]), UTC) - _lookback(tf, WARMUP_CANDLES)
-            return self._candles.load_arrays(market, tf, first, end)
+            return self._source.load(market, tf, first, end).candles
 
         fired = TriggerEvaluator(candles, other_timeframes=other).evaluate(condition)
         first = (
             0 if start is None else int(np.searchsorted(candles.start, int(start.timestamp()), side="left"))
         )
-        return EvaluationResult(candles.slice(first, len(candles)), fired[first:])
+        return EvaluationResult(candles.slice(first, len(candles)), fired[first:], sourced.source)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from upbit_auto_trading.domain.market.candle import Candle
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,3 +51,24 @@ class CandleArrays:
     def empty(cls, market: str, timeframe: str) -> CandleArrays:
         f = np.empty(0, dtype=np.float64)
         return cls(market, timeframe, np.empty(0, dtype=np.int64), f, f, f, f, f, f)
+
+    @classmethod
+    def from_candles(cls, market: str, timeframe: str, candles: Sequence[Candle]) -> CandleArrays:
+        """Exact candles (ascending) as arrays, e.g. ones resampled in memory."""
+        if not candles:
+            return cls.empty(market, timeframe)
+
+        def column(name: str) -> np.ndarray:
+            return np.fromiter((float(getattr(c, name)) for c in candles), dtype=np.float64, count=len(candles))
+
+        return cls(
+            market=market,
+            timeframe=timeframe,
+            start=np.fromiter((c.start_epoch for c in candles), dtype=np.int64, count=len(candles)),
+            open=column("open"),
+            high=column("high"),
+            low=column("low"),
+            close=column("close"),
+            volume=column("volume"),
+            quote_volume=column("quote_volume"),
+        )

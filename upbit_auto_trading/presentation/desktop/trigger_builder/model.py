@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from upbit_auto_trading.application.ports.candle_reader import CandleReader
+from upbit_auto_trading.application.trigger.candle_source import ResamplingCandleStore
 from upbit_auto_trading.domain.trigger.variables import ParameterDefinition
 
 MAIN = "main"
@@ -60,6 +60,7 @@ class PreviewData:
     fired: np.ndarray  # indices into times
     note: str = ""  # e.g. "needs a position"
     markers_on_price: bool = True
+    caption: str = ""  # which candles: market, timeframe (or "4h resampled from 1h"), period, count
 
     @property
     def count(self) -> int:
@@ -68,7 +69,8 @@ class PreviewData:
 
 @dataclass
 class TriggerBuilderServices:
-    """Use cases (from the container) and a reader for candles."""
+    """Use cases (from the container) and the candle store the preview reads (stored series, and finer ones
+    to resample in memory)."""
 
     list_catalogue: Any
     list_triggers: Any
@@ -78,7 +80,7 @@ class TriggerBuilderServices:
     duplicate_trigger: Any
     export_triggers: Any
     import_triggers: Any
-    candle_reader: CandleReader | None
+    candle_reader: ResamplingCandleStore | None
     markets: Callable[[], Sequence[str]] = field(default=lambda: ["KRW-BTC"])
     trigger_users: Any = None  # FindTriggerUsers: strategies using a trigger (asked before rename/delete)
 

@@ -32,10 +32,12 @@ from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
     TriggerBuilderServices,
     VariableItem,
 )
+from upbit_auto_trading.presentation.desktop.trigger_builder.period import PeriodError, parse_period
 from upbit_auto_trading.presentation.desktop.trigger_builder.preview import (
     PREVIEW_CANDLES,
     WARMUP_CANDLES,
     PreviewCache,
+    PreviewPeriod,
 )
 from upbit_auto_trading.presentation.desktop.trigger_builder.saved_triggers import SavedTriggersPresenter
 
@@ -256,14 +258,22 @@ class TriggerBuilderPresenter:
             return
         try:
             condition = self.build_condition(state)
-        except (DomainError, ApplicationError) as exc:
+            period = parse_period(*self._view.preview_period())
+        except (DomainError, ApplicationError, PeriodError) as exc:
             self._view.show_validation(str(exc))
             return
         self._view.show_validation("")
-        self.request_preview(condition, state.market)
+        self.request_preview(condition, state.market, period)
+
+    def latest_period(self) -> None:
+        """Back to the default period: the last PREVIEW_CANDLES candles."""
+        self._view.set_preview_period("", "")
+        self.form_changed()
 
     # ----- preview (off the GUI thread) -----------------------------------------------------------
-    def request_preview(self, condition: TradingCondition, market: str) -> None:
+    def request_preview(
+        self, condition: TradingCondition, market: str, period: PreviewPeriod | None = None
+    ) -> None:
         if self._preview is None:
             self._view.show_preview(None, tr("캔들 데이터가 없습니다", "No candle data available"))
             return
@@ -275,7 +285,7 @@ class TriggerBuilderPresenter:
         preview, catalogue = self._preview, self.catalogue
         generation = preview.generation
         self._runner.submit(
-            lambda: (generation, preview.compute(catalogue, condition, market, generation)),
+            lambda: (generation, preview.compute(catalogue, condition, market, generation, period)),
             self._preview_done,
             self._preview_failed,
         )

@@ -1,13 +1,25 @@
-"""The preview computation: the last candles of a market, the trigger's series and where it fires.
+"""The preview computation: the candles of a chosen period (default: the last 2,000) in the trigger's timeframe,
+stored or resampled in memory (LoadPreviewCandles), the trigger's series and where it fires.
 
-Runs on the worker thread; keeps one evaluator (indicator cache) per market and timeframe until invalidated.
+Runs on the worker thread; keeps an evaluator (indicator cache) per market, timeframe and period until
+invalidated, so a parameter change recomputes only what changed.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from datetime import UTC, datetime, timedelta, timezone
+
 import numpy as np
 
-from upbit_auto_trading.application.ports.candle_reader import CandleReader
+from upbit_auto_trading.application.trigger.candle_source import ResamplingCandleStore, span
+from upbit_auto_trading.application.trigger.preview_candles import (
+    PREVIEW_CANDLES,
+    WARMUP_CANDLES,
+    LoadPreviewCandles,
+    PreviewCandles,
+    PreviewPeriod,
+)
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.trigger.condition import FixedValue, TradingCondition, VariableRef
 from upbit_auto_trading.domain.trigger.errors import NeedsPositionError
@@ -16,53 +28,84 @@ from upbit_auto_trading.domain.trigger.variables import Catalogue, ChartPlacemen
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.trigger_builder.model import PreviewData
 
-PREVIEW_CANDLES = 2000
-WARMUP_CANDLES = 600
+__all__ = ["PREVIEW_CANDLES", "WARMUP_CANDLES", "PreviewCache", "PreviewPeriod"]
+
+KST = timezone(timedelta(hours=9), "KST")
+KEPT = 6  # evaluators kept: a few periods and timeframes to go back to without reading them again
+
+_Key = tuple[str, str, PreviewPeriod]
+
+
+def _kst(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).astimezone(KST).strftime("%Y-%m-%d %H:%M")
+
+
+def _day(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d")
 
 
 class PreviewCache:
-    """Evaluators by (market, timeframe). ``generation`` rises on :meth:`invalidate`; an evaluator loaded
-    for an older generation is used once but not kept."""
+    """Evaluators by (market, timeframe, period). ``generation`` rises on :meth:`invalidate`; an evaluator
+    loaded for an older generation is used once but not kept."""
 
-    def __init__(self, reader: CandleReader) -> None:
-        self._reader = reader
-        self._candles: dict[tuple[str, str], CandleArrays] = {}
-        self._evaluators: dict[tuple[str, str], TriggerEvaluator] = {}
+    def __init__(self, reader: ResamplingCandleStore) -> None:
+        self._loader = LoadPreviewCandles(reader)
+        self._entries: OrderedDict[_Key, tuple[TriggerEvaluator, PreviewCandles]] = OrderedDict()
         self.generation = 0
 
     def invalidate(self) -> None:
         self.generation += 1
-        self._candles.clear()
-        self._evaluators.clear()
+        self._entries.clear()
 
-    def _evaluator(self, market: str, timeframe: str, generation: int) -> TriggerEvaluator:
-        key = (market, timeframe)
-        evaluator = self._evaluators.get(key)
-        if evaluator is None:
-            candles = self._reader.load_arrays(market, timeframe)
-            size = len(candles)
-            candles = candles.slice(max(0, size - PREVIEW_CANDLES - WARMUP_CANDLES), size)
-            evaluator = TriggerEvaluator(candles, other_timeframes=lambda tf: self._other(market, tf))
-            if generation == self.generation:  # not invalidated while loading
-                self._candles[key] = candles
-                self._evaluators[key] = evaluator
-        return evaluator
+    def _entry(
+        self, market: str, timeframe: str, period: PreviewPeriod, generation: int
+    ) -> tuple[TriggerEvaluator, PreviewCandles]:
+        key = (market, timeframe, period)
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            return entry
+        loaded = self._loader.execute(market, timeframe, period)
+        candles = loaded.candles
+        evaluator = TriggerEvaluator(candles, other_timeframes=lambda tf: self._other(market, tf, candles))
+        if generation == self.generation:  # not invalidated while loading
+            self._entries[key] = (evaluator, loaded)
+            while len(self._entries) > KEPT:
+                self._entries.popitem(last=False)
+        return evaluator, loaded
 
-    def _other(self, market: str, timeframe: str) -> CandleArrays:
-        return self._reader.load_arrays(market, timeframe)
+    def _other(self, market: str, timeframe: str, candles: CandleArrays) -> CandleArrays:
+        """A variable on another timeframe: its candles over the preview's span (stored or resampled)."""
+        if len(candles) == 0:
+            return CandleArrays.empty(market, timeframe)
+        first = datetime.fromtimestamp(int(candles.start[0]), UTC) - span(timeframe, WARMUP_CANDLES)
+        last = datetime.fromtimestamp(int(candles.start[-1]), UTC)
+        return self._loader.source.load(market, timeframe, first, last).candles
 
     def compute(
-        self, catalogue: Catalogue, condition: TradingCondition, market: str, generation: int
+        self,
+        catalogue: Catalogue,
+        condition: TradingCondition,
+        market: str,
+        generation: int,
+        period: PreviewPeriod | None = None,
     ) -> PreviewData | str:
-        """The preview of ``condition`` on ``market``, or a message saying why there is none."""
-        evaluator = self._evaluator(market, condition.timeframe, generation)
+        """The preview of ``condition`` on ``market`` over ``period``, or a message saying why there is none."""
+        period = period or PreviewPeriod()
+        timeframe = condition.timeframe
+        evaluator, loaded = self._entry(market, timeframe, period, generation)
         candles = evaluator.candles
-        if len(candles) == 0:
+        if loaded.shown == 0:
+            if period.latest:
+                return tr(
+                    f"{market} {timeframe} 캔들이 없습니다 (리샘플할 더 짧은 캔들도 없음)",
+                    f"No {timeframe} candles of {market} stored (nor shorter ones to resample)",
+                )
             return tr(
-                f"{market} {condition.timeframe} 캔들이 없습니다",
-                f"No {condition.timeframe} candles of {market} stored",
+                f"{market} {timeframe} 캔들이 이 기간에 없습니다 ({_day(period.start)} ~ {_day(period.end)})",
+                f"No {timeframe} candles of {market} in that period ({_day(period.start)} to {_day(period.end)})",
             )
-        shown = slice(max(0, len(candles) - PREVIEW_CANDLES), len(candles))
+        shown = slice(loaded.first_shown, len(candles))
         variable = catalogue.get(condition.variable.variable_id)
         note = ""
         try:
@@ -96,4 +139,21 @@ class PreviewCache:
             target_label=target_label,
             fired=fired,
             note=note,
+            caption=caption(market, timeframe, loaded),
         )
+
+
+def caption(market: str, timeframe: str, loaded: PreviewCandles) -> str:
+    """Where the shown candles come from and which they are: 'KRW-BTC 4h resampled from 1h · 2023-01-01
+    09:00 ~ 2023-04-30 21:00 KST · 720 candles'."""
+    times = loaded.candles.start[loaded.first_shown :]
+    source = (
+        tr(
+            f"{market} {timeframe} ({loaded.source}에서 리샘플)",
+            f"{market} {timeframe} resampled from {loaded.source}",
+        )
+        if loaded.resampled
+        else f"{market} {timeframe}"
+    )
+    count = tr(f"{len(times):,}개 캔들", f"{len(times):,} candles")
+    return f"{source} · {_kst(int(times[0]))} ~ {_kst(int(times[-1]))} KST · {count}"

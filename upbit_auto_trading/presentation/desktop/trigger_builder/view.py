@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,8 +30,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from upbit_auto_trading.application.trigger.import_triggers import ConflictChoice, TriggerConflict
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.trigger_builder.chart import PreviewChart
+from upbit_auto_trading.presentation.desktop.trigger_builder.import_dialog import ask_conflict
 from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
     MAIN,
     ParameterField,
@@ -40,6 +43,7 @@ from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
     VariableItem,
 )
 from upbit_auto_trading.presentation.desktop.trigger_builder.parameter_editor import ParameterEditor
+from upbit_auto_trading.presentation.desktop.trigger_builder.period import period_hint
 from upbit_auto_trading.presentation.desktop.trigger_builder.presenter import (
     FormState,
     TriggerBuilderPresenter,
@@ -109,6 +113,22 @@ class TriggerBuilderWidget(QWidget):
         self.market_combo = QComboBox()
         self.market_combo.setEditable(True)
         self.market_combo.currentTextChanged.connect(lambda _t: self._changed())
+        # the preview period: typed dates are read when the field is left or Enter is pressed, not at
+        # every key (a half-typed date is not an error to show)
+        self.period_from = QLineEdit()
+        self.period_from.setObjectName("previewFrom")
+        self.period_to = QLineEdit()
+        self.period_to.setObjectName("previewTo")
+        for edit in (self.period_from, self.period_to):
+            edit.setPlaceholderText("YYYY-MM-DD")
+            edit.setToolTip(period_hint())
+            edit.setMaximumWidth(96)
+            edit.editingFinished.connect(self._period_edited)
+        self.latest_button = QPushButton(tr("최근", "Latest"))
+        self.latest_button.setObjectName("previewLatest")
+        self.latest_button.setToolTip(period_hint())
+        self.latest_button.clicked.connect(lambda: self._notify("latest_period"))
+        self._period_typed = ("", "")
         self.validation_label = QLabel("")
         self.validation_label.setWordWrap(True)
         self.validation_label.setObjectName("validation")
@@ -152,13 +172,26 @@ class TriggerBuilderWidget(QWidget):
 
         self.chart = PreviewChart()
         self.busy_label = QLabel("")
+        self.preview_caption = QLabel("")  # which candles the preview shows (and "4h resampled from 1h")
+        self.preview_caption.setObjectName("previewCaption")
+        # a long caption is cut, not a reason to widen the panel (the splitter would squeeze the form)
+        self.preview_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.saved_panel = SavedTriggersPanel(self._notify)
         self.search_edit = self.saved_panel.search_edit
         self.saved_list = self.saved_panel.saved_list
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.busy_label)
+        # one line above the chart: which candles are shown, and the period to show (no extra height)
+        header = QHBoxLayout()
+        header.addWidget(self.preview_caption, 1)
+        header.addWidget(self.busy_label)
+        header.addWidget(QLabel(tr("기간 (UTC)", "Period (UTC)")))
+        header.addWidget(self.period_from)
+        header.addWidget(QLabel("~"))
+        header.addWidget(self.period_to)
+        header.addWidget(self.latest_button)
+        right_layout.addLayout(header)
         right_layout.addWidget(self.chart, 3)
         right_layout.addWidget(self.saved_panel, 1)
 
@@ -181,6 +214,12 @@ class TriggerBuilderWidget(QWidget):
     def _changed(self) -> None:
         if not self._quiet:
             self._debounce.start()
+
+    def _period_edited(self) -> None:
+        typed = self.preview_period()
+        if typed != self._period_typed:  # leaving the field unchanged is not a change
+            self._period_typed = typed
+            self._changed()
 
     def _variable_picked(self, current: QTreeWidgetItem | None, _previous: Any = None) -> None:
         vid = current.data(0, _ROLE) if current is not None else None
@@ -303,8 +342,19 @@ class TriggerBuilderWidget(QWidget):
     def show_preview(self, data: PreviewData | None, message: str = "") -> None:
         if data is None:
             self.chart.clear(message)
+            self.preview_caption.setText("")
         else:
             self.chart.show_data(data, message)
+            self.preview_caption.setText(data.caption)
+        self.preview_caption.setToolTip(self.preview_caption.text())
+
+    def preview_period(self) -> tuple[str, str]:
+        return self.period_from.text().strip(), self.period_to.text().strip()
+
+    def set_preview_period(self, start: str, end: str) -> None:
+        self.period_from.setText(start)
+        self.period_to.setText(end)
+        self._period_typed = self.preview_period()
 
     def set_busy(self, busy: bool) -> None:
         self.busy_label.setText(tr("계산 중...", "Computing...") if busy else "")
@@ -332,6 +382,9 @@ class TriggerBuilderWidget(QWidget):
             self, tr("트리거 가져오기", "Import triggers"), "", "JSON (*.json)"
         )
         return path or None
+
+    def ask_import_conflict(self, conflict: TriggerConflict) -> tuple[ConflictChoice, bool] | None:
+        return ask_conflict(self, conflict)
 
     def ask_save_path(self, suggested: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(

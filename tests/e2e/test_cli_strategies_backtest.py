@@ -170,32 +170,31 @@ def test_a_backtest_period_starting_after_its_end_is_refused(home: Path):
     assert "--from 2022-12-31 is after --to 2022-01-01" in refused.stderr and "stored" not in refused.stderr
 
 
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"cooldown_candles": 10**30}, "cooldown_candles: must be a whole number from 0 to 100,000 (got 1"),
-        ({"cooldown_candles": True}, "cooldown_candles: must be a whole number from 0 to 100,000 (got true)"),
-        ({"schema_version": True}, "schema_version true: it must be the whole number 1"),
-        ({"management": [{"type": "time_exit", "candles": 10**30}]},
-         "management[0].candles: must be a whole number from 1 to 100,000"),
-        ({"management": [{"type": "pyramid", "drop_pct": 5, "max_times": True}]},
-         "management[0].max_times: must be a whole number from 1 to 20 (got true)"),
-    ],
-)  # fmt: skip
-def test_strategy_files_with_absurd_or_boolean_counts_are_refused_and_not_saved(
-    home: Path, tmp_path: Path, change: dict, message: str
-):
+ABSURD_COUNTS = [
+    ({"cooldown_candles": 10**30}, "cooldown_candles: must be a whole number from 0 to 100,000 (got 1"),
+    ({"cooldown_candles": True}, "cooldown_candles: must be a whole number from 0 to 100,000 (got true)"),
+    ({"schema_version": True}, "schema_version true: it must be the whole number 1"),
+    ({"management": [{"type": "time_exit", "candles": 10**30}]},
+     "management[0].candles: must be a whole number from 1 to 100,000"),
+    ({"management": [{"type": "pyramid", "drop_pct": 5, "max_times": True}]},
+     "management[0].max_times: must be a whole number from 1 to 20 (got true)"),
+]  # fmt: skip
+
+
+def test_strategy_files_with_absurd_or_boolean_counts_are_refused_and_not_saved(home: Path, tmp_path: Path):
     """Issue 16: a cooldown of 10^30 candles or ``"schema_version": true`` was saved. Both file paths
-    (``strategies import`` and ``strategies add --file``) refuse it with one line; nothing is stored."""
+    (``strategies import`` and ``strategies add --file``) refuse each case with one line; nothing is stored.
+    (One test over the cases: every CLI start costs seconds; the unit tests cover more values.)"""
     listed = json.loads(cli(home, "--json", "strategies", "list").stdout)
-    doc = {
-        "schema_version": 1, "name": "Absurd counts", "entry": {"groups": [{"triggers": ["RSI(14) below 20"]}]},
-        "management": [], "sizing": {"mode": "cash_percent", "value": 20},
-    } | change  # fmt: skip
-    path = tmp_path / "absurd.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    for command in (("strategies", "import", str(path)), ("strategies", "add", "--file", str(path))):
-        refused = cli(home, *command, check=False)
-        assert refused.returncode == 1 and refused.stdout == "", refused
-        assert refused.stderr.count("\n") == 1 and message in refused.stderr, refused.stderr
+    for n, (change, message) in enumerate(ABSURD_COUNTS):
+        doc = {
+            "schema_version": 1, "name": "Absurd counts", "entry": {"groups": [{"triggers": ["RSI(14) below 20"]}]},
+            "management": [], "sizing": {"mode": "cash_percent", "value": 20},
+        } | change  # fmt: skip
+        path = tmp_path / f"absurd-{n}.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        for command in (("strategies", "import", str(path)), ("strategies", "add", "--file", str(path))):
+            refused = cli(home, *command, check=False)
+            assert refused.returncode == 1 and refused.stdout == "", (change, refused)
+            assert refused.stderr.count("\n") == 1 and message in refused.stderr, (change, refused.stderr)
     assert json.loads(cli(home, "--json", "strategies", "list").stdout) == listed

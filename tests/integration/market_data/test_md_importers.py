@@ -72,7 +72,7 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(tmp_path, importe
         ("columns.csv", "time,price\n2023-01-01,5\n", "missing column"),
         ("binary.csv", b"\x00\x01\x02PK\x03\x04" * 20, "binary"),
         ("latin1.csv", UPBIT_HEADER.encode() + "2023-05-01T08:00:00,\xe9\n".encode("latin-1"), "UTF-8"),
-        ("truncated.csv.gz", gzip.compress((UPBIT_HEADER + UPBIT_ROWS).encode())[:-12], "damaged"),
+        ("truncated.csv.gz", gzip.compress((UPBIT_HEADER + UPBIT_ROWS).encode(), mtime=0)[:-12], "damaged"),
     ],
 )
 def test_malformed_files_raise_and_leave_the_store_unchanged(

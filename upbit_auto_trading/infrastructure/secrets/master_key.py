@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 
 from upbit_auto_trading.application.credentials.errors import CredentialsError
 from upbit_auto_trading.infrastructure.errors import InfrastructureError
+from upbit_auto_trading.infrastructure.files.fsutil import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -31,46 +32,41 @@ class MasterKeyError(InfrastructureError, CredentialsError):
     Also a CredentialsError so the CLI and the settings screen show it as a one-line message."""
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open folders; NTFS metadata is journaled
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_private_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a 0600 temp file beside ``path``, fsync it, rename it over ``path``, fsync the
-    folder: a crash leaves the old file or the new one, never a half-written key."""
+def _private_temp(path: Path, data: bytes) -> str:
+    """``data`` in a 0600 temp file beside ``path``, fsynced; its name. mkstemp creates the file 0600 from
+    the start (the key is never readable by others, not even briefly), and the ".<name>.<random>.tmp" name
+    is one the start-up sweep removes if a crash leaves it behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    # mkstemp creates the file 0600 from the start: the key is never readable by others, not even briefly.
-    # The ".<name>.<random>.tmp" name is one the start-up sweep removes if a crash leaves it behind.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a 0600 temp file beside ``path``, fsync it, rename it over ``path``, fsync the
+    folder: a crash leaves the old file or the new one, never a half-written key."""
+    tmp = _private_temp(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def create_private_file(path: Path, data: bytes) -> bool:
     """Create ``path`` holding ``data`` only if it does not exist yet: a 0600 temp file, fsynced, then
     hard-linked to the name (atomic, and refused when the name exists). False when another process created
     it first: two first starts at once must agree on one key, not each encrypt with its own."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _private_temp(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -81,7 +77,7 @@ def create_private_file(path: Path, data: bytes) -> bool:
             os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return True
 
 
@@ -160,4 +156,4 @@ class MasterKeyFile:
     def remove(self) -> None:
         # A plain unlink: overwriting first promises nothing on journaling file systems and SSDs.
         self.path.unlink(missing_ok=True)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)

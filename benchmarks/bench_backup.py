@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from upbit_auto_trading.container.bootstrap import build_container  # noqa: E402
-from upbit_auto_trading.infrastructure.files.sqlite_file import online_backup  # noqa: E402
+from upbit_auto_trading.infrastructure.profiles.sqlite_file import online_backup  # noqa: E402
 
 MB = 1024 * 1024
 

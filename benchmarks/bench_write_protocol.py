@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from upbit_auto_trading.infrastructure.files.sqlite_file import copy_into_live  # noqa: E402
+from upbit_auto_trading.infrastructure.profiles.sqlite_file import copy_into_live  # noqa: E402
 from upbit_auto_trading.infrastructure.sqlite.database import SqliteDatabase, configure_connection  # noqa: E402
 
 

@@ -1,7 +1,7 @@
 """A never-used profile opened from the command line (``--profile testing``) gets the real bundled candles and
 the sample strategy, so the user guide's examples work there too (subprocess, fresh home, the packaged files:
 one real seeding, ~10 s on two cores). The settings that turn it off and the ``profiles switch`` path are
-covered in process by tests/integration/database_configuration/test_dbconf_first_use.py."""
+covered in process by tests/integration/profiles/test_profiles_first_use.py."""
 
 from __future__ import annotations
 

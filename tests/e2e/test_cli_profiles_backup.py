@@ -1,7 +1,7 @@
 """The CLI end to end in subprocesses: what needs a real process of its own. Another window of the app
 (this test process) has a live trade: switch and restore refuse with its pid and change nothing; once
 the trade completes the restore is applied. JSON shapes and the other commands
-are covered in process by tests/integration/database_configuration/test_dbconf_cli.py.
+are covered in process by tests/integration/profiles/test_profiles_cli.py.
 
 One home is reused by every call, and no call imports the bundled candles (none is needed here), so
 each call costs about one interpreter start.
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from upbit_auto_trading.domain.trading.state import TradeKey
-from upbit_auto_trading.infrastructure.files.live_trading_marker import LiveTradingMarker
+from upbit_auto_trading.infrastructure.profiles.live_trading_marker import LiveTradingMarker
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {
@@ -206,7 +206,7 @@ def test_runtime_files_of_a_checkout_home_are_git_ignored(tmp_path):
     backups, logs): ``git status`` lists only the files copied in, none of the app's."""
     import shutil
 
-    from upbit_auto_trading.infrastructure.files.engine_lock import EngineLock
+    from upbit_auto_trading.infrastructure.trading.engine_lock import EngineLock
 
     if shutil.which("git") is None:
         pytest.skip("git is not installed")

@@ -18,7 +18,7 @@ def _active_profile(registry: ProfileRegistry, requested: str) -> str:
 
 
 def _open_session(registry: ProfileRegistry, profile_id: str) -> DatabaseSession:
-    from upbit_auto_trading.infrastructure.files.recovery import recover_interrupted_operations
+    from upbit_auto_trading.infrastructure.profiles.recovery import recover_interrupted_operations
 
     registry.load()  # a broken profiles.json is refused before recovery acts on the paths it lists
     recover_interrupted_operations(registry)  # finish or roll back a crashed restore before opening anything

@@ -9,40 +9,40 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
-from upbit_auto_trading.application.database_configuration.apply_profile_switch import ApplyProfileSwitch
-from upbit_auto_trading.application.database_configuration.apply_restore import ApplyRestore
-from upbit_auto_trading.application.database_configuration.automatic_backup import TakeAutomaticBackup
-from upbit_auto_trading.application.database_configuration.change_database_location import (
+from upbit_auto_trading.application.event_bus.priority import EventPriority
+from upbit_auto_trading.application.profiles.apply_profile_switch import ApplyProfileSwitch
+from upbit_auto_trading.application.profiles.apply_restore import ApplyRestore
+from upbit_auto_trading.application.profiles.automatic_backup import TakeAutomaticBackup
+from upbit_auto_trading.application.profiles.change_database_location import (
     ChangeDatabaseLocation,
 )
-from upbit_auto_trading.application.database_configuration.create_backup import CreateBackup
-from upbit_auto_trading.application.database_configuration.create_profile import CreateProfile
-from upbit_auto_trading.application.database_configuration.delete_backup import DeleteBackup
-from upbit_auto_trading.application.database_configuration.delete_profile import DeleteProfile
-from upbit_auto_trading.application.database_configuration.edit_profile import EditProfile
-from upbit_auto_trading.application.database_configuration.export_backup import ExportBackup
-from upbit_auto_trading.application.database_configuration.gate_client import (
+from upbit_auto_trading.application.profiles.create_backup import CreateBackup
+from upbit_auto_trading.application.profiles.create_profile import CreateProfile
+from upbit_auto_trading.application.profiles.delete_backup import DeleteBackup
+from upbit_auto_trading.application.profiles.delete_profile import DeleteProfile
+from upbit_auto_trading.application.profiles.edit_profile import EditProfile
+from upbit_auto_trading.application.profiles.export_backup import ExportBackup
+from upbit_auto_trading.application.profiles.gate_client import (
     BACKUP_RESTORE,
     PROFILE_SWITCH,
     GateClient,
 )
-from upbit_auto_trading.application.database_configuration.import_backup import ImportBackup
-from upbit_auto_trading.application.database_configuration.list_backups import ListBackups
-from upbit_auto_trading.application.database_configuration.list_profiles import ListProfiles
-from upbit_auto_trading.application.database_configuration.prepare_profile import PrepareOpenedProfile
-from upbit_auto_trading.application.database_configuration.rename_profile import RenameProfile
-from upbit_auto_trading.application.database_configuration.restore_backup import RestoreBackup
-from upbit_auto_trading.application.database_configuration.switch_profile import SwitchProfile
-from upbit_auto_trading.application.database_configuration.system_safety_check import SystemSafetyCheck
-from upbit_auto_trading.application.database_configuration.verify_backup import VerifyBackup
-from upbit_auto_trading.application.event_bus.priority import EventPriority
+from upbit_auto_trading.application.profiles.import_backup import ImportBackup
+from upbit_auto_trading.application.profiles.list_backups import ListBackups
+from upbit_auto_trading.application.profiles.list_profiles import ListProfiles
+from upbit_auto_trading.application.profiles.prepare_profile import PrepareOpenedProfile
+from upbit_auto_trading.application.profiles.rename_profile import RenameProfile
+from upbit_auto_trading.application.profiles.restore_backup import RestoreBackup
+from upbit_auto_trading.application.profiles.switch_profile import SwitchProfile
+from upbit_auto_trading.application.profiles.system_safety_check import SystemSafetyCheck
+from upbit_auto_trading.application.profiles.verify_backup import VerifyBackup
 from upbit_auto_trading.domain.events import Event
-from upbit_auto_trading.infrastructure.files.backup_store import FileBackupStore
-from upbit_auto_trading.infrastructure.files.database_files import SqliteDatabaseFiles
-from upbit_auto_trading.infrastructure.files.live_trading_marker import LiveTradingMarker
-from upbit_auto_trading.infrastructure.files.operation_lock import FileOperationLock
-from upbit_auto_trading.infrastructure.files.replacement import JournaledReplacer
-from upbit_auto_trading.infrastructure.files.safety_probe import SqliteSafetyProbe
+from upbit_auto_trading.infrastructure.profiles.backup_store import FileBackupStore
+from upbit_auto_trading.infrastructure.profiles.database_files import SqliteDatabaseFiles
+from upbit_auto_trading.infrastructure.profiles.live_trading_marker import LiveTradingMarker
+from upbit_auto_trading.infrastructure.profiles.operation_lock import FileOperationLock
+from upbit_auto_trading.infrastructure.profiles.replacement import JournaledReplacer
+from upbit_auto_trading.infrastructure.profiles.safety_probe import SqliteSafetyProbe
 from upbit_auto_trading.infrastructure.sqlite.write_access import SqliteWriterExclusion
 
 log = logging.getLogger(__name__)

@@ -38,7 +38,7 @@ def _adapter_factory(candles: Any, session: Any, credentials: Any, config: dict[
 
 
 def _engine_lock(session: Any) -> Any:
-    from upbit_auto_trading.infrastructure.files.engine_lock import ENGINE_LOCK_NAME, EngineLock
+    from upbit_auto_trading.infrastructure.trading.engine_lock import ENGINE_LOCK_NAME, EngineLock
 
     return EngineLock(Path(session.paths()["strategies"]).parent / ENGINE_LOCK_NAME)
 

@@ -16,7 +16,7 @@ from dependency_injector import providers
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QMessageBox
 
-from upbit_auto_trading.application.database_configuration.create_backup import CreateBackupCommand
+from upbit_auto_trading.application.profiles.create_backup import CreateBackupCommand
 from upbit_auto_trading.container.bootstrap import build_container
 from upbit_auto_trading.container.logging_setup import configure_logging
 from upbit_auto_trading.container.startup import startup

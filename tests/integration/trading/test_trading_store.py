@@ -326,7 +326,7 @@ def test_review_add_dedupe_resolve_and_blocked_markets(session: DatabaseSession)
 
 
 def test_a_journal_entry_survives_backup_and_restore(app_home: Path) -> None:
-    from upbit_auto_trading.application.database_configuration.create_backup import CreateBackupCommand
+    from upbit_auto_trading.application.profiles.create_backup import CreateBackupCommand
     from upbit_auto_trading.container.bootstrap import build_container
 
     container = build_container(home=app_home, overrides={"market_data": {"seed_bundled": False}})

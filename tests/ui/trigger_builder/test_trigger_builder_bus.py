@@ -12,8 +12,8 @@ from dependency_injector import providers
 
 from upbit_auto_trading.application.market_data.dto import SeriesSummary
 from upbit_auto_trading.container.bootstrap import build_container
-from upbit_auto_trading.domain.database_configuration.events import BackupRestored, ProfileSwitched
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
+from upbit_auto_trading.domain.profiles.events import BackupRestored, ProfileSwitched
 from upbit_auto_trading.domain.trigger.condition import FixedValue, TradingCondition, VariableRef
 from upbit_auto_trading.domain.trigger.operators import Operator
 from upbit_auto_trading.presentation.desktop.trigger_builder.view import create_trigger_builder

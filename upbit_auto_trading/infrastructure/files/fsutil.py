@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,3 +131,19 @@ def check_writable(folder: Path) -> None:
         probe.unlink()
     except OSError as exc:
         raise translate_os_error(exc, "checking that the folder can be written", folder) from exc
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temp file beside ``path``, fsync, rename over it; the temp file never survives a failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)

@@ -12,23 +12,22 @@ Every read is validated by ``registry_schema.RegistryDocument`` (listed in docs/
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from upbit_auto_trading.domain.database_configuration.configuration import DatabaseConfiguration
-from upbit_auto_trading.domain.database_configuration.profile import DatabaseProfile
-from upbit_auto_trading.domain.database_configuration.values import (
+from upbit_auto_trading.domain.errors import DomainError
+from upbit_auto_trading.domain.profiles.configuration import DatabaseConfiguration
+from upbit_auto_trading.domain.profiles.profile import DatabaseProfile
+from upbit_auto_trading.domain.profiles.values import (
     DatabaseName,
     DatabasePath,
     Environment,
     ProfileId,
 )
-from upbit_auto_trading.domain.errors import DomainError
 from upbit_auto_trading.infrastructure.config.messages import describe
 from upbit_auto_trading.infrastructure.errors import InfrastructureError
+from upbit_auto_trading.infrastructure.files.fsutil import atomic_write_text
 from upbit_auto_trading.infrastructure.paths import AppPaths
 from upbit_auto_trading.infrastructure.profiles.registry_schema import RegistryDocument
 
@@ -43,28 +42,6 @@ DATABASE_FILES = {
 class ProfileRegistryError(InfrastructureError):
     """The profile registry file is unreadable, breaks its schema or names an unknown profile; the message
     names the file (and the key and value at fault)."""
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write to a temp file beside ``path``, fsync, rename over it; the temp file never survives a failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if os.name == "nt":
-        return
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 class ProfileRegistry:

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from upbit_auto_trading.domain.database_configuration.values import DatabaseName, Environment, ProfileId
 from upbit_auto_trading.domain.errors import DomainError
+from upbit_auto_trading.domain.profiles.values import DatabaseName, Environment, ProfileId
 from upbit_auto_trading.infrastructure.config.rules import RULE, Allowed, Section, choice
 
 PROFILE_ID_RULE = (

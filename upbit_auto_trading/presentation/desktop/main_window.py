@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
 
     def follow_data_changes(self, bus: Any) -> None:
         """Rebuild the screens when another profile is opened or the databases are restored."""
-        from upbit_auto_trading.domain.database_configuration.events import BackupRestored, ProfileSwitched
+        from upbit_auto_trading.domain.profiles.events import BackupRestored, ProfileSwitched
 
         for event_type in (ProfileSwitched, BackupRestored):
             bus.subscribe(event_type, lambda _event: self.data_replaced.emit(), name=f"main_window.{event_type.__name__}")

@@ -18,7 +18,7 @@ PageFactory = Callable[[Any, QWidget | None], QWidget]
 
 def _database_page(container: Any, parent: QWidget | None) -> QWidget:
     try:
-        from upbit_auto_trading.presentation.desktop.settings.database.view import create_database_page
+        from upbit_auto_trading.presentation.desktop.settings.profiles.view import create_database_page
     except ImportError:
         return PlaceholderTab(tr("데이터베이스", "Database"), parent)
     return create_database_page(container, parent)

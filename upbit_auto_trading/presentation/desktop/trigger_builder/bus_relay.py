@@ -61,7 +61,7 @@ class ReloadRelay(QObject):
 def follow_profile_changes(container: Any, relay: ReloadRelay) -> bool:
     """Subscribe ``relay`` to ProfileSwitched and BackupRestored on the container's bus; False without a bus."""
     try:
-        from upbit_auto_trading.domain.database_configuration.events import BackupRestored, ProfileSwitched
+        from upbit_auto_trading.domain.profiles.events import BackupRestored, ProfileSwitched
 
         bus = container.event_bus.bus()
         subscriptions = [

@@ -123,9 +123,10 @@ def bench_preview() -> None:
     from PyQt6.QtWidgets import QApplication
 
     from upbit_auto_trading.container.bootstrap import build_container
+    from upbit_auto_trading.container.screens import trigger_builder_services
     from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
-    from upbit_auto_trading.presentation.desktop.trigger_builder.model import ImmediateRunner
-    from upbit_auto_trading.presentation.desktop.trigger_builder.view import create_trigger_builder
+    from upbit_auto_trading.presentation.desktop.background import ImmediateBackgroundWork
+    from upbit_auto_trading.presentation.desktop.trigger_builder.screen import build as build_trigger_builder
 
     app = QApplication.instance() or QApplication(sys.argv)
     rng = np.random.default_rng(2)
@@ -152,8 +153,8 @@ def bench_preview() -> None:
     container.core.database_session()
     container.market_data.candle_reader.override(providers.Object(Reader()))
     container.market_data.list_series.override(providers.Object(Series()))
-    widget = create_trigger_builder(container)
-    widget.presenter._runner = ImmediateRunner()  # measure compute + redraw in one call
+    widget = build_trigger_builder(trigger_builder_services(container))
+    widget.presenter._runner = ImmediateBackgroundWork()  # measure compute + redraw in one call
     widget.resize(1400, 850)
     widget.show()
     deadline = time.perf_counter() + 20

@@ -8,77 +8,64 @@ Usage: QT_QPA_PLATFORM=offscreen python docs/make_backtest_screenshot.py [OUT.pn
 from __future__ import annotations
 
 import argparse
-import itertools
-import tempfile
+import dataclasses
 import threading
-import time
-from pathlib import Path
 
-from PyQt6.QtWidgets import QApplication
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = "Basic 7-rule (기본 7규칙)"
+from screenshot_support import IMAGES, SAMPLE, application, save, seeded_container, settle, shown, wait_until
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "images" / "backtest.png"))
+    parser.add_argument("out", nargs="?", default=str(IMAGES / "backtest.png"))
     parser.add_argument("--home")
     args = parser.parse_args()
-    app = QApplication([])
+    application("ko")
 
     from upbit_auto_trading.application.backtest.queue import BacktestQueue
-    from upbit_auto_trading.container.bootstrap import build_container
-    from upbit_auto_trading.container.startup import startup
+    from upbit_auto_trading.container.screens import backtest_services
     from upbit_auto_trading.domain.backtest import BacktestCancelled
-    from upbit_auto_trading.presentation.desktop.backtest.view import create_backtest_tab
+    from upbit_auto_trading.domain.work import Progress
+    from upbit_auto_trading.infrastructure.backtest.thread_pool import ThreadWorkerPool
+    from upbit_auto_trading.presentation.desktop.backtest.screen import build
 
-    container = build_container(home=Path(args.home or tempfile.mkdtemp(prefix="shot-backtest-")))
-    startup(container)
-    widget = create_backtest_tab(container)
-    widget.resize(1500, 950)
-    widget.show()
+    container = seeded_container(args.home, "shot-backtest-")
+    real = container.strategies.run_backtest()
+    hold = threading.Event()  # set: the runs after the first stop at 40 % until the picture is taken
+    release = threading.Event()
 
-    def wait(condition, seconds: float = 120) -> None:  # noqa: ANN001
-        deadline = time.monotonic() + seconds
-        while not condition():
-            app.processEvents()
-            time.sleep(0.02)
-            if time.monotonic() > deadline:
-                raise SystemExit("timed out")
+    def run(request, progress, cancel):  # noqa: ANN001, ANN202 - the real run, held once ``hold`` is set
+        if hold.is_set():
+            progress(Progress(0.4, 1, "engine"))
+            while not release.wait(0.01):
+                if cancel.cancelled:
+                    raise BacktestCancelled("cancelled")
+        return real.execute(request, progress, cancel)
 
+    queue = BacktestQueue(run, ThreadWorkerPool(workers=1))
+    widget = shown(build(dataclasses.replace(backtest_services(container), queue=queue), None))
+
+    wait_until(lambda: widget.strategy.findText(SAMPLE) >= 0, what="the strategies")
     widget.strategy.setCurrentText(SAMPLE)
     widget.market.setCurrentText("KRW-BTC")
     widget.timeframe.setCurrentText("1h")
     widget.run_button.click()
-    wait(lambda: widget.runs.rowCount() >= 1)
+    wait_until(lambda: widget.runs.rowCount() >= 1, what="the first run")
     print("result:", widget.status.text())
 
-    real = container.strategies.run_backtest()
-    gate = threading.Event()
-
-    def held(request, progress, cancel):  # noqa: ANN001, ANN202 - a real run, held at 40 % until the picture
-        progress(0.4, "engine")
-        while not gate.wait(0.01):
-            if cancel.cancelled:
-                raise BacktestCancelled("cancelled")
-        return real.execute(request, progress, cancel)
-
-    queue = BacktestQueue(held)
-    queue._ids = itertools.count(2)  # after the real run's job 1
-    widget.presenter.services.queue = queue
+    hold.set()
     widget.start.setText("2022-01-01")
     widget.run_button.click()
     widget.market.setCurrentText("USD-BTC")
     widget.run_button.click()
-    wait(lambda: widget.queue.row(3) is not None and "40%" in (widget.queue.row(2).state.text() or ""), 30)
-    for _ in range(20):
-        app.processEvents()
-    widget.grab().save(args.out)
-    print("wrote", args.out)
-    gate.set()
+    wait_until(
+        lambda: widget.queue.row(3) is not None and "40%" in (widget.queue.row(2).state.text() or ""),
+        30,
+        "the held runs in the queue",
+    )
+    settle(20, 0.01)
+    save(widget, args.out)
+    release.set()
     queue.shutdown(wait=False)
-    container.strategies.backtest_queue().shutdown(wait=False)
 
 
 if __name__ == "__main__":

@@ -4,14 +4,13 @@
 - chart-zoom-hours.png: the market-data chart zoomed in to a day and a half with the wheel (the price fits the
   visible candles, every date keeps its year, times in KST), the read-out in its corner
 
-Usage: QT_QPA_PLATFORM=offscreen python docs/make_chart_screenshots.py [--home DIR]
+Usage: QT_QPA_PLATFORM=offscreen python docs/make_chart_screenshots.py [--home DIR] [--out-dir DIR]
 (a fresh home is seeded with the bundled candles; Korean needs a CJK font: fonts-noto-cjk).
 """
 
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,42 +18,30 @@ from pathlib import Path
 from PyQt6.QtCore import QPoint, QPointF, Qt
 from PyQt6.QtGui import QMouseEvent, QWheelEvent
 from PyQt6.QtWidgets import QApplication
-
-ROOT = Path(__file__).resolve().parents[1]
-IMAGES = ROOT / "docs" / "images"
+from screenshot_support import IMAGES, application, save, seeded_container, wait_until
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home")
+    parser.add_argument("--out-dir", type=Path, default=IMAGES)
     args = parser.parse_args()
-    app = QApplication([])
+    application("ko")
 
-    from upbit_auto_trading.container.bootstrap import build_container
-    from upbit_auto_trading.container.startup import startup
-    from upbit_auto_trading.presentation.desktop.app import configure_application
-    from upbit_auto_trading.presentation.desktop.i18n import set_language
+    from upbit_auto_trading.container.screens import market_data_services
     from upbit_auto_trading.presentation.desktop.market_data.chart import CandleChart
-    from upbit_auto_trading.presentation.desktop.market_data.view import create_market_data_tab
+    from upbit_auto_trading.presentation.desktop.market_data.screen import build
 
-    configure_application(app)
-    set_language("ko")
-    container = build_container(home=Path(args.home or tempfile.mkdtemp(prefix="shot-charts-")))
-    startup(container)
+    container = seeded_container(args.home, "shot-charts-")
 
     def settle(condition: Callable[[], bool] = lambda: True, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while not condition():
-            app.processEvents()
-            time.sleep(0.02)
-            if time.monotonic() > deadline:
-                raise SystemExit("timed out")
+        wait_until(condition, seconds)
         for _ in range(3):  # the deferred candle redraw (30 ms after the last range change)
             time.sleep(0.05)
-            app.processEvents()
+            QApplication.processEvents()
 
     # The market-data screen: three notches of the wheel in, the crosshair on a candle.
-    screen = create_market_data_tab(container, None)
+    screen = build(market_data_services(container), None)
     screen.interactive = False
     screen.resize(1280, 820)
     screen.show()
@@ -66,7 +53,7 @@ def main() -> None:
     settle()
     _hover(chart, chart.price, 0.62, 0.45)
     settle(lambda: chart.readout.toPlainText() != "")
-    _save(screen, "market-data.png")
+    save(screen, args.out_dir / "market-data.png")
 
     # The chart alone, zoomed in to hours with the wheel: dates keep the year, the price fits the candles.
     arrays = container.market_data.candle_reader().load_arrays("KRW-BTC", "1h")
@@ -79,7 +66,7 @@ def main() -> None:
     settle()
     _hover(alone, alone.price, 0.55, 0.5)
     settle(lambda: alone.readout.toPlainText() != "")
-    _save(alone, "chart-zoom-hours.png")
+    save(alone, args.out_dir / "chart-zoom-hours.png")
 
 
 def _at(view, plot, x_at: float, y_at: float) -> QPointF:  # noqa: ANN001
@@ -102,11 +89,6 @@ def _hover(view, plot, x_at: float, y_at: float) -> None:  # noqa: ANN001
     QApplication.sendEvent(viewport, QMouseEvent(QMouseEvent.Type.MouseMove, pos, QPointF(viewport.mapToGlobal(pos)),
                                                  Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
                                                  Qt.KeyboardModifier.NoModifier))  # fmt: skip
-
-
-def _save(widget, name: str) -> None:  # noqa: ANN001
-    widget.grab().save(str(IMAGES / name))
-    print("wrote", IMAGES / name)
 
 
 if __name__ == "__main__":

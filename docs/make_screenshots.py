@@ -1,6 +1,6 @@
 """Regenerate the window pictures in docs/images/ with the real app (run_desktop_ui.py --screenshot).
 
-Usage: python docs/make_screenshots.py [--home DIR]
+Usage: python docs/make_screenshots.py [--home DIR] [--out-dir DIR]
 
 Runs offscreen on a virtual 1600x1000 screen; a fresh home is seeded on the first launch (bundled candles,
 sample strategy), then each picture is one launch. Korean text needs a CJK font (fonts-noto-cjk).
@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-IMAGES = ROOT / "docs" / "images"
+from screenshot_support import IMAGES, ROOT
+
 SHOTS = [
     # file, language, theme, tab
     ("main-window.png", "ko", "light", "trigger_builder"),
@@ -29,6 +29,7 @@ SHOTS = [
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home")
+    parser.add_argument("--out-dir", type=Path, default=IMAGES)
     args = parser.parse_args()
     home = Path(args.home or tempfile.mkdtemp(prefix="shots-"))
     screen = Path(tempfile.mkdtemp()) / "screen.json"
@@ -39,11 +40,11 @@ def main() -> None:
     subprocess.run([*launcher, "--exit-after-show"], env=env, check=True, capture_output=True)
     for name, language, theme, tab in SHOTS:
         subprocess.run(
-            [*launcher, "--lang", language, "--theme", theme, "--tab", tab, "--screenshot", str(IMAGES / name),
+            [*launcher, "--lang", language, "--theme", theme, "--tab", tab, "--screenshot", str(args.out_dir / name),
              "--screenshot-delay", "4000"],
             env=env, check=True, capture_output=True,
         )
-        print("wrote", IMAGES / name)
+        print("wrote", args.out_dir / name)
 
 
 if __name__ == "__main__":

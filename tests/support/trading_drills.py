@@ -225,8 +225,9 @@ class Drill:
         self._buses: list[Any] = []
 
     def container(self, **overrides: Any) -> Any:
-        """A new container on the drill's home (a new process after a crash), risk limits off."""
-        settings = {"trading": {"risk": RISK_OFF}, **overrides}
+        """A new container on the drill's home (a new process after a crash), risk limits off, and no watchdog
+        process for live sessions (tests/integration/trading/test_watchdog.py turns it on)."""
+        settings = {"trading": {"risk": RISK_OFF, "watchdog": {"enabled": False}}, **overrides}
         container = build_container(home=self.home, overrides=settings)
         startup(container)
         self._containers.append(container)

@@ -6,6 +6,7 @@ Each bounded context has its own sub-container module beside this one; this cont
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 # dependency-injector imports pydantic-settings when it is installed, only for
 # Configuration.from_pydantic, which this app never uses; skipping it takes 0.1-0.3 s off every start.
@@ -26,7 +27,7 @@ from upbit_auto_trading.container.upbit import UpbitContainer
 
 class ApplicationContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
-    home = providers.Dependency()
+    home: providers.Dependency[Path] = providers.Dependency()
 
     core = providers.Container(CoreContainer, config=config, home=home)
     # Sub-containers of the bounded contexts are added below, one line each.

@@ -8,6 +8,7 @@ from typing import Any
 
 from dependency_injector import providers
 
+from upbit_auto_trading.application.ports.event_publisher import NullPublisher
 from upbit_auto_trading.container import ApplicationContainer
 from upbit_auto_trading.infrastructure.config.errors import ConfigError
 from upbit_auto_trading.infrastructure.config.loader import LoadedConfig, load_layered_config
@@ -20,8 +21,13 @@ def build_container(
     profile: str | None = None,
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    runs_bus: bool = True,
 ) -> ApplicationContainer:
     """Resolve the home, load the layered config and the profile registry and return an unstarted container.
+
+    ``runs_bus=False``: this process runs no event bus for its use cases (the CLI), so they announce their
+    events to the ``NullPublisher``; otherwise to the bus (queued until it starts).
 
     Raises ConfigError / ProfileRegistryError before anything is created: the home's folders are made only
     once the configuration and the registry are known to be valid.
@@ -36,6 +42,10 @@ def build_container(
     container = ApplicationContainer(home=paths.home)
     container.config.from_dict(config.values)
     container.upbit.credentials.override(providers.Callable(_upbit_credentials, container.secrets.vault))
+    if not runs_bus:
+        container.event_bus.publisher.override(
+            providers.Singleton(NullPublisher, reason="this command runs no event bus for data changes")
+        )
     return container
 
 

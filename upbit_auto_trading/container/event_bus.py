@@ -1,4 +1,5 @@
-"""Event-bus providers: the bus and the config-change gate (Singletons) and their SQLite stores."""
+"""Event-bus providers: the bus, the config-change gate and the use cases' publisher (Singletons) and
+their SQLite stores."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from upbit_auto_trading.application.event_bus.bus import EventBus
 from upbit_auto_trading.application.event_bus.gate import ConfigChangeGate
 from upbit_auto_trading.application.event_bus.ports import DeadLetterStore, UndeliveredEventStore
 from upbit_auto_trading.application.event_bus.priority import PRIORITIES
+from upbit_auto_trading.application.event_bus.publisher import BusPublisher
 from upbit_auto_trading.application.event_bus.retry import RetryPolicy
 from upbit_auto_trading.infrastructure.logging.bus_handler import install_bus_log_handler
 from upbit_auto_trading.infrastructure.sqlite.event_store import (
@@ -59,5 +61,8 @@ class EventBusContainer(containers.DeclarativeContainer):
         _build_bus, core=core, dead_letters=dead_letter_store, undelivered=undelivered_store
     )
     gate = providers.Singleton(ConfigChangeGate, bus=bus, store=held_request_store)
+    # Every use case's EventPublisher: this bus (an event published before it starts waits for it). A process
+    # that runs no bus (the CLI) replaces it with the NullPublisher: ``build_container(runs_bus=False)``.
+    publisher = providers.Singleton(BusPublisher, bus=bus)
     # Calling it attaches the handler to the root logger (once): log lines then reach LogLineEvent subscribers.
     log_handler = providers.Singleton(install_bus_log_handler, bus=bus)

@@ -14,7 +14,6 @@ from upbit_auto_trading.application.market_data.import_candles import ImportCand
 from upbit_auto_trading.application.market_data.list_series import ListSeries
 from upbit_auto_trading.application.market_data.resample_series import ResampleSeries
 from upbit_auto_trading.application.market_data.seed_bundled_candles import SeedBundledCandles
-from upbit_auto_trading.container.profiles import BusPublisher
 from upbit_auto_trading.infrastructure.market_data.bundled import PackagedCandleCatalog
 from upbit_auto_trading.infrastructure.market_data.candle_store import SqliteCandleStore
 from upbit_auto_trading.infrastructure.market_data.fetcher import TranslatingCandleFetcher
@@ -37,10 +36,10 @@ class MarketDataContainer(containers.DeclarativeContainer):
 
     core = providers.DependenciesContainer()
     upbit = providers.DependenciesContainer()
-    event_bus = providers.DependenciesContainer()  # bus(): imports, resamples and deletes are announced on it
+    event_bus = providers.DependenciesContainer()  # publisher(): imports, resamples and deletes are announced
     config = providers.Configuration()
 
-    publisher = providers.Singleton(BusPublisher, event_bus=event_bus)
+    publisher = event_bus.publisher
 
     candle_store = providers.Singleton(SqliteCandleStore, session=core.database_session)
     candle_reader = candle_store

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import threading
-from typing import Any
-
 from dependency_injector import containers, providers
 
-from upbit_auto_trading.application.event_bus.priority import EventPriority
 from upbit_auto_trading.application.profiles.apply_profile_switch import ApplyProfileSwitch
 from upbit_auto_trading.application.profiles.apply_restore import ApplyRestore
 from upbit_auto_trading.application.profiles.automatic_backup import TakeAutomaticBackup
+from upbit_auto_trading.application.profiles.change_appliers import profiles_gate_client
 from upbit_auto_trading.application.profiles.change_database_location import (
     ChangeDatabaseLocation,
 )
@@ -22,11 +17,7 @@ from upbit_auto_trading.application.profiles.delete_backup import DeleteBackup
 from upbit_auto_trading.application.profiles.delete_profile import DeleteProfile
 from upbit_auto_trading.application.profiles.edit_profile import EditProfile
 from upbit_auto_trading.application.profiles.export_backup import ExportBackup
-from upbit_auto_trading.application.profiles.gate_client import (
-    BACKUP_RESTORE,
-    PROFILE_SWITCH,
-    GateClient,
-)
+from upbit_auto_trading.application.profiles.gate_trading_activity import GateTradingActivity
 from upbit_auto_trading.application.profiles.import_backup import ImportBackup
 from upbit_auto_trading.application.profiles.list_backups import ListBackups
 from upbit_auto_trading.application.profiles.list_profiles import ListProfiles
@@ -36,7 +27,6 @@ from upbit_auto_trading.application.profiles.restore_backup import RestoreBackup
 from upbit_auto_trading.application.profiles.switch_profile import SwitchProfile
 from upbit_auto_trading.application.profiles.system_safety_check import SystemSafetyCheck
 from upbit_auto_trading.application.profiles.verify_backup import VerifyBackup
-from upbit_auto_trading.domain.events import Event
 from upbit_auto_trading.infrastructure.profiles.backup_store import FileBackupStore
 from upbit_auto_trading.infrastructure.profiles.database_files import SqliteDatabaseFiles
 from upbit_auto_trading.infrastructure.profiles.live_trading_marker import LiveTradingMarker
@@ -45,99 +35,14 @@ from upbit_auto_trading.infrastructure.profiles.replacement import JournaledRepl
 from upbit_auto_trading.infrastructure.profiles.safety_probe import SqliteSafetyProbe
 from upbit_auto_trading.infrastructure.sqlite.write_access import SqliteWriterExclusion
 
-log = logging.getLogger(__name__)
-
-
-class CoreSessionProfile:
-    """Which profile the open session belongs to; a switch repoints ``core.active_profile_id``."""
-
-    def __init__(self, core: Any) -> None:
-        self._core = core
-
-    def current(self) -> str:
-        return str(self._core.active_profile_id())
-
-    def changed(self, profile_id: str) -> None:
-        self._core.active_profile_id.override(providers.Object(profile_id))
-
-
-class BusPublisher:
-    """Publish domain events on the bus at MEDIUM_CONFIG from any thread; dropped (logged) when the bus
-    is not running (the CLI)."""
-
-    def __init__(self, event_bus: Any) -> None:
-        self._event_bus = event_bus
-
-    def publish(self, event: Event) -> None:
-        try:
-            bus = self._event_bus.bus()
-        except Exception:  # no bus in this build
-            log.debug("no event bus; %s not published", event.event_type)
-            return
-        if not bus.is_running or bus.loop is None:
-            log.debug("event bus not running; %s not published", event.event_type)
-            return
-        try:
-            if _on_loop_thread(bus.loop):
-                bus.publish_nowait(event, EventPriority.MEDIUM_CONFIG)
-            else:
-                bus.publish_threadsafe(event, EventPriority.MEDIUM_CONFIG)
-        except Exception:
-            log.exception("could not publish %s", event.event_type)
-
-
-def _on_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
-    try:
-        return asyncio.get_running_loop() is loop
-    except RuntimeError:
-        return getattr(loop, "_thread_id", None) == threading.get_ident()
-
-
-class GateTradingActivity:
-    def __init__(self, event_bus: Any) -> None:
-        self._event_bus = event_bus
-
-    def live_trade(self) -> str | None:
-        try:
-            gate = self._event_bus.gate()
-        except Exception:
-            return None
-        return gate.state.describe() if gate.is_trading else None
-
-
-def _in_thread(applier: Any) -> Any:
-    """The gate runs appliers on the loop thread; the file work goes to a worker thread."""
-
-    async def run(payload: dict) -> None:
-        await asyncio.to_thread(applier, payload)
-
-    return run
-
-
-def _gate_client(
-    event_bus: Any, switch: ApplyProfileSwitch, restore: ApplyRestore, marker: LiveTradingMarker
-) -> GateClient:
-    try:
-        gate = event_bus.gate()
-    except Exception:
-        log.warning("no config-change gate; profile switches and restores are applied at once")
-        gate = None
-    try:
-        marker.attach(event_bus.bus())  # other processes (the CLI, other windows) see our live trades
-    except Exception:
-        log.warning("no event bus; live trades of this process are not visible to other processes")
-    client = GateClient(gate)
-    client.register(PROFILE_SWITCH, _in_thread(switch))
-    client.register(BACKUP_RESTORE, _in_thread(restore))
-    return client
-
 
 class ProfilesContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     event_bus = providers.DependenciesContainer()
 
     keep_automatic = providers.Callable(lambda c: int(c.config.backup.keep_automatic() or 10), core)
-    session_profile = providers.Singleton(CoreSessionProfile, core=core)
+    # the one holder of the session's profile: a switch changes it, core.active_profile_id reads it
+    session_profile = core.session_profile
     lock = providers.Singleton(
         FileOperationLock, folder=providers.Callable(lambda paths: paths.config_dir, core.app_paths)
     )
@@ -149,10 +54,14 @@ class ProfilesContainer(containers.DeclarativeContainer):
     backup_store = providers.Singleton(
         FileBackupStore, root=providers.Callable(lambda paths: paths.backups_dir, core.app_paths)
     )
-    publisher = providers.Singleton(BusPublisher, event_bus=event_bus)
-    trading = providers.Singleton(GateTradingActivity, event_bus=event_bus)
+    publisher = event_bus.publisher
+    # asks the gate on every check (the gate's provider, so a gate that cannot be built blocks: fail closed)
+    trading = providers.Singleton(GateTradingActivity, gate=event_bus.gate.provider)
+    # follows this process's bus, so other processes (the CLI, other windows) see our live trades
     trading_marker = providers.Singleton(
-        LiveTradingMarker, folder=providers.Callable(lambda paths: paths.config_dir, core.app_paths)
+        LiveTradingMarker.following,
+        folder=providers.Callable(lambda paths: paths.config_dir, core.app_paths),
+        bus=event_bus.bus,
     )
     probe = providers.Singleton(SqliteSafetyProbe, session=core.database_session)
     safety_check = providers.Factory(
@@ -173,7 +82,8 @@ class ProfilesContainer(containers.DeclarativeContainer):
         writers=writers,
         preparation=preparation,
     )
-    apply_restore = providers.Singleton(
+    # one per restore: ``apply_restore(progress=...)`` reports to that restore's progress callback
+    apply_restore = providers.Factory(
         ApplyRestore,
         profiles=core.profile_registry,
         store=backup_store,
@@ -186,12 +96,12 @@ class ProfilesContainer(containers.DeclarativeContainer):
         keep_automatic=keep_automatic,
         writers=writers,
     )
+    # registers the profile.switch and backup.restore appliers on the process's gate (at start-up)
     gate_client = providers.Singleton(
-        _gate_client,
-        event_bus=event_bus,
+        profiles_gate_client,
+        gate=event_bus.gate.provider,
         switch=apply_switch,
-        restore=apply_restore,
-        marker=trading_marker,
+        restore=apply_restore.provider,
     )
 
     list_profiles = providers.Factory(ListProfiles, profiles=core.profile_registry, files=files)
@@ -212,7 +122,6 @@ class ProfilesContainer(containers.DeclarativeContainer):
         files=files,
         session_profile=session_profile,
         gate=gate_client,
-        applier=apply_switch,
         elsewhere=trading_marker,
     )
     create_backup = providers.Factory(
@@ -243,7 +152,6 @@ class ProfilesContainer(containers.DeclarativeContainer):
         store=backup_store,
         session_profile=session_profile,
         gate=gate_client,
-        applier=apply_restore,
         elsewhere=trading_marker,
     )
     export_backup = providers.Factory(ExportBackup, store=backup_store, lock=lock)

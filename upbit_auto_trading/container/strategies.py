@@ -8,7 +8,6 @@ from upbit_auto_trading.application.backtest.delete_run import DeleteRun
 from upbit_auto_trading.application.backtest.get_run import GetRun
 from upbit_auto_trading.application.backtest.list_runs import ListRuns
 from upbit_auto_trading.application.backtest.open_run import OpenRun
-from upbit_auto_trading.application.backtest.process_engine import ProcessEngine
 from upbit_auto_trading.application.backtest.queue import BacktestQueue
 from upbit_auto_trading.application.backtest.rerun_backtest import RerunBacktest
 from upbit_auto_trading.application.backtest.run_backtest import RunBacktest
@@ -23,7 +22,8 @@ from upbit_auto_trading.application.strategy.list_versions import ListStrategyVe
 from upbit_auto_trading.application.strategy.save_strategy_version import SaveStrategyVersion
 from upbit_auto_trading.application.strategy.seed_samples import SeedSampleStrategies
 from upbit_auto_trading.application.strategy.validate_strategy import ValidateStrategy
-from upbit_auto_trading.container.profiles import BusPublisher
+from upbit_auto_trading.infrastructure.backtest.process_engine import ProcessEngine
+from upbit_auto_trading.infrastructure.backtest.thread_pool import ThreadWorkerPool
 from upbit_auto_trading.infrastructure.sqlite.backtest_repository import SqliteBacktestRepository
 from upbit_auto_trading.infrastructure.sqlite.strategy_repository import (
     SqliteStrategyRepository,
@@ -32,16 +32,16 @@ from upbit_auto_trading.infrastructure.sqlite.strategy_repository import (
 
 
 def _queue(run: RunBacktest) -> BacktestQueue:
-    return BacktestQueue(run.execute, workers=1)
+    return BacktestQueue(run.execute, ThreadWorkerPool(workers=1))
 
 
 class StrategiesContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     market_data = providers.DependenciesContainer()  # candle_reader
     triggers = providers.DependenciesContainer()  # trigger_repository, catalogue_repository
-    event_bus = providers.DependenciesContainer()  # bus(): saves, deletes and finished runs go on it
+    event_bus = providers.DependenciesContainer()  # publisher(): saves, deletes and finished runs are announced
 
-    publisher = providers.Singleton(BusPublisher, event_bus=event_bus)
+    publisher = event_bus.publisher
 
     strategy_repository = providers.Singleton(SqliteStrategyRepository, session=core.database_session)
     seed_ledger = providers.Singleton(SqliteStrategySeedLedger, session=core.database_session)

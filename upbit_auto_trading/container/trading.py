@@ -43,6 +43,24 @@ def _engine_lock(session: Any) -> Any:
     return EngineLock(Path(session.paths()["strategies"]).parent / ENGINE_LOCK_NAME)
 
 
+def _watchdog_folder(session: Any) -> Path:
+    from upbit_auto_trading.infrastructure.trading.watchdog_files import watchdog_dir
+
+    return watchdog_dir(Path(session.paths()["strategies"]).parent)
+
+
+def _watchdog(session: Any, paths: Any, profile_id: Any, settings: dict[str, Any] | None) -> Any:
+    """A watchdog process per live session (docs/trading-engine.md, "Dead-man watchdog")."""
+    from upbit_auto_trading.infrastructure.trading.watchdog_process import WatchdogProcesses
+
+    settings = settings or {}
+    return WatchdogProcesses(
+        folder=lambda: _watchdog_folder(session), home=paths.home, profile=profile_id,
+        timeout=float(settings.get("timeout_seconds") or 30.0), flatten=bool(settings.get("flatten")),
+        enabled=settings.get("enabled") is not False,
+    )  # fmt: skip
+
+
 def _engine(risk: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     from upbit_auto_trading.application.trading.engine import TradingEngine
     from upbit_auto_trading.domain.trading.risk import RiskLimits
@@ -50,20 +68,30 @@ def _engine(risk: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     return TradingEngine(risk_limits=RiskLimits.from_mapping(risk or {}), **kwargs)
 
 
-def _live_guard(registry: Any, profile_id: str, vault: Any) -> Any:
+def _live_guard(profile_id: Any, environment: Any, vault: Any) -> Any:
     from upbit_auto_trading.application.trading.live_guard import ProfileLiveGuard
 
-    return ProfileLiveGuard(
-        profile_id=lambda: profile_id,
-        environment=lambda: registry.environment(profile_id),
-        has_keys=lambda: vault.load() is not None,
-    )
+    # the profile and its environment are read at each check: after a profile switch, the new one's
+    return ProfileLiveGuard(profile_id=profile_id, environment=environment, has_keys=lambda: vault.load() is not None)
 
 
 def _drift(**kwargs: Any) -> Any:
     from upbit_auto_trading.application.trading.drift import ShadowBacktest
 
     return ShadowBacktest(**kwargs)
+
+
+def _promotion_check(**kwargs: Any) -> Any:
+    from upbit_auto_trading.application.trading.promotion import PromotionCheck
+
+    return PromotionCheck(**kwargs)
+
+
+def _export_drift_csv() -> Any:
+    from upbit_auto_trading.application.trading.drift_export import ExportDriftCsv
+    from upbit_auto_trading.infrastructure.trading.report_files import write_report_text
+
+    return ExportDriftCsv(write=write_report_text)
 
 
 class TradingContainer(containers.DeclarativeContainer):
@@ -89,9 +117,17 @@ class TradingContainer(containers.DeclarativeContainer):
         store=market_data.candle_store,
     )
     live_guard = providers.Singleton(
-        _live_guard, registry=core.profile_registry, profile_id=core.active_profile_id, vault=secrets.vault
+        _live_guard,
+        profile_id=core.active_profile_id.provider,
+        environment=core.active_environment.provider,
+        vault=secrets.vault,
     )
     engine_lock = providers.Factory(_engine_lock, session=core.database_session)
+    watchdog_folder = providers.Callable(_watchdog_folder, session=core.database_session)
+    watchdog = providers.Singleton(
+        _watchdog, session=core.database_session, paths=core.app_paths,
+        profile_id=core.active_profile_id.provider, settings=config.trading.watchdog,
+    )
     # ``bus`` is given by the caller that runs one (the desktop session, ``trade run``).
     engine = providers.Singleton(
         _engine,
@@ -104,6 +140,7 @@ class TradingContainer(containers.DeclarativeContainer):
         adapters=adapters,
         risk=config.trading.risk,
         live_guard=live_guard,
+        watchdog=watchdog,
     )
     shadow_backtest = providers.Factory(
         _drift,
@@ -113,3 +150,11 @@ class TradingContainer(containers.DeclarativeContainer):
         triggers=triggers.trigger_repository,
         candles=market_data.candle_reader,
     )
+    promotion_check = providers.Factory(
+        _promotion_check,
+        sessions=sessions,
+        journal=journal,
+        strategies=strategies.strategy_repository,
+        drift=shadow_backtest,
+    )
+    export_drift_csv = providers.Factory(_export_drift_csv)

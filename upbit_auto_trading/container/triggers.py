@@ -16,7 +16,6 @@ from upbit_auto_trading.application.trigger.get_trigger import GetTrigger
 from upbit_auto_trading.application.trigger.import_triggers import ImportTriggers
 from upbit_auto_trading.application.trigger.list_catalogue import ListCatalogue
 from upbit_auto_trading.application.trigger.list_triggers import ListTriggers
-from upbit_auto_trading.container.profiles import BusPublisher
 from upbit_auto_trading.infrastructure.sqlite.catalogue_repository import SqliteCatalogueRepository
 from upbit_auto_trading.infrastructure.sqlite.catalogue_seeder import CatalogueSeeder
 from upbit_auto_trading.infrastructure.sqlite.strategy_repository import (
@@ -29,9 +28,9 @@ from upbit_auto_trading.infrastructure.sqlite.trigger_repository import SqliteTr
 class TriggersContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     market_data = providers.DependenciesContainer()  # provides candle_reader (application.ports.CandleReader)
-    event_bus = providers.DependenciesContainer()  # bus(): saves and deletes are announced on it
+    event_bus = providers.DependenciesContainer()  # publisher(): saves and deletes are announced
 
-    publisher = providers.Singleton(BusPublisher, event_bus=event_bus)
+    publisher = event_bus.publisher
 
     catalogue_repository = providers.Singleton(SqliteCatalogueRepository, session=core.database_session)
     trigger_repository = providers.Singleton(SqliteTriggerRepository, session=core.database_session)

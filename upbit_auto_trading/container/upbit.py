@@ -3,11 +3,16 @@ downloads, and the loopback server factory. One RateLimiter is shared by every c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
 from upbit_auto_trading.infrastructure.upbit.rate_limiter import RateLimiter
+
+if TYPE_CHECKING:  # names for the annotations only: their modules load when first built (see below)
+    from upbit_auto_trading.application.ports.candle_reader import CandleReader
+    from upbit_auto_trading.infrastructure.upbit.auth import UpbitCredentials
+    from upbit_auto_trading.infrastructure.upbit_sim.factory import SimServerFactory
 
 # The clients (httpx, PyJWT) are imported when first built, not at every start: most runs never open a socket.
 
@@ -32,11 +37,11 @@ def _candle_fetcher(default_url: str, timeout: float | None, limiter: RateLimite
     return UpbitCandleFetcher(client)
 
 
-def _sim_server_factory(**kwargs: object) -> object:
+def _sim_server_factory(candle_reader: CandleReader | None = None) -> SimServerFactory:
     # imported on demand: the loopback server pulls in aiohttp, which no ordinary start needs
     from upbit_auto_trading.infrastructure.upbit_sim.factory import SimServerFactory
 
-    return SimServerFactory(**kwargs)
+    return SimServerFactory(candle_reader)
 
 
 class UpbitContainer(containers.DeclarativeContainer):
@@ -46,7 +51,8 @@ class UpbitContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     config = providers.Configuration()
 
-    credentials = providers.Object(None)  # overridden with UpbitCredentials once keys are stored
+    # overridden with UpbitCredentials once keys are stored
+    credentials: providers.Object[UpbitCredentials | None] = providers.Object(None)
     rate_limiter = providers.Singleton(RateLimiter)
 
     rest_client = providers.Factory(

@@ -9,7 +9,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PyQt6.QtWidgets import QApplication
+
+    from upbit_auto_trading.container import ApplicationContainer
+    from upbit_auto_trading.presentation.desktop.main_window import MainWindow
 
 _T0 = time.perf_counter()
 
@@ -49,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from upbit_auto_trading.presentation.desktop.app import configure_application
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()  # a QCoreApplication as far as the type says
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("upbit-auto-trading")
     app.setOrganizationName("upbit-auto-trading")
     configure_application(app)  # app-wide input rules (the wheel needs focus) before any widget exists
@@ -65,14 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(code or 0)
 
 
-async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
+async def run_app(app: QApplication, container: ApplicationContainer, args: argparse.Namespace) -> int:
     """The desktop session on the running qasync loop: bus up, window shown, wait for close, bus down."""
     from PyQt6.QtCore import QTimer
 
+    from upbit_auto_trading.container.screens import close_trading, desktop_services, event_monitor_services
     from upbit_auto_trading.presentation.desktop.app import create_main_window, schedule_screenshot
-    from upbit_auto_trading.presentation.desktop.event_monitor import create_event_monitor_dock
+    from upbit_auto_trading.presentation.desktop.event_monitor.screen import build as build_event_monitor
     from upbit_auto_trading.presentation.desktop.exception_hook import ExceptionHook
-    from upbit_auto_trading.presentation.desktop.theme import apply_theme
 
     ExceptionHook().install()
     bus = container.event_bus.bus()
@@ -80,21 +87,18 @@ async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
     exit_code = 0
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     try:
-        window = create_main_window(app, container, language=args.lang, bus=bus)
+        window = create_main_window(app, desktop_services(container), language=args.lang, bus=bus)
         container.event_bus.log_handler()  # from here on, log lines reach the log dock through the bus
-        window.closed.connect(lambda: closed.done() or closed.set_result(None))
-        window.add_dock(create_event_monitor_dock(container, window), shortcut="Ctrl+Shift+E")
+
+        def close_once() -> None:  # closed twice (a second close event) is one close
+            if not closed.done():
+                closed.set_result(None)
+
+        window.closed.connect(close_once)
+        window.add_dock(build_event_monitor(event_monitor_services(container), window), shortcut="Ctrl+Shift+E")
         window.watch_trading_state(container.event_bus.gate())
         window.follow_data_changes(bus)
-        if args.theme:
-            apply_theme(app, args.theme)
-        if args.tab:
-            try:
-                window.show_tab(args.tab)
-            except StopIteration:
-                log.warning("unknown tab %s", args.tab)
-        window.show()
-        log.info("window shown %.0f ms after start (epoch %.3f)", (time.perf_counter() - _T0) * 1000, time.time())
+        _show_window(app, window, container, args)
 
         def finish(code: int) -> None:
             nonlocal exit_code
@@ -108,11 +112,34 @@ async def run_app(app: Any, container: Any, args: argparse.Namespace) -> int:
         elif args.exit_after_show:
             QTimer.singleShot(0, lambda: finish(0))
         await closed
+        await close_trading(container)  # the sessions stay running, detached: the next start resumes them
         await daily
         await _automatic_backup(container, "exit")
     finally:
         await bus.stop(timeout=5)
     return exit_code
+
+
+def _show_window(
+    app: QApplication, window: MainWindow, container: ApplicationContainer, args: argparse.Namespace
+) -> None:
+    """Theme and tab as asked, the window shown, then the trading tab built when sessions are running."""
+    from upbit_auto_trading.container.screens import has_running_sessions
+    from upbit_auto_trading.presentation.desktop.theme import apply_theme
+
+    if args.theme:
+        apply_theme(app, args.theme)
+    if args.tab:
+        try:
+            window.show_tab(args.tab)
+        except StopIteration:
+            log.warning("unknown tab %s", args.tab)
+    window.show()
+    log.info("window shown %.0f ms after start (epoch %.3f)", (time.perf_counter() - _T0) * 1000, time.time())
+    if has_running_sessions(container):  # resume them now, reconciled, whichever tab is shown
+        shown = window.tabs.currentIndex()
+        window.tab_widget("trading")
+        window.tabs.setCurrentIndex(shown)
 
 
 async def _warm_up_kernels() -> None:
@@ -125,7 +152,7 @@ async def _warm_up_kernels() -> None:
         log.exception("warming up the numba kernels failed; the first use will compile them")
 
 
-async def _automatic_backup(container: Any, occasion: str) -> None:
+async def _automatic_backup(container: ApplicationContainer, occasion: str) -> None:
     """Daily / on-exit backups when the settings enable them; off the GUI thread, never fatal."""
     try:
         await asyncio.to_thread(container.profiles.automatic_backup().execute, occasion)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.domain.profiles.values import Environment
 from upbit_auto_trading.infrastructure.config.loader import ConfigError
 from upbit_auto_trading.infrastructure.paths import AppPaths
 from upbit_auto_trading.infrastructure.profiles.registry import ProfileRegistry, ProfileRegistryError
@@ -121,6 +122,17 @@ def test_a_valid_registry_keeps_its_meaning(app_home: Path, tmp_path: Path) -> N
     assert paths["strategies"] == app_home / "data" / "paper-2" / "strategies.sqlite3"  # empty: the default
     profile = registry.load_configuration().get("paper-2")
     assert profile.name == "paper-2"  # no name: the id
+
+
+def test_the_registry_allows_exactly_the_environments_of_the_domain(app_home: Path) -> None:
+    # The schema spells the environments out (a Literal, for the type checker): a new one in the domain
+    # must be added there too, or profiles of it could not be read back.
+    for environment in Environment:
+        profile = _profile("development", environment=environment.value.upper())
+        _write_registry(app_home, {"active": "development", "profiles": [profile]})
+        assert ProfileRegistry(AppPaths(app_home)).environment("development") == environment.value
+    _write_registry(app_home, {"active": "development", "profiles": [_profile("development", environment="x")]})
+    assert f"expected one of {', '.join(e.value for e in Environment)} (any case)" in _refusal(app_home)
 
 
 def test_a_broken_registry_stops_start_up_before_anything_is_opened(app_home: Path) -> None:

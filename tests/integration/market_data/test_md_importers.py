@@ -88,7 +88,7 @@ def test_malformed_files_raise_and_leave_the_store_unchanged(
 def test_missing_file_and_wrong_format_are_clear_errors(tmp_path, importer):
     with pytest.raises(ImportFileError, match="File not found"):
         _import(importer, tmp_path / "nope.csv")
-    with pytest.raises(ImportFileError, match="--format"):
+    with pytest.raises(ImportFileError, match="Choose another format"):  # no CLI flag: the dialog shows it too
         _import(importer, _write(tmp_path, "u.csv", UPBIT_HEADER + UPBIT_ROWS), fmt="cdd")
     with pytest.raises(ImportFileError, match="time zone"):
         _import(importer, _write(tmp_path, "u2.csv", UPBIT_HEADER + UPBIT_ROWS), tz="Mars/Olympus")

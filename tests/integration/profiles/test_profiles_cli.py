@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.cli import cli_services
 from upbit_auto_trading.container.startup import startup
 from upbit_auto_trading.presentation.cli.app import run
 
@@ -26,7 +27,7 @@ def cli(capsys):
             )
             startup(container)
             made.append(container)
-            return container
+            return cli_services(container)
 
         code = run(["--home", str(home), *argv], factory)
         for container in made:  # as if the process ended: nothing stays open

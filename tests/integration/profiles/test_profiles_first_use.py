@@ -16,6 +16,7 @@ import pytest
 from dependency_injector import providers
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.cli import cli_services
 from upbit_auto_trading.container.startup import startup
 from upbit_auto_trading.presentation.cli.app import run
 
@@ -56,7 +57,7 @@ def cli(tmp_path, capsys):
             container.market_data.bundled_catalog.override(providers.Object(catalog))
             startup(container)
             made.append(container)
-            return container
+            return cli_services(container)
 
         code = run(["--home", str(home), *argv], factory)
         for container in made:

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from upbit_auto_trading.container.cli import cli_services
 from upbit_auto_trading.presentation.cli.app import run
 
 ACCESS = "Qm7TxV2pLk9RsW4nHc8ZyB3dFj6GaE1uNo5iKr0t"
@@ -20,7 +21,7 @@ def keys_cli(containers, monkeypatch, capsys):  # noqa: ANN201
 
     def call(*argv: str, stdin: str = "") -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = run(list(argv), lambda args: container)
+        code = run(list(argv), lambda args: cli_services(container))
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -66,5 +67,5 @@ def test_keys_not_under_a_passphrase_need_no_unlock(keys_cli) -> None:
 def test_a_production_profile_suggests_the_passphrase(containers, monkeypatch, capsys) -> None:
     container = containers(profile="production")
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"{ACCESS}\n{SECRET}\n"))
-    assert run(["keys", "set", "--stdin"], lambda args: container) == 0
+    assert run(["keys", "set", "--stdin"], lambda args: cli_services(container)) == 0
     assert "--passphrase" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from upbit_auto_trading.container.cli import cli_services
 from upbit_auto_trading.presentation.cli.app import run
 
 ACCESS = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCd"
@@ -60,7 +61,7 @@ def test_a_key_file_that_cannot_be_made_private_is_refused(containers, app_home:
     assert container.secrets.vault().load() is None
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"{ACCESS}\n{SECRET}\n"))
-    code = run(["keys", "set", "--stdin"], lambda args: container)
+    code = run(["keys", "set", "--stdin"], lambda args: cli_services(container))
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("error: ") and err.count("\n") == 1 and "0644" in err
     assert "Traceback" not in err

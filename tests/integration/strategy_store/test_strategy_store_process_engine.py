@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from upbit_auto_trading.application.backtest.process_engine import ProcessEngine
 from upbit_auto_trading.application.backtest.request import BacktestRequest
 from upbit_auto_trading.application.backtest.run_backtest import RunBacktest
-from upbit_auto_trading.domain.backtest import BacktestCancelled, CancelToken
+from upbit_auto_trading.domain.backtest import BacktestCancelled
+from upbit_auto_trading.domain.work import CancelToken, Progress
+from upbit_auto_trading.infrastructure.backtest.process_engine import ProcessEngine
 
 
 def test_process_engine_matches_thread_engine_and_cancels(support):
@@ -17,13 +18,13 @@ def test_process_engine_matches_thread_engine_and_cancels(support):
     in_thread = w.run.execute(request)
     in_process = RunBacktest(w.strategies, w.triggers, w.reader, w.runs, engine=ProcessEngine(min_candles=0))
     seen: list[float] = []
-    out = in_process.execute(request, progress=lambda f, phase: seen.append(f))
+    out = in_process.execute(request, progress=lambda p: seen.append(p.fraction))
     assert out.record.result_hash == in_thread.record.result_hash and seen[-1] == 1.0
 
     token = CancelToken()
 
-    def cancel_in_engine(fraction: float, phase: str) -> None:
-        if phase == "engine":
+    def cancel_in_engine(p: Progress) -> None:
+        if p.message == "engine":
             token.cancel()
 
     with pytest.raises(BacktestCancelled):

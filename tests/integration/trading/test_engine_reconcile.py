@@ -173,9 +173,9 @@ async def test_a_balance_mismatch_goes_to_review_and_blocks_entries_until_resolv
     refusals: list[str] = []
     refused = MarketTrader._refused
 
-    async def counting(self, why):  # noqa: ANN001, ANN202
+    async def counting(self, why, *noted):  # noqa: ANN001, ANN002, ANN202 - the refusal's kind and decision
         refusals.append(why)
-        await refused(self, why)
+        await refused(self, why, *noted)
 
     monkeypatch.setattr(MarketTrader, "_refused", counting)
     first = drill.container()

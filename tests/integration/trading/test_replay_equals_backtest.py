@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from upbit_auto_trading.application.trading.engine import ReplayWindow, StartRequest
-from upbit_auto_trading.domain.strategy.serialization import strategy_from_json, strategy_to_json
+from upbit_auto_trading.domain.strategy.serialization import strategy_from_json
+from upbit_auto_trading.domain.strategy.writing import strategy_to_json
 from upbit_auto_trading.domain.trading.journal import JournalState
 from upbit_auto_trading.domain.trading.session import SessionState, TradingMode
 
@@ -40,9 +41,9 @@ async def test_replay_of_the_sample_strategy_equals_its_backtest(container: obje
     sid = await _replay(container, _request(SAMPLE, "2020-03-01", "2020-05-15"))
     report = container.trading.shadow_backtest().execute(sid)
     market = report.markets[0]
-    assert len(market.matched) >= 10, "the period must trade enough to mean something"
-    assert {r.reason for r in market.matched} >= {"entry_signal", "exit_signal"}
-    assert market.only_backtest == [] and market.only_live == [], report.to_dict()
+    assert len(market.pairs) >= 10, "the period must trade enough to mean something"
+    assert {r.reason for r in market.pairs} >= {"entry_signal", "exit_signal"}
+    assert market.missed == [] and market.extra == [], report.to_dict()
     session = container.trading.sessions().get(sid)
     assert session.state is SessionState.FINISHED
     journal = container.trading.journal()
@@ -69,7 +70,7 @@ async def test_replay_with_stops_partial_take_profit_and_pyramid_equals_its_back
     sid = await _replay(container, _request(data["name"], "2021-01-01", "2021-07-15"))
     report = container.trading.shadow_backtest().execute(sid)
     market = report.markets[0]
-    reasons = {r.reason for r in market.matched}
-    assert len(market.matched) >= 10
+    reasons = {r.reason for r in market.pairs}
+    assert len(market.pairs) >= 10
     assert {"stop_loss"} <= reasons, reasons
-    assert market.only_backtest == [] and market.only_live == [], report.to_dict()
+    assert market.missed == [] and market.extra == [], report.to_dict()

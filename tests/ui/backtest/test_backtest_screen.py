@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -16,6 +17,9 @@ from upbit_auto_trading.application.backtest.queue import BacktestQueue
 from upbit_auto_trading.application.backtest.request import BacktestRequest
 from upbit_auto_trading.application.strategy.list_strategies import ListStrategies
 from upbit_auto_trading.domain.backtest import BacktestCancelled
+from upbit_auto_trading.domain.work import Progress
+from upbit_auto_trading.infrastructure.backtest.thread_pool import ThreadWorkerPool
+from upbit_auto_trading.presentation.desktop.background import ImmediateBackgroundWork
 from upbit_auto_trading.presentation.desktop.backtest.model import RunForm
 from upbit_auto_trading.presentation.desktop.backtest.presenter import (
     BacktestPresenter,
@@ -47,7 +51,7 @@ def english():  # noqa: ANN201
 def bench(support):  # noqa: ANN201
     w = support.world()
     w.create.execute(support.rsi_document())
-    queue = BacktestQueue(w.run.execute)
+    queue = BacktestQueue(w.run.execute, ThreadWorkerPool())
     w.services = BacktestServices(ListStrategies(w.strategies), _Series(w.candles), queue, ListRuns(w.runs),
                                   w.open_run, DeleteRun(w.runs))  # fmt: skip
     yield w
@@ -133,7 +137,7 @@ def test_capital_outside_the_engines_range_is_an_error_and_nothing_is_queued(ben
     failed job naming no range). Now the form is refused with the range, before anything is queued."""
     view = FakeView()
     view.the_form = form(capital=capital)
-    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p = BacktestPresenter(view, bench.services, ImmediateBackgroundWork())
     p.start()
     p.run()
     assert view.of("error") == [("Capital: must be above 0 and at most 1,000,000,000,000,000",)]
@@ -144,7 +148,7 @@ def test_a_fee_that_is_not_a_number_is_an_error_not_a_crash(bench):
     """A fee of NaN parsed as a Decimal, then the unusual-cost comparison raised InvalidOperation."""
     view = FakeView()
     view.the_form = form(fee_pct="NaN")
-    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p = BacktestPresenter(view, bench.services, ImmediateBackgroundWork())
     p.start()
     p.run()
     assert view.of("error") == [("Fee: enter a number",)] and p.jobs == []
@@ -152,7 +156,7 @@ def test_a_fee_that_is_not_a_number_is_an_error_not_a_crash(bench):
 
 def test_run_shows_progress_result_and_stores_the_run(bench):
     view = FakeView()
-    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p = BacktestPresenter(view, bench.services, ImmediateBackgroundWork())
     p.start()
     assert view.of("strategies")[-1] == (["RSI swing"],)
     p.run()
@@ -169,7 +173,7 @@ def test_run_shows_progress_result_and_stores_the_run(bench):
 
 def test_invalid_form_and_missing_candles(bench):
     view = FakeView()
-    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p = BacktestPresenter(view, bench.services, ImmediateBackgroundWork())
     view.the_form = form(capital="abc")
     p.run()
     assert view.of("error") and bench.runs.list() == []
@@ -183,7 +187,7 @@ def test_invalid_form_and_missing_candles(bench):
 def test_open_and_delete_stored_runs(bench):
     bench.run.execute(BacktestRequest(strategy="RSI swing", market="KRW-BTC", timeframe="1h"))
     view = FakeView()
-    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p = BacktestPresenter(view, bench.services, ImmediateBackgroundWork())
     p.open_run(1)
     result = view.of("result")[-1][0]
     assert result.candles is not None and result.buy_and_hold is not None and len(result.equity) == 1500
@@ -196,13 +200,12 @@ def test_open_and_delete_stored_runs(bench):
 
 
 def test_widget_runs_and_draws(qtbot, bench):
-    from upbit_auto_trading.presentation.desktop.backtest.dispatch import GuiDispatcher
+    from upbit_auto_trading.presentation.desktop.background.qt import QtBackgroundWork
     from upbit_auto_trading.presentation.desktop.backtest.view import BacktestWidget
 
     widget = BacktestWidget()
     qtbot.addWidget(widget)
-    dispatcher = GuiDispatcher(widget)
-    widget.presenter = BacktestPresenter(widget, bench.services, dispatcher.post)
+    widget.presenter = BacktestPresenter(widget, bench.services, QtBackgroundWork(widget))
     widget.presenter.start()
     assert widget.market.currentText() == "KRW-BTC" and widget.timeframe.currentText() == "1h"
     assert "1,500" in widget.range_hint.text()
@@ -224,7 +227,7 @@ class GatedRuns:
         self.run, self.gate, self.started = run, threading.Event(), threading.Semaphore(0)
 
     def __call__(self, request, progress, cancel):  # noqa: ANN001, ANN204
-        progress(0.25, "engine")
+        progress(Progress(0.25, 1, "engine"))
         self.started.release()
         while not self.gate.wait(0.01):
             if cancel.cancelled:
@@ -234,14 +237,14 @@ class GatedRuns:
 
 def test_queue_lists_running_and_waiting_jobs_each_cancellable(bench):
     gated = GatedRuns(bench.run.execute)
-    bench.services.queue = queue = BacktestQueue(gated)
-    posted: list = []
+    queue = BacktestQueue(gated, ThreadWorkerPool())
+    bench.services = replace(bench.services, queue=queue)
+    posted = ImmediateBackgroundWork(hold=True)
     view = FakeView()
-    p = BacktestPresenter(view, bench.services, post=posted.append)  # the test thread plays the GUI thread
+    p = BacktestPresenter(view, bench.services, posted)  # the test thread plays the GUI thread
 
     def drain() -> list:
-        while posted:
-            posted.pop(0)()
+        posted.run_pending()
         return [(r.job_id, r.state, r.cancellable) for r in view.of("queue")[-1][0]]
 
     try:
@@ -278,14 +281,15 @@ def test_queue_lists_running_and_waiting_jobs_each_cancellable(bench):
 
 
 def test_widget_queue_rows_cancel_buttons(qtbot, bench):
-    from upbit_auto_trading.presentation.desktop.backtest.dispatch import GuiDispatcher
+    from upbit_auto_trading.presentation.desktop.background.qt import QtBackgroundWork
     from upbit_auto_trading.presentation.desktop.backtest.view import BacktestWidget
 
     gated = GatedRuns(bench.run.execute)
-    bench.services.queue = queue = BacktestQueue(gated)
+    queue = BacktestQueue(gated, ThreadWorkerPool())
+    bench.services = replace(bench.services, queue=queue)
     widget = BacktestWidget()
     qtbot.addWidget(widget)
-    widget.presenter = BacktestPresenter(widget, bench.services, GuiDispatcher(widget).post)
+    widget.presenter = BacktestPresenter(widget, bench.services, QtBackgroundWork(widget))
     widget.presenter.start()
     try:
         assert widget.queue.empty_label.isVisibleTo(widget) and widget.queue.job_ids() == []
@@ -323,7 +327,7 @@ def test_fee_is_percent_and_an_implausible_one_asks_first(bench):
     """Issue 13: the fee field means percent (0.05 = 0.05 %); 5 (a 5 % fee per fill, most likely a unit
     mistake) runs only once confirmed, and is not run when the user declines."""
     view = AskingView()
-    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p = BacktestPresenter(view, bench.services, ImmediateBackgroundWork())
     view.the_form = form(fee_pct="5")
     view.answer = False
     p.run()
@@ -370,12 +374,12 @@ def test_fee_and_slippage_fields_say_their_unit(qtbot):
 def test_refused_orders_are_not_a_clean_zero_trades(qtbot, bench, capital, why):
     """Issue 13: a run whose every order was refused says so in a banner above the result, with the
     count and the reason, and in the status line; the run's numbers alone read "0 trades"."""
-    from upbit_auto_trading.presentation.desktop.backtest.dispatch import GuiDispatcher
+    from upbit_auto_trading.presentation.desktop.background.qt import QtBackgroundWork
     from upbit_auto_trading.presentation.desktop.backtest.view import BacktestWidget
 
     widget = BacktestWidget()
     qtbot.addWidget(widget)
-    widget.presenter = BacktestPresenter(widget, bench.services, GuiDispatcher(widget).post)
+    widget.presenter = BacktestPresenter(widget, bench.services, QtBackgroundWork(widget))
     widget.presenter.start()
     widget.show()
     widget.capital.setText(capital)
@@ -420,7 +424,7 @@ def test_reopening_a_stored_run_fills_the_form_and_the_status_line(qtbot, bench)
                                       fee_rate=Decimal("0.001"), slippage_rate=Decimal("0.0002")))  # fmt: skip
     widget = BacktestWidget()
     qtbot.addWidget(widget)
-    widget.presenter = BacktestPresenter(widget, bench.services, post=lambda fn: fn())
+    widget.presenter = BacktestPresenter(widget, bench.services, ImmediateBackgroundWork())
     widget.presenter.start()
     for field, text in ((widget.start, "2024-02-01"), (widget.capital, "1,000"), (widget.fee, "0.3")):
         field.setText(text)
@@ -492,6 +496,7 @@ def test_stored_runs_show_eight_rows_in_the_default_window(qtbot, app_home):
     from PyQt6.QtWidgets import QApplication
 
     from upbit_auto_trading.container.bootstrap import build_container
+    from upbit_auto_trading.container.screens import desktop_services
     from upbit_auto_trading.container.startup import startup
     from upbit_auto_trading.presentation.desktop.app import create_main_window
     from upbit_auto_trading.presentation.desktop.backtest.model import RunRow
@@ -499,7 +504,7 @@ def test_stored_runs_show_eight_rows_in_the_default_window(qtbot, app_home):
     container = build_container(home=app_home, overrides={"market_data": {"seed_bundled": False}})
     startup(container)
     try:
-        window = create_main_window(QApplication.instance(), container, language="en")
+        window = create_main_window(QApplication.instance(), desktop_services(container), language="en")
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

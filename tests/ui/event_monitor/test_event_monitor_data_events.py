@@ -10,8 +10,9 @@ import pytest
 import qasync
 
 from upbit_auto_trading.container.bootstrap import build_container
-from upbit_auto_trading.presentation.desktop.event_monitor import create_event_monitor_dock
-from upbit_auto_trading.presentation.desktop.trigger_builder.view import create_trigger_builder
+from upbit_auto_trading.container.screens import event_monitor_services, trigger_builder_services
+from upbit_auto_trading.presentation.desktop.event_monitor.screen import build as build_event_monitor
+from upbit_auto_trading.presentation.desktop.trigger_builder.screen import build as build_trigger_builder
 
 
 @pytest.fixture
@@ -40,9 +41,9 @@ def test_monitor_shows_a_trigger_saved_and_deleted_in_the_trigger_builder(
 
     async def scenario() -> None:
         await bus.start()
-        dock = create_event_monitor_dock(container, None)
+        dock = build_event_monitor(event_monitor_services(container), None)
         qtbot.addWidget(dock)
-        builder = create_trigger_builder(container)
+        builder = build_trigger_builder(trigger_builder_services(container))
         qtbot.addWidget(builder)
         builder.name_edit.setText("rsi watch")
         assert builder.presenter.save()

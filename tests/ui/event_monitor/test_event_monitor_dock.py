@@ -12,8 +12,9 @@ import qasync
 from upbit_auto_trading.application.event_bus import Event, EventPriority, RetryPolicy
 from upbit_auto_trading.application.event_bus.gate import ConfigChangeRequest
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import event_monitor_services
 from upbit_auto_trading.domain.trading.events import TradingStarted
-from upbit_auto_trading.presentation.desktop.event_monitor import create_event_monitor_dock
+from upbit_auto_trading.presentation.desktop.event_monitor.screen import build as build_event_monitor
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,7 +47,7 @@ def test_dock_shows_events_dead_letters_and_held_changes(qtbot, qloop, tmp_path:
 
     async def scenario() -> None:
         await bus.start()
-        dock = create_event_monitor_dock(container, None)
+        dock = build_event_monitor(event_monitor_services(container), None)
         qtbot.addWidget(dock)
         dock.resize(900, 500)
         dock.show()

@@ -8,6 +8,7 @@ from PyQt6.QtWidgets import QApplication, QLabel
 
 from upbit_auto_trading.container.bootstrap import build_container
 from upbit_auto_trading.container.logging_setup import configure_logging
+from upbit_auto_trading.container.screens import desktop_services
 from upbit_auto_trading.container.startup import startup
 from upbit_auto_trading.presentation.desktop.app import create_main_window
 from upbit_auto_trading.presentation.desktop.exception_hook import ExceptionHook
@@ -26,7 +27,7 @@ def container(app_home: Path):
 
 @pytest.fixture
 def window(qtbot, container):
-    window = create_main_window(QApplication.instance(), container, language="en")
+    window = create_main_window(QApplication.instance(), desktop_services(container), language="en")
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -65,14 +66,14 @@ def test_log_dock_never_shows_a_secret(qtbot, window) -> None:
 
 
 def test_geometry_and_last_tab_are_remembered(qtbot, container) -> None:
-    first = create_main_window(QApplication.instance(), container, language="en")
+    first = create_main_window(QApplication.instance(), desktop_services(container), language="en")
     qtbot.addWidget(first)
     first.show()
     first.resize(760, 700)
     first.show_tab("backtest")
     remembered = (first.size().width(), first.size().height())
     first.close()
-    second = create_main_window(QApplication.instance(), container, language="en")
+    second = create_main_window(QApplication.instance(), desktop_services(container), language="en")
     qtbot.addWidget(second)
     assert second.tabs.currentIndex() == second.tab_index("backtest")
     assert (second.size().width(), second.size().height()) == remembered
@@ -80,7 +81,7 @@ def test_geometry_and_last_tab_are_remembered(qtbot, container) -> None:
 
 
 def test_korean_text(qtbot, container) -> None:
-    window = create_main_window(QApplication.instance(), container, language="ko")
+    window = create_main_window(QApplication.instance(), desktop_services(container), language="ko")
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert {"트리거 빌더", "전략 메이커", "백테스팅", "전략 분석"} <= set(titles)

@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
 
 from upbit_auto_trading.container.bootstrap import build_container
 from upbit_auto_trading.container.logging_setup import configure_logging
+from upbit_auto_trading.container.screens import desktop_services
 from upbit_auto_trading.container.startup import startup
 from upbit_auto_trading.presentation.desktop.app import create_main_window
 from upbit_auto_trading.presentation.desktop.market_data.dialogs import DownloadDialog
@@ -41,7 +42,7 @@ def container(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture
 def window(qtbot, container):
-    window = create_main_window(QApplication.instance(), container, language="en")
+    window = create_main_window(QApplication.instance(), desktop_services(container), language="en")
     qtbot.addWidget(window)
     window.resize(1200, 800)
     window.show()
@@ -154,7 +155,7 @@ def test_the_trailing_stop_survives_scrolling_the_strategy_form(qtbot, window) -
     _drop_focus()
     for _ in range(3):
         _wheel(activate, -1)  # scrolling down, the pointer over the spin box
-    assert activate.value() == 5 and maker.document()["management"][0]["activate_pct"] == 5
+    assert activate.value() == 5 and maker.presenter.document()["management"][0]["activate_pct"] == 5
     assert bar.value() > 0  # the form scrolled instead
 
 

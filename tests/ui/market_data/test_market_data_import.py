@@ -11,9 +11,10 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import market_data_services
 from upbit_auto_trading.presentation.desktop.i18n import language, set_language
 from upbit_auto_trading.presentation.desktop.market_data.dialogs import ImportDialog, NumberFormatDialog
-from upbit_auto_trading.presentation.desktop.market_data.view import create_market_data_tab
+from upbit_auto_trading.presentation.desktop.market_data.screen import build as build_market_data
 
 EUROPEAN = (
     "https://www.CryptoDataDownload.com\n"
@@ -39,7 +40,7 @@ def container(tmp_path):
 
 @pytest.fixture
 def screen(qtbot, container):
-    view = create_market_data_tab(container, None)
+    view = build_market_data(market_data_services(container), None)
     qtbot.addWidget(view)
     view.interactive = False
     view.show()

@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import market_data_services
 from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.presentation.desktop.i18n import language, set_language
 from upbit_auto_trading.presentation.desktop.market_data.chart import bars_for_view
-from upbit_auto_trading.presentation.desktop.market_data.view import create_market_data_tab
+from upbit_auto_trading.presentation.desktop.market_data.screen import build as build_market_data
 
 BASE = 1_704_067_200
 
@@ -45,7 +46,7 @@ def container(tmp_path):
 
 
 def test_screen_lists_series_and_draws_the_chart(qtbot, container):
-    screen = create_market_data_tab(container, None)
+    screen = build_market_data(market_data_services(container), None)
     qtbot.addWidget(screen)
     screen.interactive = False
     screen.resize(1000, 700)

@@ -13,9 +13,10 @@ import pytest
 from dependency_injector import providers
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import database_services
 from upbit_auto_trading.container.startup import startup
 from upbit_auto_trading.presentation.desktop.i18n import set_language
-from upbit_auto_trading.presentation.desktop.settings.profiles.view import create_database_page
+from upbit_auto_trading.presentation.desktop.settings.profiles.screen import build as build_database_page
 
 SAMPLE = "Basic 7-rule (기본 7규칙)"
 
@@ -40,7 +41,7 @@ def _page(qtbot, tmp_path, *, seed: bool):
     catalog = _support().small_bundle(tmp_path / "bundle")
     container.market_data.bundled_catalog.override(providers.Object(catalog))
     startup(container)  # as the desktop does before the window: registers what an opened profile gets
-    view = create_database_page(container, None)
+    view = build_database_page(database_services(container), None)
     qtbot.addWidget(view)
     messages = []
     view.confirm = lambda question: True

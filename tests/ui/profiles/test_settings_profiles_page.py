@@ -10,10 +10,11 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import database_services
 from upbit_auto_trading.presentation.desktop.i18n import set_language
 from upbit_auto_trading.presentation.desktop.settings.profiles.dialogs import LocationDialog
 from upbit_auto_trading.presentation.desktop.settings.profiles.model import ProfileForm
-from upbit_auto_trading.presentation.desktop.settings.profiles.view import create_database_page
+from upbit_auto_trading.presentation.desktop.settings.profiles.screen import build as build_database_page
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def page(qtbot, tmp_path):
     container = build_container(home=tmp_path)
     container.core.database_session()
     container.profiles.gate_client()
-    view = create_database_page(container, None)
+    view = build_database_page(database_services(container), None)
     qtbot.addWidget(view)
     answers = {"confirm": True, "text": "", "profile": None}
     messages = []

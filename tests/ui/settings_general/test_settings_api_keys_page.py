@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import api_keys_services
 from upbit_auto_trading.presentation.desktop.i18n import set_language
-from upbit_auto_trading.presentation.desktop.settings.api_keys.view import create_api_keys_page
+from upbit_auto_trading.presentation.desktop.settings.api_keys.screen import build as build_api_keys_page
 
 ACCESS = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCd"
 SECRET = "SeCrEtSeCrEtSeCrEtSeCrEtSeCrEtSeCrEt1234"
@@ -16,7 +17,7 @@ SECRET = "SeCrEtSeCrEtSeCrEtSeCrEtSeCrEtSeCrEt1234"
 def page(qtbot, app_home: Path):
     set_language("en")
     container = build_container(home=app_home)
-    page = create_api_keys_page(container)
+    page = build_api_keys_page(api_keys_services(container))
     qtbot.addWidget(page)
     yield page
     container.core.database_session().close_all()
@@ -63,7 +64,7 @@ def _page_for(qtbot, home: Path, profile: str | None = None):  # noqa: ANN001, A
 
     container = build_container(home=home, profile=profile)
     container.secrets.scrypt_n.override(providers.Object(2**10))  # tests only: fast scrypt
-    page = create_api_keys_page(container)
+    page = build_api_keys_page(api_keys_services(container))
     qtbot.addWidget(page)
     return page, container
 

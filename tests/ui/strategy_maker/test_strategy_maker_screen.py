@@ -16,11 +16,14 @@ from upbit_auto_trading.application.strategy.list_strategies import ListStrategi
 from upbit_auto_trading.application.strategy.save_strategy_version import SaveStrategyVersion
 from upbit_auto_trading.application.strategy.validate_strategy import ValidateStrategy
 from upbit_auto_trading.presentation.desktop.i18n import set_language
-from upbit_auto_trading.presentation.desktop.strategy_maker.model import MAX_RULES, empty_document
-from upbit_auto_trading.presentation.desktop.strategy_maker.presenter import (
-    StrategyMakerPresenter,
-    StrategyMakerServices,
+from upbit_auto_trading.presentation.desktop.strategy_maker.model import (
+    MAX_RULES,
+    document_of,
+    empty_document,
+    form_of,
 )
+from upbit_auto_trading.presentation.desktop.strategy_maker.presenter import StrategyMakerPresenter
+from upbit_auto_trading.presentation.desktop.strategy_maker.services import StrategyMakerServices
 
 
 class _ListTriggers:
@@ -72,11 +75,11 @@ class FakeView:
     def show_triggers(self, names) -> None:  # noqa: ANN001
         self.triggers = list(names)
 
-    def document(self) -> dict:
-        return json.loads(json.dumps(self.doc))
+    def form(self):  # noqa: ANN201 - the form holding ``doc``, as the widget would
+        return form_of(json.loads(json.dumps(self.doc)))
 
-    def show_document(self, document, title) -> None:  # noqa: ANN001
-        self.doc, self.title = json.loads(json.dumps(document)), title
+    def show_form(self, form, title) -> None:  # noqa: ANN001
+        self.doc, self.title = document_of(form), title
 
     def show_problems(self, rows, can_save) -> None:  # noqa: ANN001
         self.problems, self.can_save = list(rows), can_save
@@ -226,4 +229,4 @@ def test_widget_compose_save_and_rule_limit(qtbot, support):
     editor = widget._rule_editor
     _, box, _ = editor._inputs["candles"]
     box.setValue(48)
-    assert widget.document()["management"][4] == {"type": "time_exit", "candles": 48}
+    assert widget.presenter.document()["management"][4] == {"type": "time_exit", "candles": 48}

@@ -12,11 +12,12 @@ from dependency_injector import providers
 
 from upbit_auto_trading.application.market_data.dto import SeriesSummary
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import trigger_builder_services
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.profiles.events import BackupRestored, ProfileSwitched
 from upbit_auto_trading.domain.trigger.condition import FixedValue, TradingCondition, VariableRef
 from upbit_auto_trading.domain.trigger.operators import Operator
-from upbit_auto_trading.presentation.desktop.trigger_builder.view import create_trigger_builder
+from upbit_auto_trading.presentation.desktop.trigger_builder.screen import build as build_trigger_builder
 
 
 class Reader:
@@ -65,7 +66,7 @@ def bus_thread(container):
 
 
 def test_tab_market_list_comes_from_stored_series(qtbot, container):
-    widget = create_trigger_builder(container)
+    widget = build_trigger_builder(trigger_builder_services(container))
     qtbot.addWidget(widget)
     combo = widget.market_combo
     qtbot.waitUntil(lambda: combo.count() == 2, timeout=10_000)
@@ -76,7 +77,7 @@ def test_tab_market_list_comes_from_stored_series(qtbot, container):
 
 @pytest.mark.parametrize("event_type", [ProfileSwitched, BackupRestored])
 def test_tab_reloads_when_the_bus_reports_a_profile_change(qtbot, container, bus_thread, event_type):
-    widget = create_trigger_builder(container)  # deleted by the test itself: it checks the unsubscription
+    widget = build_trigger_builder(trigger_builder_services(container))  # deleted by the test itself: it checks the unsubscription
     name = f"trigger_builder.{event_type.__name__}"
     try:
         assert name in [s.name for s in bus_thread.subscriptions()]
@@ -119,7 +120,7 @@ def test_tab_computes_indicators_only_off_the_gui_thread(qtbot, container, monke
 
     monkeypatch.setattr(_kernels, "_compiled", record(compiled))
     monkeypatch.setattr(operators, "_kernels", record(comparisons))
-    widget = create_trigger_builder(container)
+    widget = build_trigger_builder(trigger_builder_services(container))
     qtbot.addWidget(widget)
     qtbot.waitUntil(lambda: widget.presenter.preview_count is not None, timeout=10_000)
     assert threads and threading.main_thread().name not in threads

@@ -11,15 +11,16 @@ from PyQt6.QtWidgets import QApplication, QMessageBox
 
 from upbit_auto_trading.application.trigger.import_triggers import ConflictChoice, TriggerConflict
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import trigger_builder_services
 from upbit_auto_trading.presentation.desktop.trigger_builder.import_dialog import chosen, conflict_dialog
-from upbit_auto_trading.presentation.desktop.trigger_builder.view import create_trigger_builder
+from upbit_auto_trading.presentation.desktop.trigger_builder.screen import build as build_trigger_builder
 
 
 @pytest.fixture
 def builder(qtbot, tmp_path):
     container = build_container(home=tmp_path / "home", overrides={"market_data": {"seed_bundled": False}})
     container.core.database_session()
-    widget = create_trigger_builder(container)
+    widget = build_trigger_builder(trigger_builder_services(container))
     qtbot.addWidget(widget)
     widget.infos, widget.errors = [], []
     widget.show_info = widget.infos.append  # the message boxes, read instead of shown

@@ -13,9 +13,10 @@ import pytest
 from PyQt6.QtCore import Qt
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import trigger_builder_services
 from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.presentation.desktop.i18n import set_language
-from upbit_auto_trading.presentation.desktop.trigger_builder.view import create_trigger_builder
+from upbit_auto_trading.presentation.desktop.trigger_builder.screen import build as build_trigger_builder
 
 BASE = 1_609_459_200  # 2021-01-01T00:00:00Z
 HOURS = 4 * 3600  # to 2022-08: the last 2,000 4h candles start in 2021-12
@@ -39,7 +40,7 @@ def tab(qtbot, tmp_path):
     container = build_container(home=tmp_path, overrides={"market_data": {"seed_bundled": False}})
     container.core.database_session()
     container.market_data.candle_store().upsert(_hours())
-    widget = create_trigger_builder(container)
+    widget = build_trigger_builder(trigger_builder_services(container))
     qtbot.addWidget(widget)
     _wait(qtbot, widget, "KRW-BTC 1h · ")
     yield widget, container

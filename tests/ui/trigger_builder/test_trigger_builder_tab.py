@@ -7,8 +7,9 @@ import pytest
 from dependency_injector import providers
 
 from upbit_auto_trading.container.bootstrap import build_container
+from upbit_auto_trading.container.screens import trigger_builder_services
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
-from upbit_auto_trading.presentation.desktop.trigger_builder.view import create_trigger_builder
+from upbit_auto_trading.presentation.desktop.trigger_builder.screen import build as build_trigger_builder
 
 
 class ArrayReader:
@@ -48,7 +49,7 @@ def container(tmp_path):
 
 
 def test_tab_builds_previews_saves_and_reloads(qtbot, container):
-    widget = create_trigger_builder(container)
+    widget = build_trigger_builder(trigger_builder_services(container))
     qtbot.addWidget(widget)
     qtbot.waitUntil(lambda: widget.presenter.preview_count is not None, timeout=10_000)
     assert "2000" in widget.chart.count_label.text()
@@ -71,7 +72,7 @@ def test_tab_builds_previews_saves_and_reloads(qtbot, container):
     assert widget.presenter.save()
     assert widget.saved_list.count() == 1
 
-    again = create_trigger_builder(container)  # reload: a fresh tab sees the saved trigger
+    again = build_trigger_builder(trigger_builder_services(container))  # reload: a fresh tab sees the saved trigger
     qtbot.addWidget(again)
     assert again.saved_list.count() == 1
     again.saved_list.setCurrentRow(0)

@@ -14,6 +14,7 @@ from upbit_auto_trading.application.backtest.list_runs import ListRuns
 from upbit_auto_trading.application.backtest.request import BacktestRequest
 from upbit_auto_trading.application.strategy.list_strategies import ListStrategies
 from upbit_auto_trading.domain.strategy import strategy_from_dict, strategy_to_dict
+from upbit_auto_trading.presentation.desktop.background import ImmediateBackgroundWork
 from upbit_auto_trading.presentation.desktop.backtest.model import RunForm
 from upbit_auto_trading.presentation.desktop.backtest.presenter import (
     BacktestPresenter,
@@ -73,6 +74,9 @@ class FakeView:
     def show_error(self, message: str) -> None:
         self.line = (message, True)
 
+    def show_progress(self, fraction: float, text: str) -> None:
+        self.progress = (fraction, text)
+
 
 @pytest.fixture
 def bench(support):  # noqa: ANN201
@@ -86,7 +90,7 @@ def bench(support):  # noqa: ANN201
 
 def _presenter(bench) -> tuple[BacktestPresenter, FakeView]:  # noqa: ANN001
     view = FakeView()
-    p = BacktestPresenter(view, bench.services, post=lambda fn: fn())
+    p = BacktestPresenter(view, bench.services, ImmediateBackgroundWork())
     p.start()
     return p, view
 

@@ -13,7 +13,6 @@ from upbit_auto_trading.domain.backtest import (
     BacktestInputError,
     BacktestRecord,
     BacktestSettings,
-    CancelToken,
     EngineRules,
     backtest_strategy,
     candle_hash,
@@ -26,6 +25,7 @@ from upbit_auto_trading.domain.backtest import (
 from upbit_auto_trading.domain.backtest.sample_signals import basic_7_rule_signals
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.strategy import load_sample_strategy
+from upbit_auto_trading.domain.work import CancelToken, Progress
 
 
 def synthetic(n: int, seed: int = 7, sigma: float = 0.02) -> CandleArrays:
@@ -112,13 +112,13 @@ def test_deterministic_and_identical_compiled_or_python() -> None:
 
 def test_progress_reports_and_cancel_stops() -> None:
     c = synthetic(1000)
-    seen: list[tuple[int, int]] = []
-    res = seven_rule(c, progress=lambda done, total: seen.append((done, total)))
+    seen: list[tuple[float, float]] = []
+    res = seven_rule(c, progress=lambda p: seen.append((p.done, p.total)))
     assert res is not None
     token = CancelToken()
 
-    def cancel_midway(done: int, total: int) -> None:
-        if done >= 300:
+    def cancel_midway(p: Progress) -> None:
+        if p.done >= 300:
             token.cancel()
 
     strategy = load_sample_strategy()

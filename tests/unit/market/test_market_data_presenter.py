@@ -1,4 +1,4 @@
-"""The market-data presenter against a fake view, fake use cases and an immediate runner (no Qt)."""
+"""The market-data presenter against a fake view, fake use cases and an ``ImmediateBackgroundWork`` (no Qt)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,9 @@ from upbit_auto_trading.application.market_data.list_series import ListSeries
 from upbit_auto_trading.application.market_data.resample_series import ResampleSeries
 from upbit_auto_trading.application.ports.candle_page_fetcher import NetworkUnavailableError
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
+from upbit_auto_trading.presentation.desktop.background import ImmediateBackgroundWork
 from upbit_auto_trading.presentation.desktop.i18n import language, set_language
-from upbit_auto_trading.presentation.desktop.market_data.model import (
-    DownloadRequest,
-    ImmediateRunner,
-    ImportRequest,
-)
+from upbit_auto_trading.presentation.desktop.market_data.model import DownloadRequest, ImportRequest
 from upbit_auto_trading.presentation.desktop.market_data.presenter import (
     MarketDataPresenter,
     resample_targets,
@@ -154,7 +151,7 @@ class UseCases:
 def _presenter(store, fakes, **kw):
     view = FakeView()
     uc = UseCases(store, fakes, **kw)
-    return MarketDataPresenter(view, uc, Reader(store), ImmediateRunner()), view, uc
+    return MarketDataPresenter(view, uc, Reader(store), ImmediateBackgroundWork()), view, uc
 
 
 def test_refresh_lists_series_in_kst_and_selects_the_first(store, fakes):

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import pytest
 
 from upbit_auto_trading.application.errors import ApplicationError
-from upbit_auto_trading.application.market_data.cancel import CancelToken
 from upbit_auto_trading.application.market_data.download_candles import DownloadCandles, DownloadCommand
 from upbit_auto_trading.application.market_data.errors import DownloadError
 from upbit_auto_trading.application.ports.candle_page_fetcher import NetworkUnavailableError
+from upbit_auto_trading.domain.work import CancelToken
 
 H = 3600
 BASE = 1_704_067_200  # 2024-01-01T00:00Z
@@ -51,7 +51,7 @@ def test_pages_across_200_candle_boundaries_without_loss_or_duplicates(store, fa
     assert report.status == "complete" and report.pages == 3
     assert report.inserted == N and store.starts("KRW-BTC", "1h") == [BASE + i * H for i in range(N)]
     assert state.states == {}  # finished: nothing to resume
-    assert seen[-1].fraction == 1.0 and [p.fetched for p in seen[:-1]] == [200, 400, 450]
+    assert seen[-1].fraction == 1.0 and [p.done for p in seen[:-1]] == [200, 400, 450]
 
 
 def test_cancel_then_resume_continues_where_it_stopped(store, fakes):
@@ -101,7 +101,7 @@ def test_update_without_start_uses_the_newest_stored_candle(store, fakes):
     )
     assert report.start == datetime.fromtimestamp(BASE + (N - 10) * H, UTC)
     assert report.inserted == 9 and report.duplicates == 1  # the open candle at N is skipped
-    with pytest.raises(ApplicationError, match="--from"):
+    with pytest.raises(ApplicationError, match="give a start date for the first download"):  # no CLI flag
         DownloadCandles(
             exchange, fakes["FakeCandleStore"](), fakes["FakeStateStore"](), clock=_clock
         ).execute(DownloadCommand("KRW-BTC", "1h"))

@@ -1,37 +1,19 @@
-"""The database page presenter against a fake view, fake services and a synchronous runner."""
+"""The database page presenter against a fake view, fake services and an ``ImmediateBackgroundWork``."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
 from upbit_auto_trading.application.profiles.change_database_location import LocationPlan
 from upbit_auto_trading.application.profiles.dto import ChangeResult, VerifyResult
 from upbit_auto_trading.application.profiles.restore_backup import RestorePlan
+from upbit_auto_trading.domain.work import Progress
+from upbit_auto_trading.presentation.desktop.background import ImmediateBackgroundWork
 from upbit_auto_trading.presentation.desktop.i18n import set_language
-from upbit_auto_trading.presentation.desktop.settings.profiles.model import (
-    DatabaseServices,
-    LocationChoice,
-    ProfileForm,
-)
+from upbit_auto_trading.presentation.desktop.settings.profiles.model import LocationChoice, ProfileForm
 from upbit_auto_trading.presentation.desktop.settings.profiles.presenter import DatabasePagePresenter
-
-
-class SyncRunner:
-    def run(self, work, on_done, on_error):
-        try:
-            result = work()
-        except Exception as exc:  # noqa: BLE001
-            on_error(exc)
-        else:
-            on_done(result)
-
-    def run_async(self, factory, on_done, on_error):
-        self.run(lambda: asyncio.run(factory()), on_done, on_error)
-
-    def progress_callback(self, on_progress):
-        return on_progress
+from upbit_auto_trading.presentation.desktop.settings.profiles.services import DatabaseServices
 
 
 class FakeView:
@@ -167,7 +149,7 @@ class Relocate(Recorder):
         return LocationPlan(profile_id, folder, moves, move)
 
     def execute(self, command):
-        command.progress(0.2, "copy")
+        command.progress(Progress(0.2, 1, "copy"))
         return super().execute(command)
 
 
@@ -208,7 +190,7 @@ def make(restore_plan=None, switch_result=ChangeResult("applied")):
         import_backup=Recorder(Summary({"id": "b9"})),
     )
     view = FakeView()
-    presenter = DatabasePagePresenter(view, services, SyncRunner())
+    presenter = DatabasePagePresenter(view, services, ImmediateBackgroundWork())
     presenter.start()
     return presenter, view, services
 

@@ -172,10 +172,10 @@ class FakeGate:
     def __init__(self):
         self.appliers, self.held = {}, []
 
-    def register_applier(self, kind, applier):
+    def register_applier(self, kind, applier, *, progress=False):
         self.appliers[kind] = applier
 
-    async def submit(self, request):
+    async def submit(self, request, *, progress=None):
         self.held.append(request)
         return type("Outcome", (), {"status": "held", "reason": "A trade is live (s1@KRW-BTC)."})()
 
@@ -204,7 +204,7 @@ def _switch(gate=None, files=None, elsewhere=None, preparation=None):
     client = GateClient(gate)
     client.register(PROFILE_SWITCH, applier)
     return (
-        SwitchProfile(repo, files, session_profile, client, applier, elsewhere),
+        SwitchProfile(repo, files, session_profile, client, elsewhere),
         repo,
         session,
         session_profile,

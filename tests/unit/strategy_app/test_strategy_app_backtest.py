@@ -15,9 +15,11 @@ from upbit_auto_trading.application.backtest.queue import BacktestQueue, JobStat
 from upbit_auto_trading.application.backtest.request import BacktestRequest
 from upbit_auto_trading.application.backtest.signals import evaluate_signals, resolve_triggers
 from upbit_auto_trading.application.errors import ApplicationError
-from upbit_auto_trading.domain.backtest import BacktestCancelled, CancelToken
+from upbit_auto_trading.domain.backtest import BacktestCancelled
 from upbit_auto_trading.domain.backtest.sample_signals import basic_7_rule_signals
 from upbit_auto_trading.domain.strategy import load_sample_strategy
+from upbit_auto_trading.domain.work import CancelToken, Progress
+from upbit_auto_trading.infrastructure.backtest.thread_pool import ThreadWorkerPool
 
 
 def _req(**kw) -> BacktestRequest:  # noqa: ANN003
@@ -41,7 +43,7 @@ def test_run_stores_a_record_that_reruns_identically(support):
     w = support.world()
     w.create.execute(support.rsi_document())
     seen: list[float] = []
-    out = w.run.execute(_req(), progress=lambda f, phase: seen.append(f))
+    out = w.run.execute(_req(), progress=lambda p: seen.append(p.fraction))
     assert out.run_id == 1 and w.runs.get(1).record == out.record
     assert out.record.metrics["trades"] > 0
     assert seen == sorted(seen) and seen[-1] == 1.0
@@ -119,13 +121,13 @@ def test_queue_runs_in_order_and_cancels_waiting_jobs():
             gate.wait(5)
         if cancel.cancelled:
             raise BacktestCancelled("stop")
-        progress(0.5, "engine")
+        progress(Progress(0.5, 1, "engine"))
         order.append(request.strategy)
         if request.strategy == "bad":
             raise ApplicationError("boom")
         return request.strategy
 
-    queue = BacktestQueue(run)
+    queue = BacktestQueue(run, ThreadWorkerPool())
     done: list[int] = []
     jobs = [queue.submit(_req(strategy=n), on_done=lambda j: done.append(j.job_id)) for n in
             ("first", "second", "third", "bad")]  # fmt: skip
@@ -147,14 +149,14 @@ def test_running_job_cancelled_during_the_engine_is_not_stored(support):
     w.create.execute(support.rsi_document())
 
     def run(request, progress, cancel):  # noqa: ANN001, ANN202
-        def cancelling(fraction, phase):  # noqa: ANN001, ANN202 - the user presses Cancel mid-run
-            progress(fraction, phase)
-            if phase == "engine":
+        def cancelling(p):  # noqa: ANN001, ANN202 - the user presses Cancel mid-run
+            progress(p)
+            if p.message == "engine":
                 cancel.cancel()  # the token the queue handed in (job.token)
 
         return w.run.execute(request, cancelling, cancel)
 
-    queue = BacktestQueue(run)
+    queue = BacktestQueue(run, ThreadWorkerPool())
     job = queue.submit(_req())
     job.wait(10)
     queue.shutdown()

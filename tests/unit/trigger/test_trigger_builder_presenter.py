@@ -19,16 +19,13 @@ from upbit_auto_trading.application.trigger.find_trigger_users import FindTrigge
 from upbit_auto_trading.application.trigger.import_triggers import ImportTriggers
 from upbit_auto_trading.application.trigger.list_catalogue import ListCatalogue
 from upbit_auto_trading.application.trigger.list_triggers import ListTriggers
-from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
-    MAIN,
-    TARGET,
-    ImmediateRunner,
-    TriggerBuilderServices,
-)
+from upbit_auto_trading.presentation.desktop.background import ImmediateBackgroundWork
+from upbit_auto_trading.presentation.desktop.trigger_builder.model import MAIN, TARGET
 from upbit_auto_trading.presentation.desktop.trigger_builder.presenter import (
     FormState,
     TriggerBuilderPresenter,
 )
+from upbit_auto_trading.presentation.desktop.trigger_builder.services import TriggerBuilderServices
 
 
 class FakeTriggerRepository:
@@ -209,7 +206,7 @@ def setup(catalogue, candles_factory):
     reader = FakeCandleReader(candles_factory)
     services = _services(catalogue, repo, reader, None)
     view = FakeView()
-    presenter = TriggerBuilderPresenter(view, services, ImmediateRunner())
+    presenter = TriggerBuilderPresenter(view, services, ImmediateBackgroundWork())
     presenter.start()
     return presenter, view, repo, reader
 
@@ -322,26 +319,6 @@ def test_presenter_save_without_name_or_duplicate_name_shows_error(setup):
     assert not presenter.save() and "already exists" in view.shown_errors[-1]
 
 
-class DeferredRunner:
-    """Keeps submitted work until ``run_all`` (a worker thread that has not finished yet)."""
-
-    def __init__(self):
-        self.jobs = []
-
-    def submit(self, work, done, failed):
-        self.jobs.append((work, done, failed))
-
-    def run_all(self):
-        while self.jobs:
-            work, done, failed = self.jobs.pop(0)
-            try:
-                result = work()
-            except Exception as exc:  # noqa: BLE001 - handed to the presenter as the Qt runner does
-                failed(exc)
-            else:
-                done(result)
-
-
 def _services(catalogue, repo, reader, markets, refs=None):
     cat = FakeCatalogueRepository(catalogue)
     refs = refs or FakeReferences()
@@ -358,28 +335,28 @@ def _services(catalogue, repo, reader, markets, refs=None):
         trigger_users=FindTriggerUsers(repo, refs),
     )
     if markets is not None:
-        services.markets = markets
+        services = replace(services, markets=markets)
     return services
 
 
 def test_presenter_markets_come_from_the_stored_series_off_the_gui_thread(catalogue, candles_factory):
     stored = ["KRW-ETH", "USD-BTC"]
     reader = FakeCandleReader(candles_factory)
-    runner = DeferredRunner()
+    runner = ImmediateBackgroundWork(hold=True)  # a worker that has not finished yet
     view = FakeView()
     presenter = TriggerBuilderPresenter(
         view, _services(catalogue, FakeTriggerRepository(), reader, lambda: list(stored)), runner
     )
     presenter.start()
     assert view.markets == ["KRW-BTC"]  # placeholder: the series are read on the worker
-    runner.run_all()
+    runner.run_pending()
     assert view.markets == ["KRW-ETH", "USD-BTC"]
     assert view.state.market == "KRW-ETH"  # KRW-BTC is not stored: the first stored market is chosen
     assert reader.markets == ["KRW-BTC", "KRW-ETH"]  # ... and the preview is computed again for it
     assert presenter.preview_count is not None
     view.state.market = "USD-BTC"
     presenter.load_markets()
-    runner.run_all()
+    runner.run_pending()
     assert view.state.market == "USD-BTC" and len(reader.markets) == 2  # kept; nothing recomputed
 
 
@@ -408,18 +385,17 @@ def test_presenter_reload_rereads_triggers_candles_and_keeps_the_form(setup):
 
 def test_presenter_preview_in_flight_during_a_reload_is_computed_again(catalogue, candles_factory):
     reader = FakeCandleReader(candles_factory)
-    runner = DeferredRunner()
+    runner = ImmediateBackgroundWork(hold=True)  # a worker that has not finished yet
     view = FakeView()
     presenter = TriggerBuilderPresenter(
         view, _services(catalogue, FakeTriggerRepository(), reader, lambda: []), runner
     )
     presenter.start()
-    work, done, failed = runner.jobs.pop(0)  # the first preview, computed on the old profile's candles
-    result = work()
+    deliver = runner.compute_next()  # the first preview, computed on the old profile's candles
     presenter.invalidate_candles()  # profile switched while it ran
-    done(result)
+    deliver()
     assert view.preview is None  # the stale result is not shown ...
-    runner.run_all()  # ... it is computed again on the new data
+    runner.run_pending()  # ... it is computed again on the new data
     assert view.preview is not None and reader.calls == 2
 
 
@@ -427,7 +403,7 @@ def test_presenter_rename_of_a_used_trigger_asks_then_updates_the_strategies(cat
     repo, refs = FakeTriggerRepository(), FakeReferences()
     view = FakeView()
     presenter = TriggerBuilderPresenter(
-        view, _services(catalogue, repo, FakeCandleReader(candles_factory), None, refs), ImmediateRunner()
+        view, _services(catalogue, repo, FakeCandleReader(candles_factory), None, refs), ImmediateBackgroundWork()
     )
     presenter.start()
     view.state.name = "rsi-up"
@@ -448,7 +424,7 @@ def test_presenter_delete_of_a_used_trigger_is_refused_with_the_strategies(catal
     repo, refs = FakeTriggerRepository(), FakeReferences()
     view = FakeView()
     presenter = TriggerBuilderPresenter(
-        view, _services(catalogue, repo, FakeCandleReader(candles_factory), None, refs), ImmediateRunner()
+        view, _services(catalogue, repo, FakeCandleReader(candles_factory), None, refs), ImmediateBackgroundWork()
     )
     presenter.start()
     view.state.name = "rsi-up"

@@ -1,5 +1,5 @@
 """The trigger builder presenter's preview period and resampled timeframes, without a window: a fake view,
-an in-memory candle store holding only 1h candles, the preview computed at once (ImmediateRunner)."""
+an in-memory candle store holding only 1h candles, the preview computed at once (ImmediateBackgroundWork)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,11 @@ import pytest
 
 from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
+from upbit_auto_trading.presentation.desktop.background import ImmediateBackgroundWork
 from upbit_auto_trading.presentation.desktop.i18n import set_language
 from upbit_auto_trading.presentation.desktop.trigger_builder.form import FormState
-from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
-    ImmediateRunner,
-    TriggerBuilderServices,
-)
 from upbit_auto_trading.presentation.desktop.trigger_builder.presenter import TriggerBuilderPresenter
+from upbit_auto_trading.presentation.desktop.trigger_builder.services import TriggerBuilderServices
 
 BASE = 1_609_459_200  # 2021-01-01T00:00:00Z
 
@@ -101,7 +99,7 @@ def presenter(catalogue):
         candle_reader=HoursOnly(), markets=lambda: ["KRW-BTC"],
     )  # fmt: skip
     view = View()
-    presenter = TriggerBuilderPresenter(view, services, ImmediateRunner())
+    presenter = TriggerBuilderPresenter(view, services, ImmediateBackgroundWork())
     presenter.start()
     view.state.timeframe = "4h"  # the timeframe picked in the form
     presenter.form_changed()

@@ -1,6 +1,8 @@
-"""A queue of backtest runs on a worker thread: several runs wait their turn, each can be cancelled.
+"""A queue of backtest runs: several runs wait their turn on a ``WorkerPool``, each can be cancelled.
 
-Callbacks run on the worker thread; a GUI marshals them to its own thread (Qt signal, loop.call_soon_threadsafe).
+The pool (worker threads: infrastructure/backtest/thread_pool.py) decides where the runs execute; this
+module decides their order, statuses and callbacks. Callbacks run on the worker; a GUI marshals them to its
+own thread (Qt signal, loop.call_soon_threadsafe).
 """
 
 from __future__ import annotations
@@ -9,16 +11,41 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 
-from upbit_auto_trading.application.backtest.request import BacktestOutcome, BacktestRequest, ProgressFn
-from upbit_auto_trading.domain.backtest import BacktestCancelled, CancelSignal, CancelToken
+from upbit_auto_trading.application.backtest.request import BacktestOutcome, BacktestRequest
+from upbit_auto_trading.domain.backtest import BacktestCancelled
+from upbit_auto_trading.domain.work import CancelToken, Progress, ProgressCallback
 
 log = logging.getLogger(__name__)
 
-RunFn = Callable[[BacktestRequest, ProgressFn, CancelSignal], BacktestOutcome]
+RunFn = Callable[[BacktestRequest, ProgressCallback, CancelToken], BacktestOutcome]
+
+
+class JobHandle(Protocol):
+    """A piece of work handed to a ``WorkerPool`` (``concurrent.futures.Future`` is one)."""
+
+    def cancel(self) -> bool:
+        """Take the work out of the line; False once it has started."""
+        ...
+
+    def cancelled(self) -> bool: ...
+
+    def result(self, timeout: float | None = None) -> object:
+        """Wait for the work to finish (``TimeoutError`` after ``timeout`` seconds)."""
+        ...
+
+
+class WorkerPool(Protocol):
+    """Runs work in submission order, as many pieces at a time as it has workers."""
+
+    def start(self, work: Callable[[], None]) -> JobHandle: ...
+
+    def shutdown(self, wait: bool) -> None:
+        """No new work; with ``wait``, return once the work already started has finished."""
+        ...
 
 
 class JobStatus(Enum):
@@ -43,26 +70,34 @@ class BacktestJob:
     outcome: BacktestOutcome | None = None
     error: BaseException | None = None
     token: CancelToken = field(default_factory=CancelToken)
-    future: Future[None] | None = None
+    handle: JobHandle | None = None
     on_done: JobCallback | None = None
 
     def cancel(self) -> None:
         self.token.cancel()
 
     def wait(self, timeout: float | None = None) -> None:
-        if self.future is not None and not self.future.cancelled():  # a waiting job cancelled: never ran
-            self.future.result(timeout)
+        if self.handle is not None and not self.handle.cancelled():  # a waiting job cancelled: never ran
+            self.handle.result(timeout)
 
 
 JobCallback = Callable[[BacktestJob], None]
 
 
-class BacktestQueue:
-    """``workers`` runs at a time (default 1: runs execute in submission order)."""
+def _notify(job: BacktestJob, on_done: JobCallback | None) -> None:
+    if on_done is not None:
+        try:
+            on_done(job)
+        except Exception:
+            log.exception("backtest completion callback failed")
 
-    def __init__(self, run: RunFn, workers: int = 1) -> None:
+
+class BacktestQueue:
+    """Runs execute as ``pool`` schedules them (one worker: in submission order)."""
+
+    def __init__(self, run: RunFn, pool: WorkerPool) -> None:
         self._run = run
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="backtest")
+        self._pool = pool
         self._ids = itertools.count(1)
         self._jobs: dict[int, BacktestJob] = {}
         self._lock = threading.Lock()
@@ -76,7 +111,7 @@ class BacktestQueue:
         job = BacktestJob(next(self._ids), request, on_done=on_done)
         with self._lock:
             self._jobs[job.job_id] = job
-        job.future = self._executor.submit(self._work, job, on_progress, on_done)
+        job.handle = self._pool.start(lambda: self._work(job, on_progress, on_done))
         return job
 
     def _work(self, job: BacktestJob, on_progress: JobCallback | None, on_done: JobCallback | None) -> None:
@@ -86,8 +121,8 @@ class BacktestQueue:
                 return
             job.status, job.phase = JobStatus.RUNNING, "starting"
 
-            def progress(fraction: float, phase: str) -> None:
-                job.progress, job.phase = fraction, phase
+            def progress(step: Progress) -> None:
+                job.progress, job.phase = step.fraction, step.message
                 if on_progress is not None:
                     on_progress(job)
 
@@ -100,11 +135,7 @@ class BacktestQueue:
                 log.warning("backtest %s failed: %s", job.request.describe(), exc)
                 job.status, job.phase, job.error = JobStatus.FAILED, "failed", exc
         finally:
-            if on_done is not None:
-                try:
-                    on_done(job)
-                except Exception:
-                    log.exception("backtest completion callback failed")
+            _notify(job, on_done)
 
     def cancel(self, job_id: int) -> bool:
         """Stop a job: a waiting one is taken out of the line at once (``on_done`` is called here, with
@@ -113,13 +144,9 @@ class BacktestQueue:
         if job is None or job.status.finished:
             return False
         job.cancel()
-        if job.status is JobStatus.QUEUED and job.future is not None and job.future.cancel():
+        if job.status is JobStatus.QUEUED and job.handle is not None and job.handle.cancel():
             job.status, job.phase = JobStatus.CANCELLED, "cancelled"
-            if job.on_done is not None:
-                try:
-                    job.on_done(job)
-                except Exception:
-                    log.exception("backtest completion callback failed")
+            _notify(job, job.on_done)
         return True
 
     def cancel_all(self) -> None:
@@ -136,4 +163,4 @@ class BacktestQueue:
 
     def shutdown(self, wait: bool = True) -> None:
         self.cancel_all()
-        self._executor.shutdown(wait=wait, cancel_futures=False)
+        self._pool.shutdown(wait=wait)

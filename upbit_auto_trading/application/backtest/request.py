@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from upbit_auto_trading.application.backtest.ports import RunMeta
 from upbit_auto_trading.domain.backtest import UPBIT_KRW_FEE, BacktestRecord, BacktestResult, BacktestSettings
-
-ProgressFn = Callable[[float, str], None]
-"""Called with (fraction done 0..1, phase) from the thread running the backtest."""
 
 COST_CONFIRM_ABOVE = Decimal("0.01")
 """A fee or slippage above 1 % per fill is far beyond what an exchange charges (Upbit's KRW fee is 0.05 %):
@@ -38,12 +34,13 @@ class BacktestRequest:
 
     def settings(self) -> BacktestSettings:
         krw = self.market.upper().startswith("KRW-") if self.exchange_rules is None else self.exchange_rules
-        base = {
-            "initial_capital": self.initial_capital,
-            "fee_rate": self.fee_rate,
-            "slippage_rate": self.slippage_rate,
-        }
-        return BacktestSettings(**base) if krw else BacktestSettings.for_non_krw(**base)
+        if krw:
+            return BacktestSettings(
+                initial_capital=self.initial_capital, fee_rate=self.fee_rate, slippage_rate=self.slippage_rate
+            )
+        return BacktestSettings.for_non_krw(
+            initial_capital=self.initial_capital, fee_rate=self.fee_rate, slippage_rate=self.slippage_rate
+        )
 
     def describe(self) -> str:
         return f"{self.strategy} on {self.market} {self.timeframe}"

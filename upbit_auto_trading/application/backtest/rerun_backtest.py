@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from upbit_auto_trading.application.backtest.candle_window import load_window
+from upbit_auto_trading.application.backtest.engine_runner import EngineRunner, in_thread_engine
 from upbit_auto_trading.application.backtest.ports import BacktestRepository
-from upbit_auto_trading.application.backtest.request import ProgressFn
 from upbit_auto_trading.application.backtest.signals import conditions_from_snapshot
-from upbit_auto_trading.application.backtest.simulate import EngineRunner, in_thread_engine, simulate
+from upbit_auto_trading.application.backtest.simulate import simulate
 from upbit_auto_trading.application.errors import NotFoundError
 from upbit_auto_trading.application.ports.candle_reader import CandleReader
-from upbit_auto_trading.domain.backtest import ENGINE_VERSION, BacktestRecord, CancelSignal
+from upbit_auto_trading.domain.backtest import ENGINE_VERSION, BacktestRecord
+from upbit_auto_trading.domain.work import CancelToken, ProgressCallback
 
 
 def parse_iso(text: str) -> datetime:
@@ -54,7 +55,7 @@ class RerunBacktest:
         self._engine = engine or in_thread_engine
 
     def execute(
-        self, run_id: int, progress: ProgressFn | None = None, cancel: CancelSignal | None = None
+        self, run_id: int, progress: ProgressCallback | None = None, cancel: CancelToken | None = None
     ) -> RerunReport:
         stored = self._runs.get(run_id)
         if stored is None:

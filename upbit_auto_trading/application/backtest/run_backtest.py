@@ -8,21 +8,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from upbit_auto_trading.application.backtest.candle_window import load_window
+from upbit_auto_trading.application.backtest.engine_runner import EngineRunner, in_thread_engine
 from upbit_auto_trading.application.backtest.ports import BacktestRepository, RunCurves, RunMeta
-from upbit_auto_trading.application.backtest.request import BacktestOutcome, BacktestRequest, ProgressFn
+from upbit_auto_trading.application.backtest.request import BacktestOutcome, BacktestRequest
 from upbit_auto_trading.application.backtest.signals import TriggerSource, resolve_triggers, trigger_snapshot
-from upbit_auto_trading.application.backtest.simulate import (
-    EngineRunner,
-    check_cancel,
-    in_thread_engine,
-    simulate,
-)
+from upbit_auto_trading.application.backtest.simulate import check_cancel, simulate
 from upbit_auto_trading.application.ports.candle_reader import CandleReader
 from upbit_auto_trading.application.ports.event_publisher import EventPublisher, NoPublisher
 from upbit_auto_trading.application.strategy.get_strategy import find_strategy
-from upbit_auto_trading.application.strategy.ports import StrategyRepository
-from upbit_auto_trading.domain.backtest import CancelSignal
+from upbit_auto_trading.application.strategy.ports import StoredStrategy, StrategyRepository
+from upbit_auto_trading.domain.backtest import BacktestRecord
 from upbit_auto_trading.domain.backtest.events import BacktestCompleted
+from upbit_auto_trading.domain.work import CancelToken, Progress, ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +48,10 @@ class RunBacktest:
         self._publisher = publisher or NoPublisher()
 
     def execute(
-        self, request: BacktestRequest, progress: ProgressFn | None = None, cancel: CancelSignal | None = None
+        self,
+        request: BacktestRequest,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
     ) -> BacktestOutcome:
         """Raises NotFoundError (strategy), MissingTriggersError, ApplicationError (no candles),
         BacktestInputError (settings) or BacktestCancelled."""
@@ -61,7 +61,7 @@ class RunBacktest:
         stored = find_strategy(self._strategies, request.strategy)
         conditions = resolve_triggers(self._triggers, stored.strategy)
         if progress is not None:
-            progress(0.0, "loading")
+            progress(Progress(0.0, 1.0, "loading"))
         window = load_window(self._candles, request.market, request.timeframe, request.start, request.end)
         check_cancel(cancel, "loading candles")
         sim = simulate(
@@ -85,26 +85,30 @@ class RunBacktest:
         run_id: int | None = None
         if request.store:
             if progress is not None:
-                progress(0.96, "storing")
+                progress(Progress(0.96, 1.0, "storing"))
             run_id = self._runs.add(sim.record, meta, RunCurves(sim.result.equity, sim.result.position))
         if progress is not None:
-            progress(1.0, "done")
+            progress(Progress(1.0, 1.0, "done"))
         log.info("backtest %s (version %s): %s candles, %d trades in %d ms (run %s)", request.describe(),
                  stored.version, len(sim.result.candles), len(sim.record.trades), meta.duration_ms,
                  run_id)  # fmt: skip
         # From the worker thread the queue runs it on: the adapter hands it to the bus's loop.
-        self._publisher.publish(
-            BacktestCompleted(
-                source="backtest",
-                run_id=run_id,
-                strategy=stored.name,
-                strategy_version=stored.version,
-                market=sim.record.market,
-                timeframe=sim.record.timeframe,
-                trade_count=len(sim.record.trades),
-                candle_count=sim.record.candle_count,
-                final_equity=sim.record.final_equity,
-                duration_ms=meta.duration_ms,
-            )
-        )
+        self._publisher.publish(_completed(stored, sim.record, run_id, meta.duration_ms))
         return BacktestOutcome(run_id, sim.record, sim.result, meta)
+
+
+def _completed(
+    stored: StoredStrategy, record: BacktestRecord, run_id: int | None, ms: int
+) -> BacktestCompleted:
+    return BacktestCompleted(
+        source="backtest",
+        run_id=run_id,
+        strategy=stored.name,
+        strategy_version=stored.version,
+        market=record.market,
+        timeframe=record.timeframe,
+        trade_count=len(record.trades),
+        candle_count=record.candle_count,
+        final_equity=record.final_equity,
+        duration_ms=ms,
+    )

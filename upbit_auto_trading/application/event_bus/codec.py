@@ -97,21 +97,31 @@ def _decode(value: Any) -> Any:
     if "__map__" in value:
         return {_decode(k): _decode(v) for k, v in value["__map__"]}
     if "__enum__" in value:
-        klass = _resolve(value["__enum__"])
-        raw = _decode(value["value"])
-        return klass(raw) if klass is not None and issubclass(klass, Enum) else raw
+        return _decode_enum(value)
     if "__dc__" in value:
-        klass = _resolve(value["__dc__"])
-        fields = {k: _decode(v) for k, v in value["fields"].items()}
-        if klass is not None and dataclasses.is_dataclass(klass):
-            try:
-                return klass(**fields)
-            except TypeError:
-                pass
-        return {"__type__": value["__dc__"], **fields}
+        return _decode_dataclass(value)
     if "__repr__" in value:
         return value["__repr__"]
     return {k: _decode(v) for k, v in value.items()}
+
+
+def _decode_enum(value: dict[str, Any]) -> Any:
+    """The enum member, or its bare value when the enum class is gone."""
+    klass = _resolve(value["__enum__"])
+    raw = _decode(value["value"])
+    return klass(raw) if klass is not None and issubclass(klass, Enum) else raw
+
+
+def _decode_dataclass(value: dict[str, Any]) -> Any:
+    """The dataclass, or its fields tagged with the type path when the class is gone or changed shape."""
+    klass = _resolve(value["__dc__"])
+    fields = {k: _decode(v) for k, v in value["fields"].items()}
+    if klass is not None and dataclasses.is_dataclass(klass):
+        try:
+            return klass(**fields)
+        except TypeError:
+            pass
+    return {"__type__": value["__dc__"], **fields}
 
 
 _BASE_FIELDS = ("event_id", "timestamp", "source", "correlation_id", "causation_id")

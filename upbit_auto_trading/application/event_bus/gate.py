@@ -4,9 +4,12 @@
   ``TradingStarted`` is *published* (a publish hook, so nothing slips in before dispatch) until its
   ``TradingCompleted`` is *dispatched* (so every CRITICAL event queued before it is handled first).
   Every publish path (``publish``, ``publish_nowait``, ``publish_threadsafe``) runs the hook.
-* ``await gate.submit(request)``: no live trade -> applied now (``applied``); a live trade and
+* ``await gate.submit(request, progress=...)``: no live trade -> applied now (``applied``, with what the
+  applier returned in ``value``; an applier's error propagates to the submitter); a live trade and
   ``may_wait`` -> persisted and ``held``; a live trade and not ``may_wait`` -> ``refused`` with a reason.
-  A request of kind ``trading.emergency_stop`` always passes.
+  A request of kind ``trading.emergency_stop`` always passes. An applier registered with
+  ``progress=True`` gets the submitter's progress callback (a held request, applied later when nobody
+  waits for it, gets ``no_progress``).
 * When the last live trade completes, the held requests are applied in the order they arrived. If one
   fails it is kept for the user (``pending_decisions``) and the next is applied.
 * Held requests are persisted through :class:`HeldRequestStore`. Those found at start (the app quit or
@@ -19,9 +22,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from upbit_auto_trading.application.event_bus.bus import EventBus
 from upbit_auto_trading.application.event_bus.errors import EventBusError
@@ -38,11 +41,13 @@ from upbit_auto_trading.application.event_bus.priority import EventPriority
 from upbit_auto_trading.domain.events import Event
 from upbit_auto_trading.domain.trading.events import EmergencyStopRequested, TradingCompleted, TradingStarted
 from upbit_auto_trading.domain.trading.state import TradeKey, TradingState
+from upbit_auto_trading.domain.work import ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 
 EMERGENCY_STOP_KIND = "trading.emergency_stop"
-Applier = Callable[[dict[str, Any]], "Awaitable[None] | None"]
+Applier = Callable[[dict[str, Any]], Any]  # payload -> result (or an awaitable of it)
+ProgressApplier = Callable[[dict[str, Any], ProgressCallback], Any]  # payload, progress -> result
 
 __all__ = [
     "EMERGENCY_STOP_KIND",
@@ -58,13 +63,18 @@ class GateOutcome:
     status: Literal["applied", "held", "refused"]
     reason: str = ""
     request_id: str = ""
+    value: Any = None  # what the applier returned, when the change was applied now
+
+
+def _ignoring_progress(applier: Applier) -> ProgressApplier:
+    return lambda payload, _progress: applier(payload)
 
 
 class ConfigChangeGate:
     def __init__(self, bus: EventBus, store: HeldRequestStore | None = None) -> None:
         self._bus = bus
         self._store: HeldRequestStore = store if store is not None else InMemoryHeldRequestStore()
-        self._appliers: dict[str, Applier] = {}
+        self._appliers: dict[str, ProgressApplier] = {}
         self._state = TradingState()
         self._held: list[HeldRequest] = []  # this run's, released automatically in arrival order
         self._decisions: list[HeldRequest] = list(self._store.list())  # previous run's, or failed on release
@@ -78,9 +88,14 @@ class ConfigChangeGate:
             )
 
     # ------------------------------------------------------------------ set-up and state
-    def register_applier(self, kind: str, applier: Applier) -> None:
-        """``applier(payload)`` carries out a change of ``kind`` (sync or async). Register at start-up."""
-        self._appliers[kind] = applier
+    def register_applier(
+        self, kind: str, applier: Applier | ProgressApplier, *, progress: bool = False
+    ) -> None:
+        """``applier(payload)`` carries out a change of ``kind`` (sync or async) and may return a result for
+        the submitter; with ``progress=True`` it is called ``applier(payload, progress)``. Register at start-up."""
+        self._appliers[kind] = (
+            cast(ProgressApplier, applier) if progress else _ignoring_progress(cast(Applier, applier))
+        )
 
     @property
     def state(self) -> TradingState:
@@ -117,8 +132,12 @@ class ConfigChangeGate:
         await self.trade_completed(event.key)
 
     # ------------------------------------------------------------------ requests
-    async def submit(self, request: ConfigChangeRequest) -> GateOutcome:
-        """Apply, hold or refuse ``request``. An applier's error propagates (nothing is held then)."""
+    async def submit(
+        self, request: ConfigChangeRequest, *, progress: ProgressCallback | None = None
+    ) -> GateOutcome:
+        """Apply, hold or refuse ``request``. Applied now, the outcome carries the applier's result; an
+        applier's error propagates (nothing is held then). ``progress`` reaches an applier registered with
+        ``progress=True`` when the change is applied now."""
         rid = request.request_id
         if request.kind == EMERGENCY_STOP_KIND:
             await self._emergency_stop(request)
@@ -128,11 +147,11 @@ class ConfigChangeGate:
             return self._refuse(request, refusal)
         busy = self._busy_reason()
         if busy is None:
-            await self._apply(request)
+            value = await self._apply(request, progress or no_progress)
             self._notify(
                 ConfigChangeApplied(request_id=rid, kind=request.kind, description=request.description)
             )
-            return GateOutcome("applied", "", rid)
+            return GateOutcome("applied", "", rid, value)
         held = HeldRequest(request)
         await asyncio.to_thread(self._store.add, held)
         self._held.append(held)
@@ -213,7 +232,7 @@ class ConfigChangeGate:
                 held = self._held[0]
                 request = held.request
                 try:
-                    await self._apply(request)
+                    await self._apply(request, no_progress)  # nobody waits for a held change's progress
                 except Exception as exc:  # noqa: BLE001 - kept for the user, the next one still goes
                     error = f"{type(exc).__name__}: {exc}"
                     log.exception(
@@ -242,15 +261,16 @@ class ConfigChangeGate:
                     )
                 )
 
-    async def _apply(self, request: ConfigChangeRequest) -> None:
-        result = self._appliers[request.kind](dict(request.payload))
+    async def _apply(self, request: ConfigChangeRequest, progress: ProgressCallback) -> Any:
+        result = self._appliers[request.kind](dict(request.payload), progress)
         if inspect.isawaitable(result):
-            await result
+            result = await result
+        return result
 
     async def _emergency_stop(self, request: ConfigChangeRequest) -> None:
         applier = self._appliers.get(EMERGENCY_STOP_KIND)
         if applier is not None:
-            await self._apply(request)
+            await self._apply(request, no_progress)
         event = EmergencyStopRequested(source="config_gate", reason=str(request.payload.get("reason", "")))
         try:
             await self._bus.publish(event, EventPriority.HIGH_SAFETY)

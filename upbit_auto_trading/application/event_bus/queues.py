@@ -113,13 +113,13 @@ class PriorityQueues:
         queue.append(item)
         return True
 
-    def _unwrap(self, i: int, item: Any) -> Event:
+    def _unwrap(self, i: int, item: Event | _Slot) -> Event:
         if type(item) is _Slot:
             keys = self._keys[i]
             if keys.get(item.key) is item:
                 del keys[item.key]
             return item.event
-        return item
+        return item  # type: ignore[return-value]  # not a _Slot: an Event (exact-type test, kept for speed)
 
     def pop(self) -> tuple[EventPriority, Event] | None:
         """The next event by the rules above, or None when every queue is empty."""

@@ -8,14 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from upbit_auto_trading.application.errors import ApplicationError
-from upbit_auto_trading.application.market_data.cancel import CancelToken
-from upbit_auto_trading.application.market_data.dto import (
-    DownloadProgress,
-    DownloadReport,
-    DownloadState,
-    ProgressCallback,
-)
-from upbit_auto_trading.application.market_data.errors import DownloadError
+from upbit_auto_trading.application.market_data.dto import DownloadReport, DownloadState, iso_utc
+from upbit_auto_trading.application.market_data.errors import DownloadError, StartDateNeededError
 from upbit_auto_trading.application.market_data.ports import CandleStore, DownloadStateStore
 from upbit_auto_trading.application.ports.candle_page_fetcher import (
     CandleFetchError,
@@ -26,6 +20,7 @@ from upbit_auto_trading.domain.market.calendar import bucket_start, next_start, 
 from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.domain.market.market_id import normalize_market
 from upbit_auto_trading.domain.market.timeframe import Timeframe
+from upbit_auto_trading.domain.work import CancelToken, Progress, ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -68,22 +63,13 @@ class DownloadCandles:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> DownloadReport:
+        """``progress`` gets the candles fetched of those expected after each page, with a line saying how far
+        back it is (the last call says "done"); ``cancel`` is looked at before each page (the report then says
+        "cancelled" and a later download resumes)."""
         market = normalize_market(command.market)
         tf = Timeframe.from_code(command.timeframe)
         now = int(self._clock().timestamp())
-        range_end = int(command.end.timestamp()) if command.end is not None else now
-        if command.start is not None:
-            range_start = bucket_start(int(command.start.timestamp()), tf)
-        else:
-            newest = self._store.newest_start(market, tf.code)
-            if newest is None:
-                raise ApplicationError(
-                    f"No {tf.code} candles of {market} are stored yet: give a start date (--from) for the first download"
-                )
-            range_start = newest
-        range_end = min(range_end, now)
-        if range_end < range_start:
-            raise ApplicationError("The download range is empty: the end is before the start")
+        range_start, range_end = self._range(command, market, tf, now)
 
         saved = self._state.load(market, tf.code)
         resumed = saved is not None and saved.range_start == range_start and saved.range_end == range_end
@@ -114,15 +100,13 @@ class DownloadCandles:
             cursor = oldest_in_page
             self._state.save(DownloadState(market, tf.code, range_start, range_end, cursor, fetched))
             if progress is not None:
-                progress(
-                    DownloadProgress(market, tf.code, fetched, expected, datetime.fromtimestamp(cursor, UTC))
-                )
+                progress(_page_progress(market, tf, fetched, expected, cursor))
             if len(page) < PAGE_SIZE and oldest_in_page > range_start:
                 break  # the exchange has nothing older than this page
         if status == "complete":
             self._state.clear(market, tf.code)
             if progress is not None:
-                progress(DownloadProgress(market, tf.code, max(fetched, expected), expected, None))
+                progress(Progress(max(fetched, expected), expected, "done"))
         return DownloadReport(
             market=market,
             timeframe=tf.code,
@@ -136,6 +120,24 @@ class DownloadCandles:
             status=status,
             resumed=resumed,
         )
+
+    def _range(self, command: DownloadCommand, market: str, tf: Timeframe, now: int) -> tuple[int, int]:
+        """The first and last candle start to download (epoch seconds): from the command's start, or from
+        the newest stored candle when it has none; to its end or now, whichever is earlier."""
+        range_end = int(command.end.timestamp()) if command.end is not None else now
+        if command.start is not None:
+            range_start = bucket_start(int(command.start.timestamp()), tf)
+        else:
+            newest = self._store.newest_start(market, tf.code)
+            if newest is None:
+                raise StartDateNeededError(
+                    f"No {tf.code} candles of {market} are stored yet: give a start date for the first download"
+                )
+            range_start = newest
+        range_end = min(range_end, now)
+        if range_end < range_start:
+            raise ApplicationError("The download range is empty: the end is before the start")
+        return range_start, range_end
 
     def _fetch(self, market: str, tf: Timeframe, cursor: int) -> list[Candle]:
         to = datetime.fromtimestamp(cursor, UTC)
@@ -161,6 +163,11 @@ class DownloadCandles:
             raise DownloadError(
                 f"Download of {market} {tf.code} stopped: {type(exc).__name__}: {exc}. Run it again to resume."
             ) from exc
+
+
+def _page_progress(market: str, tf: Timeframe, fetched: int, expected: int, cursor: int) -> Progress:
+    back_to = iso_utc(datetime.fromtimestamp(cursor, UTC))
+    return Progress(fetched, expected, f"{market} {tf.code}: {fetched} candles, back to {back_to}")
 
 
 def _closed(candle: Candle, tf: Timeframe, now: int) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,19 +111,6 @@ class DownloadState:
 
 
 @dataclass(frozen=True)
-class DownloadProgress:
-    market: str
-    timeframe: str
-    fetched: int
-    expected: int
-    cursor: datetime | None
-
-    @property
-    def fraction(self) -> float:
-        return 1.0 if self.expected <= 0 else min(1.0, self.fetched / self.expected)
-
-
-@dataclass(frozen=True)
 class DownloadReport:
     market: str
     timeframe: str
@@ -151,9 +138,6 @@ class DownloadReport:
             "status": self.status,
             "resumed": self.resumed,
         }
-
-
-ProgressCallback = Callable[[DownloadProgress], None]
 
 
 def iso_utc(value: datetime) -> str:

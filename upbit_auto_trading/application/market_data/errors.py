@@ -38,5 +38,10 @@ class SeriesNotFoundError(NotFoundError):
     """No candles are stored for that market and timeframe; check `data list`."""
 
 
+class StartDateNeededError(ApplicationError):
+    """A first download of a series needs a start date (nothing stored to continue from). Worded without
+    a front end's names: the CLI adds its ``--from``, the download dialog has a start field."""
+
+
 class DownloadError(ApplicationError):
     """A download stopped; the candles fetched so far are stored and running it again resumes it."""

@@ -9,6 +9,8 @@ publishes ProfileSwitched. Any failure before the new profile is recorded leaves
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from upbit_auto_trading.application.profiles.errors import UnsafeOperationError
 from upbit_auto_trading.application.profiles.ports import (
@@ -23,6 +25,7 @@ from upbit_auto_trading.application.profiles.ports import (
     WriterExclusion,
 )
 from upbit_auto_trading.application.profiles.system_safety_check import elsewhere_blocker
+from upbit_auto_trading.domain.work import ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +52,10 @@ class ApplyProfileSwitch:
         self._elsewhere = elsewhere
         self._writers = writers
         self._preparation = preparation
-        self._errors: dict[str, BaseException] = {}
 
-    def take_error(self, operation_id: str) -> BaseException | None:
-        return self._errors.pop(operation_id, None)
-
-    def __call__(self, payload: dict) -> None:
-        try:
-            self.execute(str(payload["profile_id"]))
-        except Exception as exc:
-            if payload.get("operation_id"):
-                self._errors[str(payload["operation_id"])] = exc
-            raise
+    def __call__(self, payload: Mapping[str, Any], progress: ProgressCallback = no_progress) -> None:
+        """The gate's applier of ``profile.switch`` (payload ``profile_id``); errors go to the submitter."""
+        self.execute(str(payload["profile_id"]))
 
     def execute(self, profile_id: str) -> None:
         with self._lock.hold("switch profile"):
@@ -72,7 +67,10 @@ class ApplyProfileSwitch:
             paths = self._profiles.database_paths(profile_id)
             old_paths = self._session.paths()
             # this process's writes in flight finish on the old files before their connections close
-            both = {**{f"old {n}": p for n, p in old_paths.items()}, **{f"new {n}": p for n, p in paths.items()}}
+            both = {
+                **{f"old {n}": p for n, p in old_paths.items()},
+                **{f"new {n}": p for n, p in paths.items()},
+            }
             with self._writers.exclusive(both, "switch profile"):
                 self._files.prepare(paths)
                 self._session.reopen(paths, migrate_now=False)

@@ -16,7 +16,6 @@ from upbit_auto_trading.application.profiles.ports import (
     SessionProfile,
     WriterExclusion,
 )
-from upbit_auto_trading.application.profiles.progress import ProgressCallback, no_progress
 from upbit_auto_trading.application.profiles.system_safety_check import (
     SafetyCheckRequest,
     SystemSafetyCheck,
@@ -24,6 +23,7 @@ from upbit_auto_trading.application.profiles.system_safety_check import (
 from upbit_auto_trading.domain.profiles.errors import InvalidProfileError
 from upbit_auto_trading.domain.profiles.events import DatabaseReplaced
 from upbit_auto_trading.domain.profiles.values import DatabaseName, DatabasePath
+from upbit_auto_trading.domain.work import Progress, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class ChangeDatabaseLocation:
     def execute(self, command: ChangeLocationCommand) -> dict[str, Path]:
         progress = command.progress or no_progress
         with self._lock.hold("change the database location"):
-            progress(0.05, "check")
+            progress(Progress(0.05, 1, "check"))
             plan = self.plan(command.profile_id, command.folder, command.move)
             folder = plan.folder
             configuration = self._profiles.load_configuration()
@@ -109,10 +109,10 @@ class ChangeDatabaseLocation:
             with self._writers.exclusive(both, "change the database location") as access:
                 if is_open:
                     self._session.close_all()
-                progress(0.2, "copy")
+                progress(Progress(0.2, 1, "copy"))
                 try:
                     self._files.copy_live(current, targets)
-                    progress(0.8, "repoint")
+                    progress(Progress(0.8, 1, "repoint"))
                     profile.relocate({DatabaseName.parse(n): DatabasePath(p) for n, p in targets.items()})
                     self._profiles.save_configuration(configuration)
                 except BaseException:
@@ -127,9 +127,9 @@ class ChangeDatabaseLocation:
                 if is_open:
                     self._session.reopen(targets, migrate_now=False)
                 if command.move:
-                    progress(0.9, "remove the old files")
+                    progress(Progress(0.9, 1, "remove the old files"))
                     self._files.remove(current)
-        progress(1.0, "done")
+        progress(Progress(1.0, 1, "done"))
         log.info("profile %s now uses %s", profile.id, folder)
         self._publisher.publish(
             DatabaseReplaced(

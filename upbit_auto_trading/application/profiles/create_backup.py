@@ -14,13 +14,13 @@ from upbit_auto_trading.application.profiles.ports import (
     ProfileRepository,
     SessionProfile,
 )
-from upbit_auto_trading.application.profiles.progress import CancelToken, ProgressCallback
 from upbit_auto_trading.application.profiles.system_safety_check import (
     SafetyCheckRequest,
     SystemSafetyCheck,
 )
 from upbit_auto_trading.domain.profiles.events import BackupCreated
 from upbit_auto_trading.domain.profiles.values import BackupKind
+from upbit_auto_trading.domain.work import CancelToken, ProgressCallback
 
 
 @dataclass(frozen=True)

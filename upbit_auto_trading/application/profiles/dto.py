@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from upbit_auto_trading.application.profiles.ports import DatabaseHealth
 from upbit_auto_trading.domain.profiles.backup_record import BackupRecord
 from upbit_auto_trading.domain.profiles.values import DATABASE_NAMES
 
 
-def utc_text(value) -> str:  # noqa: ANN001 - datetime
+def utc_text(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -24,8 +26,8 @@ class ProfileSummary:
     databases: dict[str, str]
     health: tuple[DatabaseHealth, ...] = ()
 
-    def to_dict(self) -> dict:
-        data = {
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "environment": self.environment,
@@ -55,7 +57,7 @@ class BackupSummary:
     def id(self) -> str:
         return self.record.id
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         r = self.record
         files = sorted(r.files, key=lambda f: DATABASE_NAMES.index(f.database))
         return {
@@ -90,7 +92,7 @@ class VerifyResult:
     def ok(self) -> bool:
         return not self.problems
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "problems": list(self.problems)}
 
 
@@ -100,13 +102,13 @@ class ChangeResult:
 
     status: str  # "applied" | "held" | "refused"
     reason: str = ""
-    detail: dict = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)
 
     @property
     def done(self) -> bool:
         return self.status == "applied"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "reason": self.reason, **self.detail}
 
 
@@ -119,5 +121,5 @@ class SafetyReport:
     def ok(self) -> bool:
         return not self.blockers
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "blockers": list(self.blockers), "warnings": list(self.warnings)}

@@ -32,13 +32,14 @@ class OperationBusyError(ConflictError):
     """Another database operation (backup, restore, switch) is under way; wait for it and retry."""
 
 
-class OperationCancelledError(ApplicationError):
-    """The user cancelled the operation; nothing was changed."""
-
-
 class RestoreFailedError(ApplicationError):
     """The restore failed and the databases were rolled back to their state before it."""
 
 
 class ProfileUnusableError(ApplicationError):
     """The target profile's databases are damaged, of the wrong kind or too new; it was not activated."""
+
+
+class TradingStateUnknownError(ApplicationError):
+    """Whether a trade is live cannot be told (the source of the trading state failed). Treated as a live
+    trade (fail closed): operations that must not run during one are blocked, with this as the reason."""

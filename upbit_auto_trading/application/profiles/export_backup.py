@@ -6,7 +6,7 @@ from pathlib import Path
 
 from upbit_auto_trading.application.profiles.errors import BackupInvalidError
 from upbit_auto_trading.application.profiles.ports import BackupStore, OperationLock
-from upbit_auto_trading.application.profiles.progress import ProgressCallback
+from upbit_auto_trading.domain.work import ProgressCallback
 
 ARCHIVE_SUFFIX = ".uatbackup.zip"  # the one file a backup is exported as
 

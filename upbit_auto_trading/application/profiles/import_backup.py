@@ -6,7 +6,7 @@ from pathlib import Path
 
 from upbit_auto_trading.application.profiles.dto import BackupSummary
 from upbit_auto_trading.application.profiles.ports import BackupStore, OperationLock
-from upbit_auto_trading.application.profiles.progress import ProgressCallback
+from upbit_auto_trading.domain.work import ProgressCallback
 
 
 class ImportBackup:

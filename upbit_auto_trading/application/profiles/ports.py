@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -9,10 +10,10 @@ from pathlib import Path
 from typing import Protocol
 
 from upbit_auto_trading.application.ports.event_publisher import EventPublisher as EventPublisher
-from upbit_auto_trading.application.profiles.progress import CancelToken, ProgressCallback
 from upbit_auto_trading.domain.profiles.backup_record import BackupRecord
 from upbit_auto_trading.domain.profiles.configuration import DatabaseConfiguration
 from upbit_auto_trading.domain.profiles.values import BackupKind
+from upbit_auto_trading.domain.work import CancelToken, ProgressCallback
 
 Paths = Mapping[str, Path]
 
@@ -61,7 +62,8 @@ class BackupStore(Protocol):
 
     def get(self, backup_id: str) -> BackupRecord: ...
 
-    def verify(self, backup_id: str, progress: ProgressCallback | None = None) -> list[str]:
+    # builtins.list below: inside this class the name ``list`` is the method above
+    def verify(self, backup_id: str, progress: ProgressCallback | None = None) -> builtins.list[str]:
         """Problems found (empty: usable); the result is recorded for the list."""
         ...
 
@@ -71,7 +73,7 @@ class BackupStore(Protocol):
 
     def delete(self, backup_id: str) -> None: ...
 
-    def prune(self, profile_id: str, keep_automatic: int) -> list[str]: ...
+    def prune(self, profile_id: str, keep_automatic: int) -> builtins.list[str]: ...
 
     def export(self, backup_id: str, destination: Path, progress: ProgressCallback | None = None) -> Path: ...
 

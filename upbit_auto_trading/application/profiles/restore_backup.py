@@ -3,10 +3,8 @@ this process; refused while one is live in another window (whose gate cannot hol
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
-from upbit_auto_trading.application.profiles.apply_restore import ApplyRestore
 from upbit_auto_trading.application.profiles.dto import ChangeResult, utc_text
 from upbit_auto_trading.application.profiles.gate_client import BACKUP_RESTORE, GateClient
 from upbit_auto_trading.application.profiles.ports import (
@@ -16,6 +14,7 @@ from upbit_auto_trading.application.profiles.ports import (
     TradingElsewhere,
 )
 from upbit_auto_trading.application.profiles.system_safety_check import elsewhere_blocker
+from upbit_auto_trading.domain.work import ProgressCallback
 
 
 @dataclass(frozen=True)
@@ -50,14 +49,12 @@ class RestoreBackup:
         store: BackupStore,
         session_profile: SessionProfile,
         gate: GateClient,
-        applier: ApplyRestore,
         elsewhere: TradingElsewhere | None = None,
     ) -> None:
         self._profiles = profiles
         self._store = store
         self._session_profile = session_profile
         self._gate = gate
-        self._applier = applier
         self._elsewhere = elsewhere
 
     def plan(self, backup_id: str, target_profile_id: str | None = None) -> RestorePlan:
@@ -74,7 +71,14 @@ class RestoreBackup:
             verification_problems=tuple(record.verification_problems),
         )
 
-    async def execute(self, backup_id: str, target_profile_id: str | None = None) -> ChangeResult:
+    async def execute(
+        self,
+        backup_id: str,
+        target_profile_id: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ChangeResult:
+        """Applied now: ``detail["pre_restore_backup"]`` names the backup of the data it replaced, and
+        ``progress`` follows the restore's steps. A failed restore raises (rolled back)."""
         plan = self.plan(
             backup_id, target_profile_id
         )  # unknown backup or profile: clear error, nothing queued
@@ -82,14 +86,12 @@ class RestoreBackup:
         other = self._elsewhere.trade_elsewhere() if self._elsewhere is not None else None
         if other is not None:
             return ChangeResult("refused", elsewhere_blocker(other), {**detail, "pid": other.pid})
-        operation_id = uuid.uuid4().hex
         result = await self._gate.submit(
             BACKUP_RESTORE,
-            {"backup_id": plan.backup_id, "profile_id": plan.target_profile_id, "operation_id": operation_id},
+            {"backup_id": plan.backup_id, "profile_id": plan.target_profile_id},
             f"restore backup {plan.backup_id} into profile '{plan.target_profile_id}'",
+            progress=progress,
         )
-        error = self._applier.take_error(operation_id)
-        if error is not None:
-            raise error
-        detail.update(self._applier.take_result(operation_id))
+        if result.status == "applied":
+            detail["pre_restore_backup"] = str(result.value)
         return ChangeResult(result.status, result.reason, detail)

@@ -3,9 +3,6 @@ process; refused while one is live in another window (whose gate cannot hold it 
 
 from __future__ import annotations
 
-import uuid
-
-from upbit_auto_trading.application.profiles.apply_profile_switch import ApplyProfileSwitch
 from upbit_auto_trading.application.profiles.dto import ChangeResult
 from upbit_auto_trading.application.profiles.errors import ProfileUnusableError
 from upbit_auto_trading.application.profiles.gate_client import PROFILE_SWITCH, GateClient
@@ -25,14 +22,12 @@ class SwitchProfile:
         files: DatabaseFiles,
         session_profile: SessionProfile,
         gate: GateClient,
-        applier: ApplyProfileSwitch,
         elsewhere: TradingElsewhere | None = None,
     ) -> None:
         self._profiles = profiles
         self._files = files
         self._session_profile = session_profile
         self._gate = gate
-        self._applier = applier
         self._elsewhere = elsewhere
 
     async def execute(self, profile_id: str) -> ChangeResult:
@@ -49,13 +44,8 @@ class SwitchProfile:
             return ChangeResult(
                 "refused", elsewhere_blocker(other), {"profile": profile.id, "pid": other.pid}
             )
-        operation_id = uuid.uuid4().hex
+        # applied now, the switch's error (if any) is raised here by the gate
         result = await self._gate.submit(
-            PROFILE_SWITCH,
-            {"profile_id": profile.id, "operation_id": operation_id},
-            f"switch to database profile '{profile.id}'",
+            PROFILE_SWITCH, {"profile_id": profile.id}, f"switch to database profile '{profile.id}'"
         )
-        error = self._applier.take_error(operation_id)
-        if error is not None:
-            raise error
         return ChangeResult(result.status, result.reason, {"profile": profile.id})

@@ -7,6 +7,7 @@ unfinished transactions.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from upbit_auto_trading.application.profiles.ports import (
     TradingActivity,
     TradingElsewhere,
 )
+
+log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 SPACE_MARGIN_BYTES = 16 * MB
@@ -49,13 +52,23 @@ class SystemSafetyCheck:
         blockers: list[str] = []
         warnings: list[str] = []
         if request.check_trading:
-            trade = self._trading.live_trade()
-            if trade:
-                blockers.append(f"a trade is live ({trade}); wait until it ends")
+            blocker = self._trading_blocker(request.operation)
+            if blocker:
+                blockers.append(blocker)
         if request.check_other_processes and self._elsewhere is not None:
             other = self._elsewhere.trade_elsewhere()
             if other is not None:
                 blockers.append(elsewhere_blocker(other))
+        self._check_space(request, blockers, warnings)
+        if request.paths:
+            blockers.extend(self._file_users(request.paths))
+        if request.check_transactions:
+            for transaction in self._probe.open_transactions():
+                blockers.append(f"{transaction}; wait for it to finish")
+        return SafetyReport(blockers, warnings)
+
+    def _check_space(self, request: SafetyCheckRequest, blockers: list[str], warnings: list[str]) -> None:
+        """Too little room for what will be written blocks; less than twice that only warns."""
         for folder, needed in request.space_needed.items():
             free = self._probe.free_bytes(folder)
             wanted = needed + SPACE_MARGIN_BYTES
@@ -66,13 +79,26 @@ class SystemSafetyCheck:
                 )
             elif free < 2 * wanted:
                 warnings.append(f"little free disk space left in {folder} ({free / MB:.0f} MB)")
-        if request.paths:
-            for user in self._probe.foreign_users(request.paths):
-                blockers.append(f"{user}; close that program first")
-            # even flat, a running engine's order journal is in these files: replacing them forgets orders
-            for engine in self._probe.running_engines(request.paths):
-                blockers.append(f"{engine}; stop it first (`trade stop`)")
-        if request.check_transactions:
-            for transaction in self._probe.open_transactions():
-                blockers.append(f"{transaction}; wait for it to finish")
-        return SafetyReport(blockers, warnings)
+
+    def _file_users(self, paths: Mapping[str, Path]) -> list[str]:
+        """Other programs and running engines that have the files open."""
+        blockers = [f"{user}; close that program first" for user in self._probe.foreign_users(paths)]
+        # even flat, a running engine's order journal is in these files: replacing them forgets orders
+        blockers.extend(
+            f"{engine}; stop it first (`trade stop`)" for engine in self._probe.running_engines(paths)
+        )
+        return blockers
+
+    def _trading_blocker(self, operation: str) -> str | None:
+        """Fails closed: a trading state that cannot be read counts as a live trade, and says so."""
+        try:
+            trade = self._trading.live_trade()
+        except Exception as exc:  # noqa: BLE001 - any failure to answer blocks; the reason is shown
+            log.error(
+                "%s is blocked: whether a trade is live cannot be told: %s", operation, exc, exc_info=exc
+            )
+            return (
+                f"whether a trade is live cannot be told, so one is assumed ({exc}); "
+                "nothing was changed: restart the app and retry"
+            )
+        return f"a trade is live ({trade}); wait until it ends" if trade else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from upbit_auto_trading.application.profiles.dto import VerifyResult
 from upbit_auto_trading.application.profiles.ports import BackupStore, OperationLock
-from upbit_auto_trading.application.profiles.progress import ProgressCallback
+from upbit_auto_trading.domain.work import ProgressCallback
 
 
 class VerifyBackup:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from upbit_auto_trading.application.system.ports import DatabaseInspector, DatabaseStatus
 
@@ -15,7 +16,7 @@ class DatabaseCheckReport:
     def ok(self) -> bool:
         return all(d.ok for d in self.databases)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "databases": {

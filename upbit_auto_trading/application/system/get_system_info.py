@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from upbit_auto_trading import __version__
 from upbit_auto_trading.application.system.ports import DatabaseInspector, DatabaseStatus
@@ -16,7 +17,7 @@ class SystemInfo:
     environment: str
     databases: list[DatabaseStatus]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "version": self.version,
             "home": self.home,

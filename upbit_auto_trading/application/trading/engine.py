@@ -31,10 +31,11 @@ from upbit_auto_trading.application.trading.ports import (
     ReviewList,
     SessionStore,
 )
-from upbit_auto_trading.application.trading.publisher import Publish, bus_publisher
+from upbit_auto_trading.application.trading.publisher import PriorityBus, Publish, bus_publisher
 from upbit_auto_trading.application.trading.reconcile import Reconcile, ReconciliationReport
 from upbit_auto_trading.application.trading.risk_guard import RiskGuard
 from upbit_auto_trading.application.trading.session_runner import RunnerParts, SessionRunner
+from upbit_auto_trading.application.trading.watchdog_ports import DeadManSwitch
 from upbit_auto_trading.domain.trading.events import EmergencyStopRequested
 from upbit_auto_trading.domain.trading.risk import RiskLimits
 from upbit_auto_trading.domain.trading.session import SessionState, TradingMode, TradingSession
@@ -50,6 +51,9 @@ class AdapterSet:
     first_candle: dict[str, datetime]  # where each market's decisions start (new sessions)
     close: Callable[[], Awaitable[None]]
     fee_rate: Decimal = Decimal("0.0005")
+    # the exchange keeps the session's orders when this process dies (Upbit, not the in-process loopback
+    # exchange): a watchdog process guards them (docs/trading-engine.md, "Dead-man watchdog")
+    outlives_process: bool = False
 
 
 class TradingAdapters(Protocol):
@@ -74,6 +78,9 @@ class StartRequest:
     slippage_rate: Decimal = Decimal("0")
     replay: ReplayWindow | None = None
     api_url: str = ""
+    # live: the strategy has never run on paper and the user has not accepted that (the promotion check,
+    # ``application/trading/promotion.py``); the live guard then refuses the start
+    paper_record_missing: bool = False
 
 
 class LiveModeGuard(Protocol):
@@ -92,6 +99,7 @@ class RunningSession:
     risk: RiskGuard | None = None
     error: str = ""
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    watchdog: str = ""  # what guards the session if this process dies ("" when nothing needs to)
 
 
 class TradingEngine:
@@ -105,11 +113,13 @@ class TradingEngine:
         sessions: SessionStore,
         review: ReviewList,
         adapters: TradingAdapters,
-        bus: object | None = None,
+        bus: PriorityBus | None = None,
         risk_limits: RiskLimits | None = None,
         live_guard: LiveModeGuard | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         compiled: bool = False,
+        watchdog: DeadManSwitch | None = None,
+        beat_interval: float = 1.0,
     ) -> None:
         self._strategies = strategies
         self._triggers = triggers
@@ -124,6 +134,10 @@ class TradingEngine:
         self._clock = clock
         self._compiled = compiled
         self.running: dict[str, RunningSession] = {}
+        self._watchdog = watchdog
+        self._beat_interval = beat_interval
+        self._armed: set[str] = set()
+        self._beating: asyncio.Task[None] | None = None
 
     # --- starting ------------------------------------------------------------------------------------------
 
@@ -155,13 +169,16 @@ class TradingEngine:
             raise
         return self.running[session.session_id].runner.session
 
-    async def resume(self, session_id: str, replay: ReplayWindow | None = None) -> TradingSession:
+    async def resume(
+        self, session_id: str, replay: ReplayWindow | None = None, *, watch: bool = True
+    ) -> TradingSession:
+        """``watch=False``: no watchdog process (a stop or emergency stop that resumes only to cancel and sell)."""
         session = self.sessions.get(session_id)
         if session is None:
             raise ApplicationError(f"No trading session {session_id!r}; `trade status` lists them.")
         if not session.is_running:
             raise ApplicationError(f"Session {session_id} is {session.state.value}; start a new one instead.")
-        await self._launch(session, replay, new=False)
+        await self._launch(session, replay, new=False, watch=watch)
         return session
 
     async def resume_all(self, modes: Sequence[TradingMode] = (TradingMode.PAPER, TradingMode.LIVE)) -> list[str]:
@@ -175,7 +192,9 @@ class TradingEngine:
                     log.error("session %s could not resume: %s", session.session_id, exc)
         return resumed
 
-    async def _launch(self, session: TradingSession, replay: ReplayWindow | None, *, new: bool) -> None:
+    async def _launch(
+        self, session: TradingSession, replay: ReplayWindow | None, *, new: bool, watch: bool = True
+    ) -> None:
         stored = self._strategies.get_version(session.strategy_id, session.strategy_version)
         if stored is None:
             raise ApplicationError(f"Strategy {session.strategy_name!r} version {session.strategy_version} is gone.")
@@ -210,6 +229,8 @@ class TradingEngine:
             await adapters.close()
             raise
         running = RunningSession(runner, adapters, reconciliation=report, risk=guard)
+        if watch and adapters.outlives_process and self._watchdog is not None:
+            running.watchdog = await self._arm(session)  # before the first decision can place an order
         self.running[session.session_id] = running
         running.task = asyncio.create_task(self._run(running), name=f"session-{session.session_id}")
         await runner.announce(SessionState.RUNNING, "started" if new else "resumed")
@@ -238,6 +259,7 @@ class TradingEngine:
         session = runner.session.ended(state, self._clock(), note)
         runner.session = session
         self.sessions.save(session)
+        self._disarm(session.session_id)
         for market in session.markets:
             await runner.parts.desk.release(session.session_id, market, outcome=state.value)
         await runner.announce(state, note)
@@ -246,6 +268,36 @@ class TradingEngine:
         running = self.running.get(session_id)
         if running is not None:
             await running.done.wait()
+
+    # --- the dead-man watchdog -----------------------------------------------------------------------------
+
+    async def _arm(self, session: TradingSession) -> str:
+        assert self._watchdog is not None
+        try:
+            status = await self._watchdog.arm(session)
+        except Exception as exc:  # noqa: BLE001 - the session trades on; the user is told nothing guards it
+            log.exception("session %s: the watchdog could not be started", session.session_id)
+            status = f"no watchdog: it could not be started ({exc})"
+        self._armed.add(session.session_id)
+        if self._beating is None or self._beating.done():
+            self._beating = asyncio.create_task(self._beat(), name="watchdog-heartbeat")
+        log.info("session %s: %s", session.session_id, status)
+        return status
+
+    def _disarm(self, session_id: str) -> None:
+        self._armed.discard(session_id)
+        if self._watchdog is not None:
+            self._watchdog.disarm(session_id)
+
+    async def _beat(self) -> None:
+        """About every second, from this event loop: a loop that hangs stops the beats as a dead process
+        does. A session whose task ended (it failed) is no longer followed, so it gets no beat either."""
+        assert self._watchdog is not None
+        while self._armed:
+            alive = [sid for sid in self._armed
+                     if (r := self.running.get(sid)) is not None and (r.task is None or not r.task.done())]  # fmt: skip
+            self._watchdog.beat(alive)
+            await asyncio.sleep(self._beat_interval)
 
     # --- stopping ------------------------------------------------------------------------------------------
 
@@ -258,6 +310,7 @@ class TradingEngine:
                 raise ApplicationError(f"No trading session {session_id!r}.")
             if session.is_running:
                 self.sessions.save(session.ended(state, self._clock(), note))
+            self._disarm(session_id)  # a watchdog left by a dead engine: the user's stop decides now
             return
         runner = running.runner
         runner.stop()
@@ -276,6 +329,7 @@ class TradingEngine:
         running = self.running.pop(session_id, None)
         if running is None:
             return
+        self._disarm(session_id)  # a clean goodbye: open orders stay, as the user chose
         running.runner.stop()
         if running.task is not None:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):

@@ -1,4 +1,5 @@
-"""Live trading only on the production profile, with stored keys, after the profile's name is typed."""
+"""Live trading only on the production profile, with stored keys, after the profile's name is typed, and for
+a strategy that has never run on paper only when the user accepted that (the promotion check)."""
 
 from __future__ import annotations
 
@@ -36,4 +37,9 @@ class ProfileLiveGuard:
         if confirmation.strip() != profile:
             raise LiveModeRefused(
                 f"Live trading with real money needs the profile's name typed as confirmation (--confirm {profile})."
+            )
+        if getattr(request, "paper_record_missing", False):
+            raise LiveModeRefused(
+                "This strategy has never run on paper: run it on paper first, or accept starting it live "
+                "without a paper record."
             )

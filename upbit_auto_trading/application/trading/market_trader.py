@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Protocol
 
@@ -40,6 +40,7 @@ from upbit_auto_trading.domain.trading.events import CandleDecided, OrderRefused
 from upbit_auto_trading.domain.trading.journal import JournalOrder, JournalState
 from upbit_auto_trading.domain.trading.order import OrderRequest, OrderSide, OrderType
 from upbit_auto_trading.domain.trading.order_sizing import market_buy_total, partial_sell_volume
+from upbit_auto_trading.domain.trading.refusal import OrderRefusal, RefusalKind
 from upbit_auto_trading.domain.trading.session import TradingSession
 
 log = logging.getLogger(__name__)
@@ -258,53 +259,79 @@ class MarketTrader:
 
     async def _buy(self, reason: FillReason, decided_bar: str) -> None:
         sid = self.session.session_id
-        if self._already(decided_bar):
+        if self._already(decided_bar) or self._buy_ignored(reason):
             return
-        pos = self.desk.position(sid, self.market)
-        if reason is FillReason.ENTRY_SIGNAL and (pos.is_open or self.desk.unfinished(sid, self.market)):
-            log.info("%s: entry signal while a position or an order is open; ignored", self.market)
+        if reason is FillReason.ENTRY_SIGNAL and await self._entry_blocked(decided_bar):
             return
-        if reason is not FillReason.ENTRY_SIGNAL and not pos.is_open:
-            # the model adds to a position the engine does not hold (its entry was refused by a risk limit,
-            # a warning or a review item): an add must never open a position
-            log.info("%s: %s for a position that is not held; ignored", self.market, reason.label)
-            return
-        if reason is FillReason.ENTRY_SIGNAL and self._blocks is not None:
-            why = self._blocks.blocked(self.market)
-            if why:
-                await self._refused(why)
-                return
-        if reason is FillReason.ENTRY_SIGNAL and self._warnings is not None:
-            why = await self._warnings.blocked(self.market)
-            if why:
-                await self._refused(why)
-                return
         wanted = self._wanted_total(reason)
         if self._risk is not None and wanted > 0:
             wanted, why = await self._risk.approve(sid, self.market, kind_of(reason), wanted)
             if wanted <= 0:
-                await self._refused(why)
+                await self._refused(why, RefusalKind.RISK, decided_bar)
                 return
         total = market_buy_total(wanted, await self._available(), self.desk.fee_rate, MIN_TOTAL)
         if total is None:
+            kind = RefusalKind.MIN_ORDER if wanted < MIN_TOTAL else RefusalKind.FUNDS
             await self._refused(f"{reason.label}: order total {wanted:.0f} KRW is under the 5,000 KRW minimum or "
-                                "more than the KRW available; not placed")  # fmt: skip
+                                "more than the KRW available; not placed", kind, decided_bar)  # fmt: skip
             return
         request = OrderRequest(self.market, OrderSide.BID, OrderType.PRICE, price=total)
-        try:
-            # Upbit's /v1/orders/test: a buy the exchange would refuse (market offline after maintenance,
-            # under its minimum...) is not journaled or sent; exits skip this (they must always be tried)
-            await self.desk.exchange.check(request)
-        except OrderRejected as exc:
-            await self._refused(f"{reason.label}: the exchange would refuse this buy ({exc.name or exc}); not placed")
+        if await self._exchange_refuses(request, reason, decided_bar):
             return
-        except ExchangeError as exc:
-            log.warning("%s: order pre-check unavailable (%s); placing anyway", self.market, exc)
         entry = await self._submit(request, reason=reason.label, kind=kind_of(reason), decided_bar=decided_bar)
         self._pending_levels = (entry.identifier, reason is FillReason.ENTRY_SIGNAL)
 
-    async def _refused(self, why: str) -> None:
+    def _buy_ignored(self, reason: FillReason) -> bool:
+        """A buy that does not fit the position (logged, not a refusal): an entry while a position or an
+        order is open, or an add to a position that is not held."""
+        sid = self.session.session_id
+        pos = self.desk.position(sid, self.market)
+        if reason is FillReason.ENTRY_SIGNAL and (pos.is_open or self.desk.unfinished(sid, self.market)):
+            log.info("%s: entry signal while a position or an order is open; ignored", self.market)
+            return True
+        if reason is not FillReason.ENTRY_SIGNAL and not pos.is_open:
+            # the model adds to a position the engine does not hold (its entry was refused by a risk limit,
+            # a warning or a review item): an add must never open a position
+            log.info("%s: %s for a position that is not held; ignored", self.market, reason.label)
+            return True
+        return False
+
+    async def _entry_blocked(self, decided_bar: str) -> bool:
+        """A blocked market or an exchange warning refuses a new entry (noted as a refusal)."""
+        if self._blocks is not None:
+            why = self._blocks.blocked(self.market)
+            if why:
+                await self._refused(why, RefusalKind.BLOCKED, decided_bar)
+                return True
+        if self._warnings is not None:
+            why = await self._warnings.blocked(self.market)
+            if why:
+                await self._refused(why, RefusalKind.WARNING, decided_bar)
+                return True
+        return False
+
+    async def _exchange_refuses(self, request: OrderRequest, reason: FillReason, decided_bar: str) -> bool:
+        """Upbit's /v1/orders/test: a buy the exchange would refuse (market offline after maintenance, under
+        its minimum...) is not journaled or sent; exits skip this (they must always be tried). A pre-check
+        that cannot be made does not stop the buy."""
+        try:
+            await self.desk.exchange.check(request)
+        except OrderRejected as exc:
+            await self._refused(f"{reason.label}: the exchange would refuse this buy ({exc.name or exc}); not placed",
+                                RefusalKind.EXCHANGE, decided_bar)  # fmt: skip
+            return True
+        except ExchangeError as exc:
+            log.warning("%s: order pre-check unavailable (%s); placing anyway", self.market, exc)
+        return False
+
+    async def _refused(self, why: str, kind: RefusalKind, decided_bar: str) -> None:
         log.warning("%s %s: %s", self.session.session_id, self.market, why)
+        try:  # a note for the drift report: it must never stop the session
+            self.desk.journal.record_refusal(
+                OrderRefusal(self.session.session_id, self.market, decided_bar, kind, why, datetime.now(UTC))
+            )
+        except Exception as exc:  # noqa: BLE001
+            log.warning("%s: the refusal could not be noted (%s)", self.market, exc)
         await self._publish(
             OrderRefusedByRisk(session_id=self.session.session_id, market=self.market, reason=why, source="trading"),
             EventPriority.HIGH_SAFETY,

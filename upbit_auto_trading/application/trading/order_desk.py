@@ -147,29 +147,9 @@ class OrderDesk:
         decided_bar: str = "",
     ) -> JournalOrder:
         """Journal the intent (committed), then send once. Returns the entry as it stands afterwards."""
-        now = self._clock()
-        entry = JournalOrder(
-            identifier=request.identifier,
-            session_id=session_id,
-            market=request.market,
-            side=request.side,
-            ord_type=request.ord_type,
-            price=request.price,
-            volume=request.volume,
-            reason=reason,
-            kind=kind,
-            state=JournalState.INTENT,
-            created_at=now,
-            updated_at=now,
-            decided_bar=decided_bar,
-            source="intent",
+        entry, intent_event = self._intent(
+            session_id, request, reason=reason, kind=kind, decided_bar=decided_bar
         )
-        intent_event = OrderIntentRecorded(
-            session_id=session_id, identifier=request.identifier, market=request.market,
-            side=request.side.value, ord_type=request.ord_type.value, reason=reason,
-            price=str(request.price or ""), volume=str(request.volume or ""), source="trading",
-        )  # fmt: skip
-        entry = JournalOrder(**{**entry.__dict__, "correlation_id": intent_event.correlation_id})
         self.journal.record_intent(entry)
         await self._started(session_id, request.market, intent_event.correlation_id)
         await self._publish(intent_event, EventPriority.CRITICAL_TRADING)
@@ -188,18 +168,51 @@ class OrderDesk:
             )  # fmt: skip
             return entry
         except ExchangeError as exc:
-            # Not sent (the connection was never made): nothing can be at the exchange. Confirm by look-up
-            # anyway before calling it not placed, since the identifier is what decides.
-            found = await self._lookup_quietly(entry.identifier)
-            if found is not None:
-                return await self.apply(found, FillSource.REST) or entry
-            return await self._finish(entry, JournalState.NOT_PLACED, str(exc))
+            return await self._not_sent(entry, exc)
         await self._publish(
             OrderPlaced(session_id=session_id, identifier=entry.identifier, uuid=reply.uuid, market=entry.market,
                         state=reply.state.value, source="trading", correlation_id=entry.correlation_id),
             EventPriority.CRITICAL_TRADING,
         )  # fmt: skip
         return await self.apply(reply, FillSource.REST) or entry
+
+    def _intent(
+        self, session_id: str, request: OrderRequest, *, reason: str, kind: str, decided_bar: str
+    ) -> tuple[JournalOrder, OrderIntentRecorded]:
+        """The journal entry of an order about to be sent, and the event announcing it (the entry carries
+        the event's correlation id, so every later event of the order chains to it)."""
+        now = self._clock()
+        intent_event = OrderIntentRecorded(
+            session_id=session_id, identifier=request.identifier, market=request.market,
+            side=request.side.value, ord_type=request.ord_type.value, reason=reason,
+            price=str(request.price or ""), volume=str(request.volume or ""), source="trading",
+        )  # fmt: skip
+        entry = JournalOrder(
+            identifier=request.identifier,
+            session_id=session_id,
+            market=request.market,
+            side=request.side,
+            ord_type=request.ord_type,
+            price=request.price,
+            volume=request.volume,
+            reason=reason,
+            kind=kind,
+            state=JournalState.INTENT,
+            created_at=now,
+            updated_at=now,
+            decided_bar=decided_bar,
+            source="intent",
+            correlation_id=intent_event.correlation_id,
+        )
+        return entry, intent_event
+
+    async def _not_sent(self, entry: JournalOrder, exc: ExchangeError) -> JournalOrder:
+        """Not sent (the connection was never made): nothing can be at the exchange. Confirmed by look-up
+        anyway before calling it not placed, since the identifier is what decides."""
+        found = await self._lookup_quietly(entry.identifier)
+        if found is not None:
+            return await self.apply(found, FillSource.REST) or entry
+        return await self._finish(entry, JournalState.NOT_PLACED, str(exc))
 
     async def _lookup_quietly(self, identifier: str) -> ExchangeOrder | None:
         try:

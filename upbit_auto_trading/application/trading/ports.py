@@ -18,6 +18,7 @@ from upbit_auto_trading.application.errors import ApplicationError
 from upbit_auto_trading.domain.market.candle import Candle
 from upbit_auto_trading.domain.trading.journal import JournalOrder, OrderFill
 from upbit_auto_trading.domain.trading.order import OrderRequest, OrderSide, OrderState, OrderType
+from upbit_auto_trading.domain.trading.refusal import OrderRefusal
 from upbit_auto_trading.domain.trading.review import ReviewItem
 from upbit_auto_trading.domain.trading.session import TradingSession
 
@@ -195,6 +196,14 @@ class OrderJournal(Protocol):
 
     def fills(self, session_id: str | None = None, *, identifier: str | None = None) -> list[OrderFill]:
         """Fills in time order (joined through the orders of the session)."""
+        ...
+
+    def record_refusal(self, refusal: OrderRefusal) -> None:
+        """Note a decision that was not turned into an order (nothing was sent); for the drift report."""
+        ...
+
+    def refusals(self, session_id: str, *, market: str | None = None) -> list[OrderRefusal]:
+        """The session's refusals in time order."""
         ...
 
 

@@ -23,7 +23,7 @@ from upbit_auto_trading.application.trading.order_desk import OrderDesk
 from upbit_auto_trading.application.trading.ports import ExchangeError, ReviewList
 from upbit_auto_trading.application.trading.publisher import Publish
 from upbit_auto_trading.domain.trading.events import ReconciliationCompleted, ReviewItemAdded
-from upbit_auto_trading.domain.trading.journal import FillSource, JournalState
+from upbit_auto_trading.domain.trading.journal import FillSource, JournalOrder, JournalState
 from upbit_auto_trading.domain.trading.order import OrderState
 from upbit_auto_trading.domain.trading.review import ReviewItem, ReviewKind
 
@@ -75,7 +75,7 @@ class Reconcile:
         updated = not_placed = 0
         sem = asyncio.Semaphore(self._concurrency)
 
-        async def settle(entry):  # noqa: ANN001, ANN202
+        async def settle(entry: JournalOrder) -> None:
             nonlocal updated, not_placed
             async with sem:
                 for attempt in range(self._attempts):

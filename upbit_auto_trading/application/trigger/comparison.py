@@ -36,6 +36,11 @@ _FIELDS: tuple[tuple[str, Callable[[TradingCondition], object], Callable[[Tradin
 )
 
 
+def differing_fields(stored: TradingCondition, incoming: TradingCondition) -> tuple[str, ...]:
+    """The names of the fields that differ ("variable", "target", ...): a screen words them itself."""
+    return tuple(label for label, value, _shown in _FIELDS if value(stored) != value(incoming))
+
+
 def definition_differences(stored: TradingCondition, incoming: TradingCondition) -> tuple[str, ...]:
     """One ``"field: stored -> incoming"`` line per field that differs; empty when the definitions match."""
     return tuple(

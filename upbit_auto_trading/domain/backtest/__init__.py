@@ -8,7 +8,6 @@ Public API (see docs/backtest-model.md):
 
 from __future__ import annotations
 
-from upbit_auto_trading.domain.backtest.cancel import CancelSignal, CancelToken
 from upbit_auto_trading.domain.backtest.codes import FillReason
 from upbit_auto_trading.domain.backtest.engine import backtest_strategy, run_backtest, warm_up
 from upbit_auto_trading.domain.backtest.errors import BacktestCancelled, BacktestError, BacktestInputError
@@ -32,8 +31,6 @@ __all__ = [
     "BacktestRecord",
     "BacktestResult",
     "BacktestSettings",
-    "CancelSignal",
-    "CancelToken",
     "EngineRules",
     "Fill",
     "FillArrays",

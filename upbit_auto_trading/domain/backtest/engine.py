@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from upbit_auto_trading.domain.backtest import codes as C
-from upbit_auto_trading.domain.backtest.cancel import CancelSignal
 from upbit_auto_trading.domain.backtest.errors import BacktestCancelled, BacktestInputError
 from upbit_auto_trading.domain.backtest.fills import FillArrays
 from upbit_auto_trading.domain.backtest.kernel import run_chunk, run_chunk_python
@@ -19,11 +18,9 @@ from upbit_auto_trading.domain.backtest.signals import strategy_signals
 from upbit_auto_trading.domain.backtest.ticks import krw_tick_arrays
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.strategy import Strategy
+from upbit_auto_trading.domain.work import CancelToken, Progress, ProgressCallback
 
 logger = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[int, int], None]
-"""Called with (candles done, candles total) after each chunk."""
 
 DEFAULT_CHUNK = 65_536
 
@@ -62,15 +59,15 @@ def run_backtest(
     strategy: Strategy | EngineRules,
     settings: BacktestSettings | None = None,
     progress: ProgressCallback | None = None,
-    cancel: CancelSignal | None = None,
+    cancel: CancelToken | None = None,
     chunk_candles: int = DEFAULT_CHUNK,
     compiled: bool = True,
 ) -> BacktestResult:
     """Backtest one market, long only. ``entry``/``exit`` are booleans per closed candle (True = the
     condition holds at that candle's close); orders they cause fill at the next candle's open.
 
-    ``progress`` and ``cancel`` are looked at every ``chunk_candles`` candles; a cancelled run raises
-    ``BacktestCancelled``. ``compiled=False`` runs the same kernel as plain Python (tests, no numba).
+    ``progress`` (candles done of candles total) and ``cancel`` are looked at every ``chunk_candles``
+    candles; a cancelled run raises ``BacktestCancelled``. ``compiled=False`` runs the same kernel as plain Python (tests, no numba).
     """
     settings = settings or BacktestSettings()
     rules = engine_rules(strategy) if isinstance(strategy, Strategy) else strategy
@@ -79,18 +76,11 @@ def run_backtest(
         raise BacktestInputError("No candles to backtest: pick a period that has data")
     if isinstance(strategy, Strategy) and rules.uses_exit_signal and exit is None:
         raise BacktestInputError(f"Strategy {strategy.name!r} has exit triggers but no exit signal was given")
-    o = _price_array("open", candles.open)
-    h = _price_array("high", candles.high)
-    lo = _price_array("low", candles.low)
-    c = _price_array("close", candles.close)
-    entry_a = _bool_array("entry", entry, n)
-    exit_a = _bool_array("exit", exit, n)
-    params = rules.to_params(settings)
-    tick_lo, tick_sz = krw_tick_arrays()
+    inputs = _kernel_inputs(candles, entry, exit, rules, settings)
     state = initial_state(float(settings.initial_capital))
     equity = np.empty(n, dtype=np.float64)
     qty = np.empty(n, dtype=np.float64)
-    kernel = run_chunk if compiled else run_chunk_python
+    kernel: Callable[..., int] = run_chunk if compiled else run_chunk_python
     chunk = max(1, int(chunk_candles))
 
     parts: list[tuple[np.ndarray, ...]] = []
@@ -98,36 +88,53 @@ def run_backtest(
         if cancel is not None and cancel.cancelled:
             raise BacktestCancelled(f"Backtest cancelled after {begin} of {n} candles")
         end = min(n, begin + chunk)
-        cap = 3 * (end - begin) + 3
-        fb = np.empty(cap, dtype=np.int64)
-        fr = np.empty(cap, dtype=np.int64)
-        fp = np.empty(cap, dtype=np.float64)
-        fq = np.empty(cap, dtype=np.float64)
-        ff = np.empty(cap, dtype=np.float64)
-        ft = np.empty(cap, dtype=np.int64)
-        nf = kernel(begin, end, o, h, lo, c, entry_a, exit_a, params, tick_lo, tick_sz, state, equity, qty,
-                    fb, fr, fp, fq, ff, ft)  # fmt: skip
+        buffers = _fill_buffers(end - begin)
+        nf = kernel(begin, end, *inputs, state, equity, qty, *buffers)
         if nf:
-            parts.append((fb[:nf], fr[:nf], fp[:nf], fq[:nf], ff[:nf], ft[:nf]))
+            parts.append(tuple(b[:nf] for b in buffers))
         if progress is not None:
-            progress(end, n)
+            progress(Progress(end, n, "engine"))
     if cancel is not None and cancel.cancelled:
         raise BacktestCancelled(f"Backtest cancelled after {n} of {n} candles")
-
-    if parts:
-        cols = [np.concatenate([p[k] for p in parts]) for k in range(6)]
-        fills = FillArrays(*cols)
-    else:
-        fills = FillArrays.empty()
     return BacktestResult(
         candles=candles,
         settings=settings,
         rules=rules,
-        fills=fills,
+        fills=_joined_fills(parts),
         equity=equity,
         position=qty,
         refused_orders=int(state[C.S_REFUSED]),
     )
+
+
+def _kernel_inputs(
+    candles: CandleArrays,
+    entry: np.ndarray,
+    exit: np.ndarray | None,  # noqa: A002
+    rules: EngineRules,
+    settings: BacktestSettings,
+) -> tuple[np.ndarray, ...]:
+    """The kernel's read-only arguments, checked: open, high, low, close, entry, exit, parameters, tick
+    table (lower bounds, sizes)."""
+    n = len(candles)
+    prices = [_price_array(name, getattr(candles, name)) for name in ("open", "high", "low", "close")]
+    tick_lo, tick_sz = krw_tick_arrays()
+    return (*prices, _bool_array("entry", entry, n), _bool_array("exit", exit, n), rules.to_params(settings),
+            tick_lo, tick_sz)  # fmt: skip
+
+
+def _fill_buffers(candles: int) -> tuple[np.ndarray, ...]:
+    """Room for the fills of ``candles`` candles (at most three each: a market fill, a partial sell and a
+    level exit; plus slack): bar, reason, price, quantity, fee, trade number."""
+    cap = 3 * candles + 3
+    ints, floats = np.int64, np.float64
+    return tuple(np.empty(cap, dtype=dt) for dt in (ints, ints, floats, floats, floats, ints))
+
+
+def _joined_fills(parts: list[tuple[np.ndarray, ...]]) -> FillArrays:
+    if not parts:
+        return FillArrays.empty()
+    return FillArrays(*(np.concatenate([part[k] for part in parts]) for k in range(6)))
 
 
 def backtest_strategy(
@@ -137,7 +144,7 @@ def backtest_strategy(
     settings: BacktestSettings | None = None,
     *,
     progress: ProgressCallback | None = None,
-    cancel: CancelSignal | None = None,
+    cancel: CancelToken | None = None,
 ) -> BacktestResult:
     """Combine per-trigger arrays (keyed by ``TriggerRef.key``) into the strategy's signals, then run."""
     sig = strategy_signals(strategy, trigger_signals, len(candles))

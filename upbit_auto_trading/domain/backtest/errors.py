@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from upbit_auto_trading.domain.errors import DomainError
+from upbit_auto_trading.domain.work import OperationCancelled
 
 
 class BacktestError(DomainError):
@@ -13,5 +14,5 @@ class BacktestInputError(BacktestError):
     """The candles, signals or settings cannot be backtested (the message says which and why)."""
 
 
-class BacktestCancelled(BacktestError):
+class BacktestCancelled(BacktestError, OperationCancelled):
     """The run was cancelled through its CancelToken; nothing was produced."""

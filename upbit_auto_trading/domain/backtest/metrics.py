@@ -122,9 +122,7 @@ def compute_metrics(
 ) -> Metrics:
     n = equity.shape[0]
     tf_s = timeframe_seconds(timeframe)
-    ppy = SECONDS_PER_YEAR / tf_s
     final = float(equity[-1]) if n else start_equity
-    total_return = final / start_equity - 1.0
 
     years = (float(start[-1] - start[0]) + tf_s) / SECONDS_PER_YEAR if n else 0.0
     cagr = None
@@ -132,77 +130,125 @@ def compute_metrics(
         cagr = (final / start_equity) ** (1.0 / years) - 1.0 if final > 0 else -1.0
 
     series = np.concatenate(([start_equity], equity))
-    rets = series[1:] / series[:-1] - 1.0
-    vol = sharpe = sortino = None
-    if rets.shape[0] >= 2:
-        sd = float(np.std(rets, ddof=1))
-        mean = float(np.mean(rets))
-        vol = sd * math.sqrt(ppy)
-        sharpe = _f(mean / sd * math.sqrt(ppy)) if sd > 0 else None
-        downside = float(np.sqrt(np.mean(np.minimum(rets, 0.0) ** 2)))
-        sortino = _f(mean / downside * math.sqrt(ppy)) if downside > 0 else None
-
+    risk = _Risk.of(series, SECONDS_PER_YEAR / tf_s)
     dd = drawdown_curve(series)
     max_dd = float(dd.min()) if dd.shape[0] else 0.0
     dd_bars = _max_drawdown_duration(series)
-    calmar = _f(cagr / -max_dd) if cagr is not None and max_dd < 0 else None
+    ts = _TradeStats.of(trades, start)
+    return Metrics(
+        start_equity=start_equity,
+        final_equity=final,
+        total_return=final / start_equity - 1.0,
+        cagr=_f(cagr) if cagr is not None else None,
+        volatility=risk.volatility,
+        sharpe=risk.sharpe,
+        sortino=risk.sortino,
+        calmar=_f(cagr / -max_dd) if cagr is not None and max_dd < 0 else None,
+        max_drawdown=max_dd,
+        max_drawdown_duration_bars=dd_bars,
+        max_drawdown_duration_seconds=dd_bars * tf_s,
+        trades=ts.closed,
+        open_trades=ts.open,
+        win_rate=ts.win_rate,
+        profit_factor=ts.profit_factor,
+        average_win=ts.average_win,
+        average_loss=ts.average_loss,
+        best_trade=ts.best,
+        worst_trade=ts.worst,
+        expectancy=ts.expectancy,
+        sqn=ts.sqn,
+        exposure=_exposure(position, fill_bars),
+        average_holding_bars=ts.holding_bars,
+        average_holding_seconds=ts.holding_seconds,
+        fees=fees_total,
+        buy_and_hold_return=float(close[-1] / close[0] - 1.0) if n else 0.0,
+        refused_orders=refused_orders,
+    )
 
-    closed = trades.closed
-    r = trades.return_[closed]
-    pnl = trades.pnl[closed]
-    n_closed = int(closed.sum())
-    win_rate = profit_factor = avg_win = avg_loss = expectancy = sqn = best = worst = None
-    hold_bars = hold_secs = None
-    if n_closed:
+
+@dataclass(frozen=True)
+class _Risk:
+    """Annualised volatility, Sharpe and Sortino ratios of the per-candle returns (None with fewer than two
+    returns, or a ratio without risk)."""
+
+    volatility: float | None = None
+    sharpe: float | None = None
+    sortino: float | None = None
+
+    @classmethod
+    def of(cls, series: np.ndarray, periods_a_year: float) -> _Risk:
+        rets = series[1:] / series[:-1] - 1.0
+        if rets.shape[0] < 2:
+            return cls()
+        sd = float(np.std(rets, ddof=1))
+        mean = float(np.mean(rets))
+        root = math.sqrt(periods_a_year)
+        downside = float(np.sqrt(np.mean(np.minimum(rets, 0.0) ** 2)))
+        return cls(
+            volatility=_f(sd * root),
+            sharpe=_f(mean / sd * root) if sd > 0 else None,
+            sortino=_f(mean / downside * root) if downside > 0 else None,
+        )
+
+
+@dataclass(frozen=True)
+class _TradeStats:
+    """The round trips: counts, then (None without a closed one) win rate, profit factor, returns, SQN and
+    holding times of the closed ones."""
+
+    closed: int
+    open: int
+    win_rate: float | None = None
+    profit_factor: float | None = None
+    average_win: float | None = None
+    average_loss: float | None = None
+    best: float | None = None
+    worst: float | None = None
+    expectancy: float | None = None
+    sqn: float | None = None
+    holding_bars: float | None = None
+    holding_seconds: float | None = None
+
+    @classmethod
+    def of(cls, trades: TradeArrays, start: np.ndarray) -> _TradeStats:
+        closed = trades.closed
+        n_closed = int(closed.sum())
+        n_open = int((~closed).sum())
+        if not n_closed:
+            return cls(0, n_open)
+        r = trades.return_[closed]
+        pnl = trades.pnl[closed]
         wins = pnl > 0
-        win_rate = float(wins.mean())
         gross_win = float(pnl[wins].sum())
         gross_loss = float(-pnl[pnl < 0].sum())
-        profit_factor = gross_win / gross_loss if gross_loss > 0 else None
-        avg_win = float(r[wins].mean()) if wins.any() else None
-        avg_loss = float(r[~wins].mean()) if (~wins).any() else None
-        expectancy = float(r.mean())
-        best, worst = float(r.max()), float(r.min())
+        sqn = None
         if n_closed >= 2:
             sd = float(np.std(pnl, ddof=1))
             sqn = _f(math.sqrt(n_closed) * float(pnl.mean()) / sd) if sd > 0 else None
         eb = trades.entry_bar[closed]
         xb = trades.exit_bar[closed]
-        hold_bars = float((xb - eb).mean())
-        hold_secs = float((start[xb] - start[eb]).mean())
+        return cls(
+            closed=n_closed,
+            open=n_open,
+            win_rate=float(wins.mean()),
+            profit_factor=gross_win / gross_loss if gross_loss > 0 else None,
+            average_win=float(r[wins].mean()) if wins.any() else None,
+            average_loss=float(r[~wins].mean()) if (~wins).any() else None,
+            best=float(r.max()),
+            worst=float(r.min()),
+            expectancy=float(r.mean()),
+            sqn=sqn,
+            holding_bars=float((xb - eb).mean()),
+            holding_seconds=float((start[xb] - start[eb]).mean()),
+        )
 
+
+def _exposure(position: np.ndarray, fill_bars: np.ndarray) -> float:
+    """Share of candles with a position at any moment (a candle with a fill counts, even if it ends flat)."""
+    if position.shape[0] == 0:
+        return 0.0
     held = position > 0
     if fill_bars.shape[0]:
         held = held.copy()
         held[fill_bars] = True
-    exposure = float(held.mean()) if n else 0.0
-    bh = float(close[-1] / close[0] - 1.0) if n else 0.0
-    return Metrics(
-        start_equity=start_equity,
-        final_equity=final,
-        total_return=total_return,
-        cagr=_f(cagr) if cagr is not None else None,
-        volatility=_f(vol) if vol is not None else None,
-        sharpe=sharpe,
-        sortino=sortino,
-        calmar=calmar,
-        max_drawdown=max_dd,
-        max_drawdown_duration_bars=dd_bars,
-        max_drawdown_duration_seconds=dd_bars * tf_s,
-        trades=n_closed,
-        open_trades=int((~closed).sum()),
-        win_rate=win_rate,
-        profit_factor=profit_factor,
-        average_win=avg_win,
-        average_loss=avg_loss,
-        best_trade=best,
-        worst_trade=worst,
-        expectancy=expectancy,
-        sqn=sqn,
-        exposure=exposure,
-        average_holding_bars=hold_bars,
-        average_holding_seconds=hold_secs,
-        fees=fees_total,
-        buy_and_hold_return=bh,
-        refused_orders=refused_orders,
-    )
+    return float(held.mean())

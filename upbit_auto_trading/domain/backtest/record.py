@@ -78,7 +78,8 @@ class BacktestRecord:
 
     def warnings(self) -> list[RunWarning]:
         """What the numbers do not say on their own: orders the exchange's rules refused, and why."""
-        sizing = self.strategy.get("sizing") if isinstance(self.strategy.get("sizing"), dict) else {}
+        declared = self.strategy.get("sizing")
+        sizing: dict[str, Any] = declared if isinstance(declared, dict) else {}
         try:
             value = None if sizing.get("value") is None else Decimal(str(sizing["value"]))
         except InvalidOperation:

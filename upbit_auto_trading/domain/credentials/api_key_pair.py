@@ -11,7 +11,13 @@ _KEY_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
 
 
 class InvalidApiKeyError(DomainError):
-    """The key text is not an Upbit key; copy it again from Upbit's Open API page."""
+    """The key text is not an Upbit key; copy it again from Upbit's Open API page. ``key`` says which one
+    ("access" or "secret"), so a screen can word the message in its own language."""
+
+    def __init__(self, message: str, *, key: str = "", length: int = 0) -> None:
+        super().__init__(message)
+        self.key = key
+        self.length = length
 
 
 def mask(key: str) -> str:
@@ -24,11 +30,13 @@ class ApiKeyPair:
     secret_key: str = field(repr=False)
 
     def __post_init__(self) -> None:
-        for label, value in (("access key / 액세스 키", self.access_key), ("secret key / 시크릿 키", self.secret_key)):
+        for key, value in (("access", self.access_key), ("secret", self.secret_key)):
             if not _KEY_SHAPE.fullmatch(value or ""):
                 raise InvalidApiKeyError(
-                    f"The {label} must be 16-128 letters, digits, '-' or '_' with no spaces "
-                    f"(got {len(value or '')} characters)."
+                    f"The {key} key must be 16-128 letters, digits, '-' or '_' with no spaces "
+                    f"(got {len(value or '')} characters).",
+                    key=key,
+                    length=len(value or ""),
                 )
 
     @property

@@ -26,7 +26,7 @@ try:  # numba is a runtime dependency; without it the kernels run as Python (slo
 except ImportError:  # pragma: no cover - exercised only where numba is missing
     NUMBA_AVAILABLE = False
 
-    def _jit(func):  # type: ignore[no-redef]
+    def _jit(func):
         return func
 
 

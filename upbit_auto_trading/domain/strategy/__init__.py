@@ -22,17 +22,19 @@ from upbit_auto_trading.domain.strategy.management import (
 )
 from upbit_auto_trading.domain.strategy.samples import load_sample_strategy, sample_strategy_names
 from upbit_auto_trading.domain.strategy.serialization import (
-    SCHEMA_VERSION,
-    strategy_content_hash,
     strategy_from_dict,
     strategy_from_json,
-    strategy_to_dict,
-    strategy_to_json,
     validate_strategy_document,
 )
 from upbit_auto_trading.domain.strategy.sizing import PositionSizing, SameCandlePolicy, SizingMode
 from upbit_auto_trading.domain.strategy.strategy import Strategy
 from upbit_auto_trading.domain.strategy.triggers import TriggerGroup, TriggerGroups, TriggerRef
+from upbit_auto_trading.domain.strategy.writing import (
+    SCHEMA_VERSION,
+    strategy_content_hash,
+    strategy_to_dict,
+    strategy_to_json,
+)
 
 __all__ = [
     "MAX_MANAGEMENT_RULES",

@@ -1,8 +1,9 @@
-"""The strategy's JSON form (schema version 1, see docs/strategy-schema.md) and its content hash."""
+"""Reading the strategy's JSON form (schema version 1, see docs/strategy-schema.md) into a ``Strategy``.
+
+Writing it, and the content hash, are in ``writing``."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,106 +33,11 @@ from upbit_auto_trading.domain.strategy.validation import (
     MAX_HOLD_CANDLES,
     whole_number_range,
 )
+from upbit_auto_trading.domain.strategy.writing import SCHEMA_VERSION
 
-SCHEMA_VERSION = 1
 _HUGE = 18
 """Decimal exponent from which a count is refused before ``int()``: every count field's range ends far
 below 10^18, and ``int(Decimal("1e999999999"))`` would build a gigantic integer first."""
-_BEHAVIOUR_KEYS = (
-    "schema_version",
-    "entry",
-    "management",
-    "sizing",
-    "cooldown_candles",
-    "same_candle_policy",
-)
-
-
-# ----------------------------------------------------------------------------- writing
-def _num(value: Decimal) -> int | float:
-    """A Decimal as a JSON number (ints stay ints; others use the shortest float that reads back equal)."""
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
-
-
-def _groups_dict(groups: TriggerGroups) -> dict[str, Any]:
-    return {
-        "groups": [
-            {"triggers": [{"name": r.name, "id": r.trigger_id} for r in g.triggers]} for g in groups.groups
-        ]
-    }
-
-
-def _rule_dict(rule: ManagementRule) -> dict[str, Any]:
-    if isinstance(rule, StopTakeProfit):
-        return {
-            "type": rule.type,
-            "stop_loss_pct": None if rule.stop_loss_pct is None else _num(rule.stop_loss_pct),
-            "take_profit_pct": None if rule.take_profit_pct is None else _num(rule.take_profit_pct),
-        }
-    if isinstance(rule, TrailingStop):
-        return {"type": rule.type, "activate_pct": _num(rule.activate_pct), "trail_pct": _num(rule.trail_pct)}
-    if isinstance(rule, PyramidBuying):
-        return {
-            "type": rule.type,
-            "drop_pct": _num(rule.drop_pct),
-            "max_times": rule.max_times,
-            "size_pct_of_entry": _num(rule.size_pct_of_entry),
-        }
-    if isinstance(rule, ScaleIn):
-        return {
-            "type": rule.type,
-            "rise_pct": _num(rule.rise_pct),
-            "max_times": rule.max_times,
-            "size_pct_of_entry": _num(rule.size_pct_of_entry),
-        }
-    if isinstance(rule, PartialTakeProfit):
-        return {"type": rule.type, "profit_pct": _num(rule.profit_pct), "sell_pct": _num(rule.sell_pct)}
-    if isinstance(rule, TimeExit):
-        return {"type": rule.type, "candles": rule.candles}
-    return {"type": rule.type, **_groups_dict(rule.condition)}
-
-
-def strategy_to_dict(strategy: Strategy) -> dict[str, Any]:
-    """The exported JSON document (without storage id/version)."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "name": strategy.name,
-        "description": strategy.description,
-        "entry": _groups_dict(strategy.entry),
-        "management": [_rule_dict(r) for r in strategy.management],
-        "sizing": {"mode": strategy.sizing.mode.value, "value": _num(strategy.sizing.value)},
-        "cooldown_candles": strategy.cooldown_candles,
-        "same_candle_policy": strategy.same_candle_policy.value,
-    }
-
-
-def strategy_to_json(strategy: Strategy, *, indent: int | None = 2) -> str:
-    return json.dumps(strategy_to_dict(strategy), ensure_ascii=False, indent=indent)
-
-
-def _canonical(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_canonical(v) for v in value]
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        d = Decimal(str(value)).normalize()
-        return format(d, "f")
-    return value
-
-
-def strategy_content_hash(strategy: Strategy) -> str:
-    """sha256 (hex) of what the strategy does: entry, rules (in order), sizing, cooldown, policy.
-
-    Name, description, id and version are left out, so renaming or duplicating keeps the hash; numbers are
-    normalised (5 == 5.0 == "5.00") and keys sorted, so the hash is stable across writers.
-    """
-    doc = strategy_to_dict(strategy)
-    behaviour = {k: doc[k] for k in _BEHAVIOUR_KEYS}
-    text = json.dumps(_canonical(behaviour), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # ----------------------------------------------------------------------------- reading
@@ -219,6 +125,41 @@ class _Reader:
             groups.append(TriggerGroup(tuple(refs)))
         return TriggerGroups(tuple(groups))
 
+    def text(self, raw: Any, key: str) -> str:
+        if isinstance(raw, str):
+            return raw
+        self.fail(key, f"{key}.invalid", "must be text")
+        return ""
+
+    def rules(self, raw_rules: Any) -> tuple[ManagementRule, ...]:
+        """The readable rules in order (an unreadable one is a problem and left out)."""
+        if not isinstance(raw_rules, list):
+            self.fail("management", "management.invalid", "must be a list of rules")
+            return ()
+        rules = (self.rule(raw, i) for i, raw in enumerate(raw_rules))
+        return tuple(rule for rule in rules if rule is not None)
+
+    def sizing(self, raw: Any) -> PositionSizing:
+        """The position sizing; 100 % of cash stands in for what cannot be read (its problem is noted)."""
+        if not isinstance(raw, dict):
+            wanted = '{"mode": "fixed_amount" | "cash_percent", "value": N}'
+            self.fail("sizing", "field.missing", f"is required: {wanted}")
+            return PositionSizing(SizingMode.CASH_PERCENT, Decimal(100))
+        try:
+            mode = SizingMode(raw.get("mode"))
+        except ValueError:
+            self.fail("sizing.mode", "sizing.mode", 'must be "fixed_amount" or "cash_percent"')
+            mode = SizingMode.CASH_PERCENT
+        value = self.dec(raw, "value", "sizing")
+        return PositionSizing(mode, value if value is not None else Decimal(100))
+
+    def policy(self, raw: Any) -> SameCandlePolicy:
+        try:
+            return SameCandlePolicy(raw)
+        except ValueError:
+            self.fail("same_candle_policy", "policy.unknown", 'must be "conservative" or "priority"')
+            return SameCandlePolicy.CONSERVATIVE
+
     def rule(self, raw: Any, i: int) -> ManagementRule | None:
         p = f"management[{i}]"
         if not isinstance(raw, dict):
@@ -270,49 +211,19 @@ def strategy_from_dict(data: Any, *, strategy_id: str | None = None, version: in
             f"{SCHEMA_VERSION}, the only version this program reads"
         )
     r = _Reader()
-    name = data.get("name", "")
-    if not isinstance(name, str):
-        r.fail("name", "name.invalid", "must be text")
-        name = ""
-    description = data.get("description") or ""
-    if not isinstance(description, str):
-        r.fail("description", "description.invalid", "must be text")
-        description = ""
+    # name: a missing one is "" (the Strategy then asks for a name); description: null reads as ""
+    name = r.text(data.get("name", ""), "name")
+    description = r.text(data.get("description") or "", "description")
     entry = r.groups(data.get("entry"), "entry")
-    raw_rules = data.get("management", [])
-    rules: list[ManagementRule] = []
-    if not isinstance(raw_rules, list):
-        r.fail("management", "management.invalid", "must be a list of rules")
-        raw_rules = []
-    for i, raw in enumerate(raw_rules):
-        rule = r.rule(raw, i)
-        if rule is not None:
-            rules.append(rule)
-    sizing_raw = data.get("sizing")
-    sizing = PositionSizing(SizingMode.CASH_PERCENT, Decimal(100))
-    if not isinstance(sizing_raw, dict):
-        r.fail(
-            "sizing", "field.missing", 'is required: {"mode": "fixed_amount" | "cash_percent", "value": N}'
-        )
-    else:
-        try:
-            mode = SizingMode(sizing_raw.get("mode"))
-        except ValueError:
-            r.fail("sizing.mode", "sizing.mode", 'must be "fixed_amount" or "cash_percent"')
-            mode = SizingMode.CASH_PERCENT
-        value = r.dec(sizing_raw, "value", "sizing")
-        sizing = PositionSizing(mode, value if value is not None else Decimal(100))
+    rules = r.rules(data.get("management", []))
+    sizing = r.sizing(data.get("sizing"))
     cooldown = r.integer(data, "cooldown_candles", "", low=0, high=MAX_COOLDOWN_CANDLES, default=0)
-    try:
-        policy = SameCandlePolicy(data.get("same_candle_policy", SameCandlePolicy.CONSERVATIVE.value))
-    except ValueError:
-        r.fail("same_candle_policy", "policy.unknown", 'must be "conservative" or "priority"')
-        policy = SameCandlePolicy.CONSERVATIVE
+    policy = r.policy(data.get("same_candle_policy", SameCandlePolicy.CONSERVATIVE.value))
     try:
         strategy = Strategy(
             name=name,
             entry=entry,
-            management=tuple(rules),
+            management=rules,
             sizing=sizing,
             cooldown_candles=cooldown if cooldown is not None else 0,
             same_candle_policy=policy,

@@ -10,6 +10,7 @@ from upbit_auto_trading.domain.strategy.management import ExitTriggers, Manageme
 from upbit_auto_trading.domain.strategy.sizing import PositionSizing, SameCandlePolicy
 from upbit_auto_trading.domain.strategy.triggers import TriggerGroups, TriggerRef
 from upbit_auto_trading.domain.strategy.validation import strategy_problems, strategy_warnings
+from upbit_auto_trading.domain.strategy.writing import strategy_content_hash
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,4 @@ class Strategy:
         return next((r for r in self.management if r.type == rule_type), None)
 
     def content_hash(self) -> str:
-        from upbit_auto_trading.domain.strategy.serialization import strategy_content_hash
-
         return strategy_content_hash(self)

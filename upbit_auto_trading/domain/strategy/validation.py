@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from upbit_auto_trading.domain.strategy.content import StrategyContent
 from upbit_auto_trading.domain.strategy.errors import StrategyProblem
 from upbit_auto_trading.domain.strategy.management import (
     MAX_MANAGEMENT_RULES,
@@ -18,9 +18,6 @@ from upbit_auto_trading.domain.strategy.management import (
 )
 from upbit_auto_trading.domain.strategy.sizing import SizingMode
 from upbit_auto_trading.domain.strategy.triggers import TriggerGroups
-
-if TYPE_CHECKING:
-    from upbit_auto_trading.domain.strategy.strategy import Strategy
 
 MAX_NAME_LENGTH = 100
 MAX_DESCRIPTION_LENGTH = 2000
@@ -149,7 +146,7 @@ def _rule_problems(i: int, rule: object) -> list[StrategyProblem]:
     return out
 
 
-def strategy_problems(strategy: Strategy) -> list[StrategyProblem]:
+def strategy_problems(strategy: StrategyContent) -> list[StrategyProblem]:
     """Every invariant the strategy breaks (empty when valid)."""
     out: list[StrategyProblem] = []
     name = strategy.name.strip()
@@ -211,7 +208,7 @@ def strategy_problems(strategy: Strategy) -> list[StrategyProblem]:
     return out
 
 
-def strategy_warnings(strategy: Strategy) -> list[StrategyProblem]:
+def strategy_warnings(strategy: StrategyContent) -> list[StrategyProblem]:
     """Allowed but probably unintended settings (shown, not refused)."""
     out: list[StrategyProblem] = []
     adds = [r for r in strategy.management if isinstance(r, PyramidBuying | ScaleIn)]

@@ -18,7 +18,7 @@ import numpy as np
 from upbit_auto_trading.domain.backtest import codes as C
 from upbit_auto_trading.domain.backtest.codes import FillReason
 from upbit_auto_trading.domain.backtest.engine import initial_state
-from upbit_auto_trading.domain.backtest.kernel import _round_price_py, run_chunk, run_chunk_python
+from upbit_auto_trading.domain.backtest.kernel import round_price, run_chunk, run_chunk_python
 from upbit_auto_trading.domain.backtest.rules import EngineRules
 from upbit_auto_trading.domain.backtest.settings import BacktestSettings
 from upbit_auto_trading.domain.backtest.ticks import krw_tick_arrays
@@ -104,7 +104,7 @@ class DecisionModel:
         cap = max(need, self._cap * 2)
 
         def bigger(a: np.ndarray, dtype: type) -> np.ndarray:
-            out = np.zeros(cap, dtype=dtype)
+            out: np.ndarray = np.zeros(cap, dtype=dtype)
             out[: self._n] = a[: self._n]
             return out
 
@@ -175,7 +175,7 @@ class DecisionModel:
         avg = s[C.S_AVG]
 
         def rnd(price: float, up: bool) -> float:
-            return float(_round_price_py(price, up, tick_on, self._tick_lo, self._tick_sz))
+            return float(round_price(price, up, tick_on, self._tick_lo, self._tick_sz))
 
         stop: float | None = None
         reason: FillReason | None = None

@@ -48,6 +48,7 @@ class FillSource(Enum):
     REST = "rest"  # the reply to the request, or a look-up
     WEBSOCKET = "websocket"  # private myOrder stream
     RECONCILIATION = "reconciliation"  # found at start-up
+    WATCHDOG = "watchdog"  # the dead-man watchdog, after the engine stopped beating (it cancelled the order)
 
 
 class JournalTransitionError(DomainError):

@@ -360,12 +360,7 @@ def check_order(
     ``min_total`` (Upbit's 5,000 KRW minimum), else it is refused. ``max_open_positions`` cannot be capped:
     an entry that would exceed it is refused; an add opens no position and is not counted.
     """
-    try:
-        intent = OrderIntent(kind)
-    except ValueError:
-        raise InvalidOrderError(f"an order's kind is entry, add or exit, got {kind!r}") from None
-    if not isinstance(order_total_krw, Decimal) or not order_total_krw.is_finite() or order_total_krw <= 0:
-        raise InvalidOrderError(f"an order total must be a positive KRW amount, got {order_total_krw!r}")
+    intent = _checked_intent(kind, order_total_krw)
     if intent is OrderIntent.EXIT:
         return RiskVerdict(True, order_total_krw, f"{market}: exits are always allowed.")
     if state is RiskState.HALT:
@@ -401,22 +396,45 @@ def check_order(
     for key, label, limit, after in caps:
         if limit is None:
             continue
-        room = limit - (after - order_total_krw)  # what is held before this order, against the limit
-        if total <= room:
-            continue
-        room = room.quantize(Decimal(1), rounding=ROUND_FLOOR)
-        if room < min_total:
-            held = after - order_total_krw
-            return _refuse(
-                f"{market}: the {label} limit is {_krw(limit)} KRW and {_krw(held)} KRW is already used, "
-                f"leaving {_krw(max(room, Decimal(0)))} KRW, under Upbit's {_krw(min_total)} KRW minimum. "
-                f"Sell part of a position or raise {key} in the risk settings."
-            )
-        total = room
-        notes.append(f"capped to {_krw(room)} KRW by the {label} limit of {_krw(limit)} KRW")
+        held = after - order_total_krw  # what is held before this order, against the limit
+        capped = _cap(market, key, label, limit, held, total, min_total)
+        if isinstance(capped, RiskVerdict):
+            return capped
+        if capped < total:
+            total = capped
+            notes.append(f"capped to {_krw(capped)} KRW by the {label} limit of {_krw(limit)} KRW")
     if not notes:
         return RiskVerdict(True, total, f"{market}: within the risk limits.")
     return RiskVerdict(True, total, f"{market}: " + "; ".join(notes) + ".")
+
+
+def _checked_intent(kind: OrderIntent | str, order_total_krw: Decimal) -> OrderIntent:
+    """The order's intent; raises ``InvalidOrderError`` for an unknown kind or a total that is no amount."""
+    try:
+        intent = OrderIntent(kind)
+    except ValueError:
+        raise InvalidOrderError(f"an order's kind is entry, add or exit, got {kind!r}") from None
+    if not isinstance(order_total_krw, Decimal) or not order_total_krw.is_finite() or order_total_krw <= 0:
+        raise InvalidOrderError(f"an order total must be a positive KRW amount, got {order_total_krw!r}")
+    return intent
+
+
+def _cap(
+    market: str, key: str, label: str, limit: Decimal, held: Decimal, total: Decimal, min_total: Decimal
+) -> Decimal | RiskVerdict:
+    """``total`` capped to the room ``held`` leaves under ``limit`` (unchanged when it fits), or a refusal
+    when that room is under ``min_total``."""
+    room = limit - held
+    if total <= room:
+        return total
+    room = room.quantize(Decimal(1), rounding=ROUND_FLOOR)
+    if room < min_total:
+        return _refuse(
+            f"{market}: the {label} limit is {_krw(limit)} KRW and {_krw(held)} KRW is already used, "
+            f"leaving {_krw(max(room, Decimal(0)))} KRW, under Upbit's {_krw(min_total)} KRW minimum. "
+            f"Sell part of a position or raise {key} in the risk settings."
+        )
+    return room
 
 
 def _refuse(reason: str) -> RiskVerdict:

@@ -19,7 +19,7 @@ try:
 except ImportError:  # pragma: no cover - exercised only where numba is missing
     NUMBA_AVAILABLE = False
 
-    def _jit(func):  # type: ignore[no-redef]
+    def _jit(func):
         return func
 
 

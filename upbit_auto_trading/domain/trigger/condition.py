@@ -19,7 +19,7 @@ from upbit_auto_trading.domain.trigger.errors import (
 )
 from upbit_auto_trading.domain.trigger.operators import Operator
 from upbit_auto_trading.domain.trigger.parameters import validate_parameters
-from upbit_auto_trading.domain.trigger.variables import Catalogue
+from upbit_auto_trading.domain.trigger.variables import Catalogue, VariableDefinition
 
 MAX_NAME_LENGTH = 100
 
@@ -62,6 +62,41 @@ def _decimal(value: Any) -> Decimal:
     return number
 
 
+def _checked_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidConditionError("A trigger needs a name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidConditionError(f"A trigger name has at most {MAX_NAME_LENGTH} characters")
+    return name
+
+
+def _target_variable(
+    catalogue: Catalogue,
+    definition: VariableDefinition,
+    usage: Usage,
+    target_variable_id: str,
+    target_params: Mapping[str, Any],
+) -> VariableRef:
+    """The variable compared against, when it may be compared with ``definition`` for this usage."""
+    other = catalogue.get(target_variable_id)
+    verdict = check_compatibility(definition, other, usage)
+    if not verdict.compatible:
+        raise IncompatibleVariablesError(verdict.reason_en)
+    return VariableRef(other.variable_id, validate_parameters(other, target_params))
+
+
+def _fixed_value(definition: VariableDefinition, value: Any) -> FixedValue:
+    """The number compared against, within the variable's range."""
+    number = _decimal(value)
+    if not definition.value_range.contains(float(number)):
+        raise ValueOutOfRangeError(
+            f"{number} is out of range for {definition.variable_id}: it must be "
+            f"{definition.value_range.describe()}"
+        )
+    return FixedValue(number)
+
+
 @dataclass(eq=False)
 class TradingCondition:
     """A named trigger: ``variable <operator> target`` on a timeframe.
@@ -102,11 +137,7 @@ class TradingCondition:
         created_at: datetime | None = None,
         now: datetime | None = None,
     ) -> TradingCondition:
-        name = (name or "").strip()
-        if not name:
-            raise InvalidConditionError("A trigger needs a name")
-        if len(name) > MAX_NAME_LENGTH:
-            raise InvalidConditionError(f"A trigger name has at most {MAX_NAME_LENGTH} characters")
+        name = _checked_name(name)
         usage = Usage(usage) if not isinstance(usage, Usage) else usage
         timeframe = Timeframe.from_code(timeframe).code
         op = Operator.parse(operator)
@@ -122,21 +153,11 @@ class TradingCondition:
         elif target_variable_id:
             if value not in (None, ""):
                 raise InvalidConditionError("Give either a fixed value or a target variable, not both")
-            other = catalogue.get(target_variable_id)
-            verdict = check_compatibility(definition, other, usage)
-            if not verdict.compatible:
-                raise IncompatibleVariablesError(verdict.reason_en)
-            target = VariableRef(other.variable_id, validate_parameters(other, target_params or {}))
+            target = _target_variable(catalogue, definition, usage, target_variable_id, target_params or {})
         else:
             if value in (None, ""):
                 raise InvalidConditionError(f"{op.value} needs a fixed value or a target variable")
-            number = _decimal(value)
-            if not definition.value_range.contains(float(number)):
-                raise ValueOutOfRangeError(
-                    f"{number} is out of range for {definition.variable_id}: it must be "
-                    f"{definition.value_range.describe()}"
-                )
-            target = FixedValue(number)
+            target = _fixed_value(definition, value)
         stamp = now or datetime.now(UTC).replace(microsecond=0)
         return cls(
             name=name,

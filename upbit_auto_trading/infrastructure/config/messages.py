@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from upbit_auto_trading.infrastructure.config.rules import NOT_ALLOWED, RULE, Allowed
 
@@ -78,7 +79,7 @@ def _allowed(schema: type[BaseModel], loc: Loc) -> str | None:
     return None
 
 
-def _one(error: dict[str, Any], schema: type[BaseModel], origin_of: OriginOf) -> str:
+def _one(error: ErrorDetails, schema: type[BaseModel], origin_of: OriginOf) -> str:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     where = origin_of(loc)

@@ -9,8 +9,9 @@ not a value to guess at (``bool('no')`` is true).
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -54,26 +55,34 @@ class Allowed:
 Flag = Annotated[bool, Allowed("boolean", "true or false")]
 
 
-def whole(minimum: int, maximum: int | None = None) -> Any:
-    """A whole number (never a bool or a float like 2.0) in ``minimum..maximum``."""
+# The rules below return the metadata of a leaf type, unpacked into ``Annotated`` beside the type it checks
+# (``Annotated[int, *whole(0, 10)]``): the type is written out, so a type checker sees ``int``, not a call.
+Metadata = tuple[Any, ...]
+
+
+def whole(minimum: int, maximum: int | None = None) -> Metadata:
+    """A whole number (never a bool or a float like 2.0) in ``minimum..maximum``: ``Annotated[int, *whole(...)]``."""
     text = (
         f"a whole number >= {minimum}" if maximum is None else f"a whole number from {minimum} to {maximum}"
     )
-    return Annotated[int, Field(ge=minimum, le=maximum), Allowed("integer", text)]
+    return Field(ge=minimum, le=maximum), Allowed("integer", text)
 
 
 def number(
     *, above: float | None = None, minimum: float | None = None, maximum: float, unit: str = ""
-) -> Any:
-    """A finite number (NaN and infinity refused: they fail far from here, in a timer or a sleep)."""
+) -> Metadata:
+    """A finite number (NaN and infinity refused: they fail far from here, in a timer or a sleep):
+    ``Annotated[float, *number(...)]``."""
     low = f"> {above:g}" if above is not None else f">= {minimum:g}"
     text = f"a finite number {low} and <= {maximum:g}" + (f" ({unit})" if unit else "")
     bounds = Field(gt=above, ge=minimum, le=maximum, allow_inf_nan=False)
-    return Annotated[float, bounds, Allowed("number", text)]
+    return bounds, Allowed("number", text)
 
 
-def choice(*values: str, any_case: bool = False) -> Any:
-    """One of ``values``; ``any_case`` accepts any letter case and keeps the canonical spelling."""
+def choice(options: Any, *, any_case: bool = False) -> Metadata:
+    """One of the values of ``options``, the ``Literal`` it annotates (``Annotated[Mode, *choice(Mode)]``);
+    ``any_case`` accepts any letter case and keeps the canonical spelling."""
+    values: tuple[str, ...] = typing.get_args(options)
     text = "one of " + ", ".join(values) + (" (any case)" if any_case else "")
     canonical = {value.lower(): value for value in values}
 
@@ -81,12 +90,13 @@ def choice(*values: str, any_case: bool = False) -> Any:
         return canonical.get(value.strip().lower(), value) if isinstance(value, str) else value
 
     if any_case:
-        return Annotated[Literal[values], BeforeValidator(spelled), Allowed("choice", text)]
-    return Annotated[Literal[values], Allowed("choice", text)]
+        return BeforeValidator(spelled), Allowed("choice", text)
+    return (Allowed("choice", text),)
 
 
-def url(*schemes: str, example: str) -> Any:
-    """An absolute URL with one of ``schemes`` and a host; kept as written (no slash added)."""
+def url(*schemes: str, example: str) -> Metadata:
+    """An absolute URL with one of ``schemes`` and a host, kept as written (no slash added):
+    ``Annotated[str, *url(...)]``."""
 
     def check(value: str) -> str:
         try:
@@ -100,4 +110,4 @@ def url(*schemes: str, example: str) -> Any:
         return value
 
     text = f"a URL ({' or '.join(schemes)}) with a host, e.g. {example}"
-    return Annotated[str, AfterValidator(check), Allowed("URL", text)]
+    return AfterValidator(check), Allowed("URL", text)

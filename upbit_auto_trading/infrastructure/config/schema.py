@@ -7,29 +7,36 @@ the result with :class:`Settings` after each one, so a refusal names the layer t
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from pydantic import Field
 
 from upbit_auto_trading.infrastructure.config.risk_schema import RiskSettings
 from upbit_auto_trading.infrastructure.config.rules import Flag, Section, choice, number, url, whole
 from upbit_auto_trading.infrastructure.profiles.registry_schema import ProfileSetting
 
-Language = choice("auto", "ko", "en")
-Theme = choice("light", "dark")
-Level = choice("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", any_case=True)
-Mode = choice("paper", "live")
-Bytes = whole(0)
-Kept = whole(0, 1000)
-AtLeastOne = whole(1)
-Capacity = whole(1, 10_000_000)
-Dispatches = whole(1, 1_000_000)
-Retries = whole(0, 100)
-Seconds = number(above=0, maximum=3600, unit="seconds")
-RequestSeconds = number(above=0, maximum=300, unit="seconds")
-WatchdogSeconds = number(minimum=5, maximum=3600, unit="seconds")
-DelaySeconds = number(minimum=0, maximum=60, unit="seconds")
-Factor = number(minimum=1, maximum=10)
-RestUrl = url("http", "https", example="https://api.upbit.com")
-SocketUrl = url("ws", "wss", example="wss://api.upbit.com/websocket/v1")
+LanguageName = Literal["auto", "ko", "en"]
+ThemeName = Literal["light", "dark"]
+LevelName = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+ModeName = Literal["paper", "live"]
+
+Language = Annotated[LanguageName, *choice(LanguageName)]
+Theme = Annotated[ThemeName, *choice(ThemeName)]
+Level = Annotated[LevelName, *choice(LevelName, any_case=True)]
+Mode = Annotated[ModeName, *choice(ModeName)]
+Bytes = Annotated[int, *whole(0)]
+Kept = Annotated[int, *whole(0, 1000)]
+AtLeastOne = Annotated[int, *whole(1)]
+Capacity = Annotated[int, *whole(1, 10_000_000)]
+Dispatches = Annotated[int, *whole(1, 1_000_000)]
+Retries = Annotated[int, *whole(0, 100)]
+Seconds = Annotated[float, *number(above=0, maximum=3600, unit="seconds")]
+RequestSeconds = Annotated[float, *number(above=0, maximum=300, unit="seconds")]
+WatchdogSeconds = Annotated[float, *number(minimum=5, maximum=3600, unit="seconds")]
+DelaySeconds = Annotated[float, *number(minimum=0, maximum=60, unit="seconds")]
+Factor = Annotated[float, *number(minimum=1, maximum=10)]
+RestUrl = Annotated[str, *url("http", "https", example="https://api.upbit.com")]
+SocketUrl = Annotated[str, *url("ws", "wss", example="wss://api.upbit.com/websocket/v1")]
 
 
 class UiSettings(Section):
@@ -57,8 +64,16 @@ class BackupSettings(Section):
 
 
 class WatchdogSettings(Section):
+    """The dead-man watchdog of live sessions (docs/trading-engine.md)."""
+
+    enabled: Flag = Field(
+        True, description="start a watchdog process with every live session (paper and replay need none)"
+    )
     timeout_seconds: WatchdogSeconds = Field(
-        30.0, description="dead-man watchdog timeout; reserved: nothing reads it yet"
+        30.0, description="seconds without the engine's heartbeat before the watchdog cancels the open orders"
+    )
+    flatten: Flag = Field(
+        False, description="the watchdog also sells the session's positions at market and halts the session"
     )
 
 

@@ -32,8 +32,7 @@ class BusLogHandler(logging.Handler):
         if getattr(self._local, "busy", False):
             return
         bus = self._bus
-        loop = bus.loop
-        if not bus.is_running or loop is None:
+        if not bus.is_running:
             return
         self._local.busy = True
         try:
@@ -49,7 +48,7 @@ class BusLogHandler(logging.Handler):
                 logger=record.name,
                 message=message,
             )
-            if getattr(loop, "_thread_id", None) == threading.get_ident():
+            if bus.in_loop_thread():
                 bus.publish_nowait(event, EventPriority.LOW_LOGGING)
             else:
                 bus.publish_threadsafe(event, EventPriority.LOW_LOGGING)

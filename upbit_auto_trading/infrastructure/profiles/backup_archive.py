@@ -22,6 +22,7 @@ from pathlib import Path
 from upbit_auto_trading.application.profiles.export_backup import ARCHIVE_SUFFIX
 from upbit_auto_trading.domain.profiles.backup_record import BackupRecord
 from upbit_auto_trading.domain.profiles.values import BackupId
+from upbit_auto_trading.domain.work import Progress, ProgressCallback
 from upbit_auto_trading.infrastructure.files.errors import ArchiveError, FileOperationError
 from upbit_auto_trading.infrastructure.files.fsutil import (
     CHUNK,
@@ -39,8 +40,6 @@ from upbit_auto_trading.infrastructure.profiles.manifest import (
     from_document,
     to_document,
 )
-
-Progress = Callable[[float, str], None]
 
 # What reading an entry of a hostile or damaged zip can raise besides OSError: zipfile raises
 # NotImplementedError for an unknown compression method and RuntimeError for an encrypted entry or a
@@ -64,7 +63,7 @@ def _invalid(source: Path, reason: str) -> ArchiveError:
 
 
 def export_archive(
-    folder: Path, record: BackupRecord, destination: Path, progress: Progress | None = None
+    folder: Path, record: BackupRecord, destination: Path, progress: ProgressCallback | None = None
 ) -> Path:
     if destination.is_dir():
         destination = destination / f"{record.id}{ARCHIVE_SUFFIX}"
@@ -76,7 +75,7 @@ def export_archive(
             archive.write(folder / MANIFEST_NAME, f"{record.id}/{MANIFEST_NAME}")
             for index, entry in enumerate(record.files):
                 if progress:
-                    progress(index / len(record.files), entry.database.value)
+                    progress(Progress(index, len(record.files), entry.database.value))
                 archive.write(folder / entry.file_name, f"{record.id}/{entry.file_name}")
         with open(temp, "rb") as handle:
             os.fsync(handle.fileno())
@@ -194,7 +193,10 @@ def _extract(archive: zipfile.ZipFile, name: str, target: Path, size: int, sourc
 
 
 def import_archive(
-    source: Path, root: Path, existing_same: Callable[[BackupRecord], bool], progress: Progress | None = None
+    source: Path,
+    root: Path,
+    existing_same: Callable[[BackupRecord], bool],
+    progress: ProgressCallback | None = None,
 ) -> BackupRecord:
     if not source.is_file():
         raise ArchiveError(f"{source} does not exist")
@@ -213,13 +215,15 @@ def import_archive(
             partial.mkdir(parents=True)
             for index, entry in enumerate(record.files):
                 if progress:
-                    progress(0.5 * index / len(record.files), f"extract {entry.database.value}")
+                    progress(Progress(0.5 * index / len(record.files), 1, f"extract {entry.database.value}"))
                 _extract(archive, f"{top}/{entry.file_name}", partial / entry.file_name, entry.bytes, source)
             atomic_write_text(
                 partial / MANIFEST_NAME, json.dumps(to_document(record), indent=2, ensure_ascii=False)
             )
             problems = verify_folder(
-                partial, record, lambda f, m: progress(0.5 + f / 2, m) if progress else None
+                partial,
+                record,
+                lambda p: progress(Progress(0.5 + p.fraction / 2, 1, p.message)) if progress else None,
             )
             if problems:
                 raise ArchiveError(

@@ -7,6 +7,7 @@ the manifest are complete and fsynced; a crash leaves only the partial folder, s
 
 from __future__ import annotations
 
+import builtins  # the store's method list() hides the builtin in the class body's annotations
 import json
 import logging
 import secrets
@@ -20,15 +21,16 @@ from upbit_auto_trading.application.profiles.errors import (
     BackupInvalidError,
     BackupNotFoundError,
 )
-from upbit_auto_trading.application.profiles.progress import CancelToken, ProgressCallback
 from upbit_auto_trading.domain.profiles.backup_record import BackupFile, BackupRecord
 from upbit_auto_trading.domain.profiles.values import (
     DATABASE_NAMES,
     BackupId,
     BackupKind,
+    DatabaseName,
     Environment,
     ProfileId,
 )
+from upbit_auto_trading.domain.work import CancelToken, Progress, ProgressCallback
 from upbit_auto_trading.infrastructure.files.errors import FileOperationError
 from upbit_auto_trading.infrastructure.files.fsutil import (
     TEMP_MARK,
@@ -55,6 +57,7 @@ from upbit_auto_trading.infrastructure.profiles.sqlite_file import (
 )
 
 log = logging.getLogger(__name__)
+CANCELLED = "Cancelled; nothing was changed"  # a cancelled backup leaves no partial folder behind
 KillHook = Callable[[str], None]
 
 
@@ -102,29 +105,12 @@ class FileBackupStore:
             total = len(DATABASE_NAMES)
             for index, name in enumerate(DATABASE_NAMES):
                 if cancel:
-                    cancel.raise_if_cancelled()
+                    cancel.raise_if_cancelled(CANCELLED)
                 if progress:
-                    progress(index / total, name.value)
-                source = Path(sources[name.value])
-                if not source.is_file():
-                    raise FileOperationError(
-                        f"The {name.value} database {source} does not exist; nothing to back up"
-                    )
-                file_name = DATABASE_FILES[name.value]
-                target = partial / file_name
-                digest = snapshot_copy(source, target)
-                if digest is None:  # the snapshot could not be pinned: one-step online backup API
-                    online_backup(source, target)
-                    digest = sha256_file(target)
-                fsync_file(target)
-                self.kill_hook(f"backup-{name.value}")
-                files.append(
-                    BackupFile(
-                        name, file_name, target.stat().st_size, digest, database_schema_version(target)
-                    )
-                )
+                    progress(Progress(index, total, name.value))
+                files.append(self._copy_database(name, Path(sources[name.value]), partial))
             if cancel:
-                cancel.raise_if_cancelled()
+                cancel.raise_if_cancelled(CANCELLED)
             record = BackupRecord(
                 backup_id=BackupId(backup_id),
                 profile_id=ProfileId(profile_id),
@@ -149,9 +135,23 @@ class FileBackupStore:
             shutil.rmtree(partial, ignore_errors=True)
             raise
         if progress:
-            progress(1.0, "done")
+            progress(Progress(1.0, 1, "done"))
         log.info("backup %s of profile %s written (%d bytes)", backup_id, profile_id, record.total_bytes)
         return record
+
+    def _copy_database(self, name: DatabaseName, source: Path, partial: Path) -> BackupFile:
+        """A consistent, fsynced copy of one database into the partial folder."""
+        if not source.is_file():
+            raise FileOperationError(f"The {name.value} database {source} does not exist; nothing to back up")
+        file_name = DATABASE_FILES[name.value]
+        target = partial / file_name
+        digest = snapshot_copy(source, target)
+        if digest is None:  # the snapshot could not be pinned: one-step online backup API
+            online_backup(source, target)
+            digest = sha256_file(target)
+        fsync_file(target)
+        self.kill_hook(f"backup-{name.value}")
+        return BackupFile(name, file_name, target.stat().st_size, digest, database_schema_version(target))
 
     # -- read ------------------------------------------------------------------------------------------
     def get(self, backup_id: str) -> BackupRecord:
@@ -179,7 +179,7 @@ class FileBackupStore:
                 log.warning("skipping %s: %s", folder, exc)
         return records
 
-    def verify(self, backup_id: str, progress: ProgressCallback | None = None) -> list[str]:
+    def verify(self, backup_id: str, progress: ProgressCallback | None = None) -> builtins.list[str]:
         folder = self.folder(backup_id) if self.root.joinpath(backup_id).is_dir() else None
         if folder is None:
             raise BackupNotFoundError(f"No backup '{backup_id}' in {self.root} (its folder is missing)")
@@ -204,7 +204,7 @@ class FileBackupStore:
         fsync_dir(self.root)
         shutil.rmtree(doomed, ignore_errors=True)
 
-    def prune(self, profile_id: str, keep_automatic: int) -> list[str]:
+    def prune(self, profile_id: str, keep_automatic: int) -> builtins.list[str]:
         keep = max(1, int(keep_automatic))
         candidates = [
             r for r in self.list() if r.profile_id.value == profile_id and not r.kind.retained_forever

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from upbit_auto_trading.domain.profiles.backup_record import BackupRecord
+from upbit_auto_trading.domain.work import Progress, ProgressCallback
 from upbit_auto_trading.infrastructure.files.fsutil import atomic_write_text, sha256_file
 from upbit_auto_trading.infrastructure.profiles.manifest import VERIFICATION_NAME, utc_text
 from upbit_auto_trading.infrastructure.profiles.sqlite_file import inspect_file
 
-Progress = Callable[[float, str], None]
 
-
-def verify_folder(folder: Path, record: BackupRecord, progress: Progress | None = None) -> list[str]:
+def verify_folder(folder: Path, record: BackupRecord, progress: ProgressCallback | None = None) -> list[str]:
     problems: list[str] = []
     total = max(1, record.total_bytes)
     done = 0
@@ -34,13 +32,13 @@ def verify_folder(folder: Path, record: BackupRecord, progress: Progress | None 
             nonlocal done
             done += n
             if progress:
-                progress(min(0.99, done / total / 2), f"checksum {_name}")
+                progress(Progress(min(0.99, done / total / 2), 1, f"checksum {_name}"))
 
         if sha256_file(path, step) != entry.sha256:
             problems.append(f"{name}: checksum mismatch (the file changed since the backup was made)")
             continue
         if progress:
-            progress(0.5 + done / total / 2, f"integrity_check {name}")
+            progress(Progress(0.5 + done / total / 2, 1, f"integrity_check {name}"))
         report = inspect_file(path, name, thorough=True)
         problems.extend(f"{name}: {p}" for p in report.problems)
         if not report.problems:

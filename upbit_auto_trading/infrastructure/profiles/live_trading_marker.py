@@ -46,6 +46,13 @@ class LiveTradingMarker:
         self._lock = threading.Lock()
         self._detach: list[Any] = []
 
+    @classmethod
+    def following(cls, folder: Path, bus: Any) -> LiveTradingMarker:
+        """A marker attached to ``bus`` from the start: other processes see this process's live trades."""
+        marker = cls(folder)
+        marker.attach(bus)
+        return marker
+
     @property
     def path(self) -> Path:
         return self._folder / f"{PREFIX}{self._pid}.json"

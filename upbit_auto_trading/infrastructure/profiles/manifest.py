@@ -125,6 +125,8 @@ def read_manifest(folder: Path) -> BackupRecord:
     if verification.is_file():
         try:
             data = _load_json(verification)
+            if not isinstance(data, dict):
+                raise TypeError("not a mapping")
             record.verified = bool(data["ok"])
             record.verified_at = parse_utc(str(data["at"]))
             record.verification_problems = tuple(str(p) for p in data.get("problems") or ())

@@ -9,13 +9,13 @@ two profiles with one id, an active profile that is not listed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
 from upbit_auto_trading.domain.errors import DomainError
-from upbit_auto_trading.domain.profiles.values import DatabaseName, Environment, ProfileId
+from upbit_auto_trading.domain.profiles.values import DatabaseName, ProfileId
 from upbit_auto_trading.infrastructure.config.rules import RULE, Allowed, Section, choice
 
 PROFILE_ID_RULE = (
@@ -61,7 +61,9 @@ ProfileSetting = Annotated[
     Allowed("profile id", f"empty (the registry's active profile) or a profile id: {PROFILE_ID_RULE}"),
 ]
 Text = Annotated[str, BeforeValidator(_text), Allowed("text", "text")]
-EnvironmentName = choice(*(e.value for e in Environment), any_case=True)
+# Spelled out for the type checker; a unit test keeps it equal to the domain's Environment values.
+EnvironmentValue = Literal["development", "testing", "production"]
+EnvironmentName = Annotated[EnvironmentValue, *choice(EnvironmentValue, any_case=True)]
 DatabaseFile = Annotated[
     str | None,
     AfterValidator(_database_file),
@@ -71,14 +73,10 @@ DatabaseFile = Annotated[
 ]
 
 # One key per database of a profile, from the domain's list, so a new database cannot be forgotten here.
-DatabasePaths = create_model(
-    "DatabasePaths",
-    __base__=Section,
-    **{
-        name.value: (DatabaseFile, Field(None, description=f"the {name.value} database"))
-        for name in DatabaseName
-    },
-)
+_database_fields: dict[str, Any] = {
+    name.value: (DatabaseFile, Field(None, description=f"the {name.value} database")) for name in DatabaseName
+}
+DatabasePaths = create_model("DatabasePaths", __base__=Section, **_database_fields)
 
 
 def _mapping_or_empty(value: Any) -> Any:

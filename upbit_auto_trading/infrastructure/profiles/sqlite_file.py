@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 from upbit_auto_trading.infrastructure.files import live_file
@@ -155,56 +156,18 @@ def snapshot_copy(source: Path, destination: Path) -> str | None:
     ``page_count * page_size`` bytes are copied and hashed in one pass. Returns None when that condition
     does not hold (the caller then uses :func:`online_backup`).
     """
-    import hashlib
-
-    from upbit_auto_trading.infrastructure.files.fsutil import CHUNK
-
     conn = sqlite3.connect(source, isolation_level=None, timeout=30)
     try:
         if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
             return None
-        conn.execute("BEGIN")
-        page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])  # starts the read: pins snapshot
-        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-        checkpointer = sqlite3.connect(source, isolation_level=None, timeout=30)
-        try:
-            busy, log_frames, backfilled = checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        finally:
-            checkpointer.close()
-        if busy or log_frames != backfilled:
+        size = _pin_snapshot(conn, source)
+        if size is None:
             return None
-        size = page_count * page_size
-        if Path(source).stat().st_size < size:
-            return None
-        digest = hashlib.sha256()
         src = live_file.descriptor(Path(source))  # never closed here: see live_file
         with open(destination, "xb") as dst:
-            if hasattr(os, "copy_file_range"):
-                # the kernel copies while this thread hashes the same (pinned, unchanging) bytes: 2 cores
-                errors: list[BaseException] = []
-                worker = threading.Thread(target=_kernel_copy, args=(src, dst.fileno(), size, errors))
-                worker.start()
-                offset = 0
-                while offset < size:
-                    chunk = os.pread(src, min(CHUNK, size - offset), offset)
-                    if not chunk:
-                        break
-                    digest.update(chunk)
-                    offset += len(chunk)
-                worker.join()
-                if errors:
-                    raise errors[0]
-            else:
-                offset = 0
-                while offset < size:
-                    chunk = os.pread(src, min(CHUNK, size - offset), offset)
-                    if not chunk:
-                        raise OSError(f"copy stopped at {offset} of {size} bytes")
-                    digest.update(chunk)
-                    dst.write(chunk)
-                    offset += len(chunk)
+            digest = _copy_hashing(src, dst, size)
         conn.execute("COMMIT")
-        return digest.hexdigest()
+        return digest
     except (sqlite3.Error, OSError) as exc:
         Path(destination).unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM):
@@ -212,6 +175,58 @@ def snapshot_copy(source: Path, destination: Path) -> str | None:
         return None
     finally:
         conn.close()
+
+
+def _pin_snapshot(conn: sqlite3.Connection, source: Path) -> int | None:
+    """Begin the read that pins the snapshot and checkpoint the WAL; the snapshot's size in the file, or
+    None when the file does not hold exactly that snapshot (frames not backfilled, or a shorter file)."""
+    conn.execute("BEGIN")
+    page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])  # starts the read: pins snapshot
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    checkpointer = sqlite3.connect(source, isolation_level=None, timeout=30)
+    try:
+        busy, log_frames, backfilled = checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    finally:
+        checkpointer.close()
+    if busy or log_frames != backfilled:
+        return None
+    size = page_count * page_size
+    if Path(source).stat().st_size < size:
+        return None
+    return size
+
+
+def _copy_hashing(src: int, dst: BinaryIO, size: int) -> str:
+    """Copy the first ``size`` bytes of descriptor ``src`` into ``dst``; their SHA-256 (hex)."""
+    import hashlib
+
+    from upbit_auto_trading.infrastructure.files.fsutil import CHUNK
+
+    digest = hashlib.sha256()
+    offset = 0
+    if hasattr(os, "copy_file_range"):
+        # the kernel copies while this thread hashes the same (pinned, unchanging) bytes: 2 cores
+        errors: list[BaseException] = []
+        worker = threading.Thread(target=_kernel_copy, args=(src, dst.fileno(), size, errors))
+        worker.start()
+        while offset < size:
+            chunk = os.pread(src, min(CHUNK, size - offset), offset)
+            if not chunk:
+                break
+            digest.update(chunk)
+            offset += len(chunk)
+        worker.join()
+        if errors:
+            raise errors[0]
+        return digest.hexdigest()
+    while offset < size:
+        chunk = os.pread(src, min(CHUNK, size - offset), offset)
+        if not chunk:
+            raise OSError(f"copy stopped at {offset} of {size} bytes")
+        digest.update(chunk)
+        dst.write(chunk)
+        offset += len(chunk)
+    return digest.hexdigest()
 
 
 def _kernel_copy(src_fd: int, dst_fd: int, size: int, errors: list[BaseException]) -> None:

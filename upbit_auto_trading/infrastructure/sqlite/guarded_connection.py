@@ -15,7 +15,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeAlias
 
 log = logging.getLogger(__name__)
 
@@ -159,3 +159,8 @@ class GuardedConnection:
             object.__setattr__(self, name, value)
         else:
             setattr(self.raw, name, value)
+
+
+# What a function that only runs SQL takes: a raw connection (a migration on a file being opened, a test) or
+# a database's guarded one, which has the same methods.
+SqlConnection: TypeAlias = sqlite3.Connection | GuardedConnection

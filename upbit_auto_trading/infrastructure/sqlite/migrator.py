@@ -12,6 +12,7 @@ from pathlib import Path
 
 from upbit_auto_trading.infrastructure.errors import DatabaseError, SchemaTooNewError
 from upbit_auto_trading.infrastructure.sqlite import write_access
+from upbit_auto_trading.infrastructure.sqlite.guarded_connection import SqlConnection
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class Migration:
     name: str
     kind: str  # "sql" or "py"
 
-    def apply(self, conn: sqlite3.Connection) -> None:
+    def apply(self, conn: SqlConnection) -> None:
         if self.kind == "sql":
             script = resources.files(f"{_PACKAGE}.{self.database}").joinpath(f"{self.version:04d}_{self.name}.sql")
             for statement in _split_sql(script.read_text(encoding="utf-8")):
@@ -74,7 +75,7 @@ def latest_version(database: str) -> int:
     return migrations[-1].version if migrations else 0
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
+def schema_version(conn: SqlConnection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
@@ -109,7 +110,7 @@ def refuse_if_newer(database: str, path: Path) -> None:
         check_not_newer(database, version, path)
 
 
-def migrate(conn: sqlite3.Connection, database: str, path: Path | str = "", target: int | None = None) -> list[int]:
+def migrate(conn: SqlConnection, database: str, path: Path | str = "", target: int | None = None) -> list[int]:
     """Apply every pending migration (up to ``target`` if given), each in its own transaction.
 
     Returns the versions applied. A database newer than the code is refused and not touched.

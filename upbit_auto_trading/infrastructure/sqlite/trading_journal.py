@@ -21,7 +21,9 @@ from upbit_auto_trading.domain.trading.journal import (
     OrderFill,
 )
 from upbit_auto_trading.domain.trading.order import OrderSide, OrderType
+from upbit_auto_trading.domain.trading.refusal import OrderRefusal, RefusalKind
 from upbit_auto_trading.infrastructure.sqlite.database import SqliteDatabase
+from upbit_auto_trading.infrastructure.sqlite.guarded_connection import SqlConnection
 from upbit_auto_trading.infrastructure.sqlite.session import DatabaseSession
 
 # Fixed width with microseconds: text order is time order, and a stored time reads back equal.
@@ -119,7 +121,7 @@ def _fill(row: sqlite3.Row) -> OrderFill:
     )
 
 
-def _append_event(conn: sqlite3.Connection, values: dict[str, Any], detail: dict[str, Any]) -> None:
+def _append_event(conn: SqlConnection, values: dict[str, Any], detail: dict[str, Any]) -> None:
     conn.execute(
         "INSERT INTO order_journal_events (identifier, at, state, source, detail) VALUES (?, ?, ?, ?, ?)",
         (
@@ -187,7 +189,7 @@ class SqliteOrderJournal:
             _append_event(conn, values, changes)
 
     @staticmethod
-    def _refuse_uuid_of_another(conn: sqlite3.Connection, order: JournalOrder) -> None:
+    def _refuse_uuid_of_another(conn: SqlConnection, order: JournalOrder) -> None:
         if order.uuid is None:
             return
         other = conn.execute(
@@ -266,6 +268,27 @@ class SqliteOrderJournal:
             sql += " WHERE " + " AND ".join(where)
         rows = self._db().connection().execute(sql + " ORDER BY f.at, f.rowid", params).fetchall()
         return [_fill(r) for r in rows]
+
+    def record_refusal(self, refusal: OrderRefusal) -> None:
+        with self._db().transaction() as conn:
+            conn.execute(
+                "INSERT INTO order_refusals (session_id, market, decided_bar, kind, detail, at) VALUES (?,?,?,?,?,?)",
+                (refusal.session_id, refusal.market, refusal.decided_bar, refusal.kind.value, refusal.detail[:500],
+                 utc_text(refusal.at)),
+            )  # fmt: skip
+
+    def refusals(self, session_id: str, *, market: str | None = None) -> list[OrderRefusal]:
+        sql = "SELECT * FROM order_refusals WHERE session_id = ?"
+        params: list[Any] = [session_id]
+        if market is not None:
+            sql += " AND market = ?"
+            params.append(market)
+        rows = self._db().connection().execute(sql + " ORDER BY at, id", params).fetchall()
+        return [
+            OrderRefusal(r["session_id"], r["market"], r["decided_bar"], RefusalKind(r["kind"]), r["detail"],
+                         utc_from_text(r["at"]))  # fmt: skip
+            for r in rows
+        ]
 
     def history(self, identifier: str) -> list[dict[str, Any]]:
         """Every intent/update row of one order, oldest first: ``id``, ``identifier``, ``at`` (datetime),

@@ -137,7 +137,10 @@ def is_stranger(pid: int, database: Path) -> bool:
     stranger, which keeps the safety check's refusal."""
     if not Path(f"/proc/{pid}/fd").is_dir():
         return True
-    return _looks_strange(pid, database) and (time.sleep(0.05) is None) and _looks_strange(pid, database)
+    if not _looks_strange(pid, database):
+        return False
+    time.sleep(0.05)
+    return _looks_strange(pid, database)
 
 
 def _looks_strange(pid: int, database: Path) -> bool:

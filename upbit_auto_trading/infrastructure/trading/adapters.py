@@ -13,10 +13,11 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from upbit_auto_trading.application.errors import ApplicationError
 from upbit_auto_trading.application.ports.candle_reader import CandleReader
@@ -25,11 +26,22 @@ from upbit_auto_trading.domain.market.candle_timing import floor_start
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 from upbit_auto_trading.domain.trading.session import TradingMode, TradingSession
 
+if TYPE_CHECKING:  # the loopback server (aiohttp) is imported when a replay or paper session opens
+    from upbit_auto_trading.infrastructure.upbit_sim.market import MarketReplay
+    from upbit_auto_trading.infrastructure.upbit_sim.server import UpbitSimServer
+
 log = logging.getLogger(__name__)
 
 DEFAULT_REPLAY_CANDLES = 500
 """A replay without --from decides on the newest 500 stored candles."""
 HISTORY_AT_SERVER = 200
+
+
+@dataclass(kw_only=True)
+class ReplayAdapterSet(AdapterSet):
+    """A replay's adapters and its loopback server, whose address tests and the CLI read."""
+
+    server: UpbitSimServer
 
 
 def _load_candles(reader: Any, market: str, timeframe: str, start: datetime, end: datetime | None) -> list[Any]:
@@ -90,34 +102,7 @@ class TradingAdapterFactory:
         first_index: dict[str, int] = {}
         first_candle: dict[str, datetime] = {}
         for m in session.markets:
-            starts = [int(x) for x in self._candles.load_arrays(m, session.timeframe, None, window.end).start]
-            if session.first_candle.get(m):
-                first = bisect.bisect_left(starts, int(datetime.fromisoformat(session.first_candle[m]).timestamp()))
-            elif window.start is not None:
-                first = bisect.bisect_left(starts, int(window.start.timestamp()))
-            else:
-                first = max(1, len(starts) - DEFAULT_REPLAY_CANDLES)
-            first = max(1, first)
-            if first >= len(starts) - 1:
-                raise ApplicationError(
-                    f"Not enough stored {session.timeframe} candles of {m} to replay from there; import or "
-                    "download more (market data tab or `data fetch`)."
-                )
-            # the loopback server holds the replayed candles and some history before them (its candle
-            # endpoint answers from it), not the whole store
-            begin = max(0, first - HISTORY_AT_SERVER)
-            loaded = _load_candles(self._candles, m, session.timeframe,
-                                   datetime.fromtimestamp(starts[begin], UTC), window.end)  # fmt: skip
-            series = market.add_candles(loaded)
-            first -= begin
-            last = session.last_candle.get(m)
-            resume = (
-                bisect.bisect_left(series.starts, int(datetime.fromisoformat(last).timestamp())) + 1
-                if last else first
-            )  # fmt: skip
-            series.cursor = resume  # candles before it are visible: history, and the resumed past
-            first_index[m] = first
-            first_candle[m] = series.candles[first].start
+            first_index[m], first_candle[m] = self._load_replayed(market, session, m, window)
         config = SimConfig(
             port=0,
             accounts=[SimAccountSpec(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, {"KRW": session.budget})],
@@ -138,9 +123,34 @@ class TradingAdapterFactory:
             await exchange.aclose()
             await server.stop_async()
 
-        adapters = AdapterSet(exchange, feed, True, first_candle, close, fee_rate=config.fee_rate)
-        adapters.server = server  # type: ignore[attr-defined] - tests and the CLI read the loopback address
-        return adapters
+        return ReplayAdapterSet(exchange, feed, True, first_candle, close, fee_rate=config.fee_rate, server=server)
+
+    def _load_replayed(
+        self, market: MarketReplay, session: TradingSession, m: str, window: ReplayWindow
+    ) -> tuple[int, datetime]:
+        """Give the loopback market the candles of ``m`` to replay, with some history before them, its
+        cursor at the resume point; the index and start of the first replayed candle."""
+        starts = [int(x) for x in self._candles.load_arrays(m, session.timeframe, None, window.end).start]
+        first = max(1, _first_replayed(starts, session, m, window))
+        if first >= len(starts) - 1:
+            raise ApplicationError(
+                f"Not enough stored {session.timeframe} candles of {m} to replay from there; import or "
+                "download more (market data tab or `data fetch`)."
+            )
+        # the loopback server holds the replayed candles and some history before them (its candle
+        # endpoint answers from it), not the whole store
+        begin = max(0, first - HISTORY_AT_SERVER)
+        loaded = _load_candles(self._candles, m, session.timeframe,
+                               datetime.fromtimestamp(starts[begin], UTC), window.end)  # fmt: skip
+        series = market.add_candles(loaded)
+        first -= begin
+        last = session.last_candle.get(m)
+        resume = (
+            bisect.bisect_left(series.starts, int(datetime.fromisoformat(last).timestamp())) + 1
+            if last else first
+        )  # fmt: skip
+        series.cursor = resume  # candles before it are visible: history, and the resumed past
+        return first, series.candles[first].start
 
     # --- paper and live ----------------------------------------------------------------------------------
 
@@ -171,6 +181,16 @@ class TradingAdapterFactory:
         """The candle forming now: a new live or paper session decides from its close on."""
         return floor_start(Timeframe.from_code(timeframe), datetime.now(UTC))
 
+    def outside_exchange(self, session: TradingSession) -> Any | None:
+        """The exchange holding the session's orders when it lives outside the engine's process (live: Upbit,
+        with the profile's stored keys), for the session's watchdog; None for paper and replay, whose loopback
+        exchange lives and dies with the engine. No private stream: the watchdog asks over REST."""
+        if session.mode is not TradingMode.LIVE:
+            return None
+        if self._credentials() is None:
+            raise ApplicationError("Live trading needs stored API keys: `keys set` or Settings > API keys.")
+        return self._exchange(session.api_url or self._api_url, None, None)
+
     async def _live(self, session: TradingSession) -> AdapterSet:
         api = session.api_url or self._api_url
         ws = self._ws_url if not session.api_url else _ws_for(session.api_url)
@@ -185,7 +205,8 @@ class TradingAdapterFactory:
             await exchange.aclose()
 
         rules = await exchange.rules(session.markets[0])
-        return AdapterSet(exchange, feed, False, first, close, fee_rate=rules.bid_fee)
+        # Upbit keeps the orders when this process dies: the session gets a watchdog process
+        return AdapterSet(exchange, feed, False, first, close, fee_rate=rules.bid_fee, outlives_process=True)
 
     async def _latest_candles(self, market: str, timeframe: str, api_url: str) -> list[Any]:
         """The newest two candles: from the store when it has them (read by range, not the whole series),
@@ -249,3 +270,13 @@ def _ws_for(api_url: str) -> str:
     if base.startswith("http://"):
         return "ws://" + base[len("http://"):] + "/websocket/v1"
     return base + "/websocket/v1"
+
+
+def _first_replayed(starts: list[int], session: TradingSession, m: str, window: ReplayWindow) -> int:
+    """Where the replay of ``m`` starts among the stored candle ``starts``: a resumed session's first candle,
+    else the window's start, else the last ``DEFAULT_REPLAY_CANDLES``."""
+    if session.first_candle.get(m):
+        return bisect.bisect_left(starts, int(datetime.fromisoformat(session.first_candle[m]).timestamp()))
+    if window.start is not None:
+        return bisect.bisect_left(starts, int(window.start.timestamp()))
+    return max(1, len(starts) - DEFAULT_REPLAY_CANDLES)

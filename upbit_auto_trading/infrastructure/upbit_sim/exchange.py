@@ -51,6 +51,7 @@ class SimExchange:
         self.listeners: list[OrderListener] = []
         self.placed_count = 0  # successful POST /v1/orders (tests assert no duplicates)
         self.offline_markets: set[str] = set()
+        self.hold_fills = False  # a test's thin book: new orders rest unfilled (``UpbitSimServer.hold_orders``)
         self._store: SimStateFile | None = None
         self._saved: dict[str, Any] | None = None  # the document the file holds now
         self._pending: list[SimOrder] = []  # order snapshots to announce once the change is on disk
@@ -138,31 +139,14 @@ class SimExchange:
         market = str(body.get("market") or "")
         side = str(body.get("side") or "")
         ord_type = str(body.get("ord_type") or "")
-        if not market or side not in ("bid", "ask") or ord_type not in ("limit", "price", "market", "best"):
-            raise SimRejection(400, "validation_error", "잘못된 API 요청입니다. (market, side, ord_type)")
-        if not self.market.has_market(market):
-            raise SimRejection(404, "market_does_not_exist", f"마켓이 존재하지 않습니다: {market}")
-        if market in self.offline_markets:
-            raise SimRejection(400, "market_offline", f"점검 중인 마켓입니다. 주문할 수 없습니다: {market}")
+        self._check_market(market, side, ord_type)
         price = _num(body.get("price"), "price")
         volume = _num(body.get("volume"), "volume")
         tif = body.get("time_in_force")
         identifier = body.get("identifier")
         if identifier is not None and (access_key, str(identifier)) in self.by_identifier:
             raise SimRejection(400, "duplicated_identifier", "이미 사용된 identifier 입니다.")
-        need = {
-            "limit": (True, True),
-            "price": (True, False),
-            "market": (False, True),
-            "best": (side == "bid", side == "ask"),
-        }
-        need_price, need_volume = need[ord_type]
-        if (price is not None) != need_price or (volume is not None) != need_volume:
-            raise SimRejection(400, f"create_{side}_error", "주문 유형에 맞지 않는 price/volume 조합입니다.")
-        if ord_type == "price" and side != "bid" or ord_type == "market" and side != "ask":
-            raise SimRejection(400, f"create_{side}_error", "주문 유형과 주문 방향이 맞지 않습니다.")
-        if ord_type == "best" and tif not in ("ioc", "fok"):
-            raise SimRejection(400, "validation_error", "최유리 주문은 time_in_force(ioc, fok)가 필요합니다.")
+        _check_order_shape(side, ord_type, price, volume, tif)
         current = self.market.price(market)
         if current is None:
             raise SimRejection(400, "market_offline", "주문 가능한 상태가 아닙니다.")
@@ -171,23 +155,12 @@ class SimExchange:
             raise SimRejection(
                 400, f"invalid_price_{side}", "주문가격 단위를 잘못 입력하셨습니다. 확인 후 시도해주세요."
             )
-        total = {
-            "limit": (price or ZERO) * (volume or ZERO),
-            "price": price or ZERO,
-            "market": (volume or ZERO) * current,
-            "best": (price or ZERO) if side == "bid" else (volume or ZERO) * current,
-        }[ord_type]
+        total = _order_total(side, ord_type, price, volume, current)
         if krw and total < self.min_total:
             raise SimRejection(
                 400, f"under_min_total_{side}", f"최소주문금액 이상으로 주문해주세요. ({self.min_total} KRW)"
             )
-        quote, base = market.split("-", 1)
-        if side == "bid":
-            need_funds = total * (1 + self.fee_rate)
-            if self._bal(access_key, quote).balance < need_funds:
-                raise SimRejection(400, "insufficient_funds_bid", "매수가능 금액이 부족합니다.")
-        elif self._bal(access_key, base).balance < (volume or ZERO):
-            raise SimRejection(400, "insufficient_funds_ask", "매도가능 금액이 부족합니다.")
+        self._check_funds(access_key, market, side, total, volume)
         return SimOrder(
             uuid=str(uuid.uuid4()),  # a test order's id; ``place`` gives a placed order its own
             access_key=access_key,
@@ -201,6 +174,27 @@ class SimExchange:
             time_in_force=str(tif) if tif else None,
             remaining=volume or ZERO,
         )
+
+    def _check_market(self, market: str, side: str, ord_type: str) -> None:
+        """The request names a known market that is open for orders, a side and an order type."""
+        if not market or side not in ("bid", "ask") or ord_type not in ("limit", "price", "market", "best"):
+            raise SimRejection(400, "validation_error", "잘못된 API 요청입니다. (market, side, ord_type)")
+        if not self.market.has_market(market):
+            raise SimRejection(404, "market_does_not_exist", f"마켓이 존재하지 않습니다: {market}")
+        if market in self.offline_markets:
+            raise SimRejection(400, "market_offline", f"점검 중인 마켓입니다. 주문할 수 없습니다: {market}")
+
+    def _check_funds(
+        self, access_key: str, market: str, side: str, total: Decimal, volume: Decimal | None
+    ) -> None:
+        """A buy needs the quote currency for its total and the fee, a sell the base volume it sells."""
+        quote, base = market.split("-", 1)
+        if side == "bid":
+            need_funds = total * (1 + self.fee_rate)
+            if self._bal(access_key, quote).balance < need_funds:
+                raise SimRejection(400, "insufficient_funds_bid", "매수가능 금액이 부족합니다.")
+        elif self._bal(access_key, base).balance < (volume or ZERO):
+            raise SimRejection(400, "insufficient_funds_ask", "매도가능 금액이 부족합니다.")
 
     # --- life cycle -----------------------------------------------------------------------------------
 
@@ -229,7 +223,8 @@ class SimExchange:
         if not external:
             self.placed_count += 1
         self._notify(order)
-        self._try_fill(order, self.market.price(order.market))
+        if not self.hold_fills:
+            self._try_fill(order, self.market.price(order.market))
         self._commit()
         return order
 
@@ -351,3 +346,35 @@ def _num(value: Any, name: str) -> Decimal | None:
     if not number.is_finite() or number <= 0:
         raise SimRejection(400, "validation_error", f"{name} 값은 0보다 커야 합니다.")
     return number
+
+
+def _check_order_shape(
+    side: str, ord_type: str, price: Decimal | None, volume: Decimal | None, tif: Any
+) -> None:
+    """Price and volume as the order type needs them (a ``best`` order by its side), a side that fits the
+    type, and a time in force for ``best``."""
+    need = {
+        "limit": (True, True),
+        "price": (True, False),
+        "market": (False, True),
+        "best": (side == "bid", side == "ask"),
+    }
+    need_price, need_volume = need[ord_type]
+    if (price is not None) != need_price or (volume is not None) != need_volume:
+        raise SimRejection(400, f"create_{side}_error", "주문 유형에 맞지 않는 price/volume 조합입니다.")
+    if ord_type == "price" and side != "bid" or ord_type == "market" and side != "ask":
+        raise SimRejection(400, f"create_{side}_error", "주문 유형과 주문 방향이 맞지 않습니다.")
+    if ord_type == "best" and tif not in ("ioc", "fok"):
+        raise SimRejection(400, "validation_error", "최유리 주문은 time_in_force(ioc, fok)가 필요합니다.")
+
+
+def _order_total(
+    side: str, ord_type: str, price: Decimal | None, volume: Decimal | None, current: Decimal
+) -> Decimal:
+    """The order's KRW total (a volume order priced at the current price)."""
+    return {
+        "limit": (price or ZERO) * (volume or ZERO),
+        "price": price or ZERO,
+        "market": (volume or ZERO) * current,
+        "best": (price or ZERO) if side == "bid" else (volume or ZERO) * current,
+    }[ord_type]

@@ -21,14 +21,22 @@ import tempfile
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from upbit_auto_trading.infrastructure.errors import InfrastructureError
 from upbit_auto_trading.infrastructure.files.fsutil import TEMP_MARK, fsync_dir
 from upbit_auto_trading.infrastructure.upbit_sim.orders import Balance, SimOrder, SimTrade
 
-if TYPE_CHECKING:
-    from upbit_auto_trading.infrastructure.upbit_sim.exchange import SimExchange
+
+class ExchangeBook(Protocol):
+    """What is saved and loaded of a ``SimExchange`` (exchange.py imports this module, not the reverse)."""
+
+    accounts: dict[str, dict[str, Balance]]
+    orders: dict[str, SimOrder]
+    by_identifier: dict[tuple[str, str], str]
+    counter: int
+    uuid_prefix: int
+    placed_count: int
 
 FORMAT = "upbit-sim-state"
 VERSION = 1
@@ -219,7 +227,7 @@ def changes_between(saved: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any
     return change
 
 
-def dump_exchange(exchange: SimExchange, dumps: OrderDumps | None = None) -> dict[str, Any]:
+def dump_exchange(exchange: ExchangeBook, dumps: OrderDumps | None = None) -> dict[str, Any]:
     dump_order = dumps.dump if dumps is not None else _dump_order
     return {
         "format": FORMAT,
@@ -243,7 +251,7 @@ def dump_exchange(exchange: SimExchange, dumps: OrderDumps | None = None) -> dic
     }
 
 
-def load_exchange(exchange: SimExchange, doc: dict[str, Any]) -> None:
+def load_exchange(exchange: ExchangeBook, doc: dict[str, Any]) -> None:
     """Replace the exchange's accounts and orders with the document's."""
     try:
         accounts = {

@@ -85,8 +85,8 @@ class UpbitSimServer:
         answer_parse_errors_in_upbit_shape(self._runner)
         site = web.TCPSite(self._runner, self.config.host, self.config.port)
         await site.start()
-        server = site._server  # noqa: SLF001 - aiohttp exposes the bound port only here
-        self.port = server.sockets[0].getsockname()[1] if server and server.sockets else self.config.port
+        bound = self._runner.addresses  # (host, port) of the listening socket: the port, when 0 was asked for
+        self.port = bound[0][1] if bound else self.config.port
         log.info("loopback Upbit server listening on %s", self.base_url)
 
     async def stop_async(self) -> None:
@@ -285,6 +285,13 @@ class UpbitSimServer:
         """The next ``count`` orders are placed (and saved) but their connection is cut without a reply."""
         with self.state.lock:
             self.state.faults.dropped_replies_left = count
+
+    def hold_orders(self, hold: bool = True) -> None:
+        """New orders (market ones too) are accepted and rest in ``wait`` unfilled, as in a book too thin to
+        take them: an order stays open until it is cancelled (limit orders still fill when a candle reaches
+        their price)."""
+        with self.state.lock:
+            self.state.exchange.hold_fills = hold
 
     def duplicate_order_events(self, duplicate: bool = True) -> None:
         """Send every myOrder WebSocket message twice (clients must not count a fill twice)."""

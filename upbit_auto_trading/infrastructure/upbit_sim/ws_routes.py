@@ -124,58 +124,72 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
+class _Refused(Exception):
+    """A subscription request Upbit answers with an error message (the connection stays open)."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__(body)
+        self.body = body
+
+
 async def _subscribe(state: SimState, hub: WsHub, client: WsClient, text: str, private: bool) -> None:
+    """Replace the client's subscriptions by the request's and send the snapshots it asks for; a request
+    that is refused changes nothing."""
     try:
-        request = json.loads(text)
-    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
-        await hub.send(client, _wrong_format("요청 형식이 올바르지 않습니다."))
+        subs, snapshots = _subscriptions(_request_items(text), private)
+    except _Refused as exc:
+        await hub.send(client, exc.body)
         return
-    if not isinstance(request, list) or not all(isinstance(x, dict) for x in request):
-        await hub.send(client, _wrong_format("요청은 JSON 배열이어야 합니다."))
-        return
-    if deeper_than(request, MAX_BODY_DEPTH):  # str() of the codes below must not recurse without end
-        await hub.send(client, _wrong_format("요청의 JSON 중첩이 너무 깊습니다."))
-        return
-    if not any("ticket" in x for x in request):
-        await hub.send(client, {"error": {"name": "NO_TICKET", "message": "ticket 필드가 없습니다."}})
-        return
-    fmt = next((str(x["format"]) for x in request if "format" in x), "DEFAULT")
-    if fmt not in ("DEFAULT", "JSON_LIST"):
-        await hub.send(
-            client, {"error": {"name": "INVALID_PARAM", "message": f"지원하지 않는 format: {fmt}"}}
-        )
-        return
-    types = [x for x in request if "type" in x]
-    if not types:
-        await hub.send(client, {"error": {"name": "NO_TYPE", "message": "type 필드가 없습니다."}})
-        return
-    allowed = PRIVATE_TYPES if private else PUBLIC_TYPES
-    subs: dict[str, set[str]] = {}
-    snapshots: list[tuple[str, str, bool]] = []
-    for item in types:
-        type_ = str(item["type"])
-        if type_ not in allowed:
-            await hub.send(
-                client, {"error": {"name": "INVALID_PARAM", "message": f"지원하지 않는 type: {type_}"}}
-            )
-            return
-        raw_codes = item.get("codes", [])
-        if not isinstance(raw_codes, list):
-            await hub.send(client, _wrong_format("codes는 배열이어야 합니다."))
-            return
-        codes = [str(c).split(".")[0] for c in raw_codes]
-        if not codes and type_ not in PRIVATE_TYPES:
-            await hub.send(client, {"error": {"name": "NO_CODES", "message": "codes 필드가 없습니다."}})
-            return
-        if not item.get("is_only_snapshot"):
-            subs[type_] = set(codes)
-        if not item.get("is_only_realtime") and type_ not in PRIVATE_TYPES:
-            snapshots.extend((type_, code, True) for code in codes)
     client.subs = subs
-    for type_, code, _ in snapshots:
+    for type_, code in snapshots:
         doc = _snapshot(state, type_, code)
         if doc is not None:
             await hub.send(client, doc)
+
+
+def _request_items(text: str) -> list[dict[str, Any]]:
+    """The request's objects (ticket, format, types), checked as Upbit does before the types."""
+    try:
+        request = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
+        raise _Refused(_wrong_format("요청 형식이 올바르지 않습니다.")) from None
+    if not isinstance(request, list) or not all(isinstance(x, dict) for x in request):
+        raise _Refused(_wrong_format("요청은 JSON 배열이어야 합니다."))
+    if deeper_than(request, MAX_BODY_DEPTH):  # str() of the codes below must not recurse without end
+        raise _Refused(_wrong_format("요청의 JSON 중첩이 너무 깊습니다."))
+    if not any("ticket" in x for x in request):
+        raise _Refused({"error": {"name": "NO_TICKET", "message": "ticket 필드가 없습니다."}})
+    fmt = next((str(x["format"]) for x in request if "format" in x), "DEFAULT")
+    if fmt not in ("DEFAULT", "JSON_LIST"):
+        raise _Refused({"error": {"name": "INVALID_PARAM", "message": f"지원하지 않는 format: {fmt}"}})
+    return request
+
+
+def _subscriptions(
+    request: list[dict[str, Any]], private: bool
+) -> tuple[dict[str, set[str]], list[tuple[str, str]]]:
+    """The codes to stream per type, and the (type, code) snapshots to send now."""
+    types = [x for x in request if "type" in x]
+    if not types:
+        raise _Refused({"error": {"name": "NO_TYPE", "message": "type 필드가 없습니다."}})
+    allowed = PRIVATE_TYPES if private else PUBLIC_TYPES
+    subs: dict[str, set[str]] = {}
+    snapshots: list[tuple[str, str]] = []
+    for item in types:
+        type_ = str(item["type"])
+        if type_ not in allowed:
+            raise _Refused({"error": {"name": "INVALID_PARAM", "message": f"지원하지 않는 type: {type_}"}})
+        raw_codes = item.get("codes", [])
+        if not isinstance(raw_codes, list):
+            raise _Refused(_wrong_format("codes는 배열이어야 합니다."))
+        codes = [str(c).split(".")[0] for c in raw_codes]
+        if not codes and type_ not in PRIVATE_TYPES:
+            raise _Refused({"error": {"name": "NO_CODES", "message": "codes 필드가 없습니다."}})
+        if not item.get("is_only_snapshot"):
+            subs[type_] = set(codes)
+        if not item.get("is_only_realtime") and type_ not in PRIVATE_TYPES:
+            snapshots.extend((type_, code) for code in codes)
+    return subs, snapshots
 
 
 def _wrong_format(message: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import logging
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, NoReturn
 
 from upbit_auto_trading import __version__
 from upbit_auto_trading.application.errors import ApplicationError
@@ -17,13 +17,18 @@ from upbit_auto_trading.presentation.cli import commands
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
+if TYPE_CHECKING:
+    from upbit_auto_trading.presentation.cli.services import CliServices
+
 log = logging.getLogger(__name__)
 
-ContainerFactory = Callable[[argparse.Namespace], Any]
+# Builds the application for the parsed command line (entrypoints/cli.py): called once a command is known,
+# so --help, --version and usage errors build nothing.
+ServicesFactory = Callable[[argparse.Namespace], "CliServices"]
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         raise CliError(f"{self.prog}: {message}", exit_code=2)
 
 
@@ -58,7 +63,7 @@ def hoist_global_flags(argv: Sequence[str]) -> list[str]:
     return flags + rest + args[end:]
 
 
-def run(argv: Sequence[str], container_factory: ContainerFactory) -> int:
+def run(argv: Sequence[str], services_factory: ServicesFactory) -> int:
     ctx: CliContext | None = None
     try:
         parser = build_parser()
@@ -67,8 +72,7 @@ def run(argv: Sequence[str], container_factory: ContainerFactory) -> int:
         if handler is None:
             parser.print_help(sys.stderr)
             return 2
-        container = container_factory(args)
-        ctx = CliContext(container=container, json=args.json, assume_yes=args.yes)
+        ctx = CliContext(services=services_factory(args), json=args.json, assume_yes=args.yes)
         result = handler(ctx, args)
         return int(result or 0)
     except CliError as exc:

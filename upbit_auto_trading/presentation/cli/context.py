@@ -5,15 +5,22 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # imported by the composition root at run time; --help never pays for it
+    from upbit_auto_trading.presentation.cli.services import CliServices
 
 
-def _json_default(value: Any) -> Any:
+def _json_default(value: object) -> str:
     from datetime import date, datetime
     from decimal import Decimal
     from pathlib import Path
 
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):  # every time in --json is UTC, written ...Z (aware or not, any zone)
+        from upbit_auto_trading.presentation.cli.times import iso_z
+
+        return iso_z(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal | Path):
         return str(value)
@@ -22,14 +29,14 @@ def _json_default(value: Any) -> Any:
 
 @dataclass
 class CliContext:
-    container: Any
+    services: CliServices
     json: bool = False
     assume_yes: bool = False
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
 
-    def emit(self, data: Any, text: str | None = None) -> None:
+    def emit(self, data: object, text: str | None = None) -> None:
         """With --json, exactly one JSON document on stdout; otherwise the human text (or the data)."""
         if self.json:
             self.stdout.write(json.dumps(data, ensure_ascii=False, default=_json_default) + "\n")

@@ -1,19 +1,20 @@
-"""Build the Qt application and the main window for a container."""
+"""Build the Qt application and the main window from the desktop's services."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PyQt6.QtCore import QTimer
 from PyQt6.QtGui import QFont, QFontDatabase
 from PyQt6.QtWidgets import QApplication
 
+from upbit_auto_trading.application.event_bus.bus import EventBus
 from upbit_auto_trading.presentation.desktop.i18n import set_language
 from upbit_auto_trading.presentation.desktop.main_window import MainWindow
+from upbit_auto_trading.presentation.desktop.services import DesktopServices
 from upbit_auto_trading.presentation.desktop.theme import apply_theme
-from upbit_auto_trading.presentation.desktop.ui_state import UiState
 from upbit_auto_trading.presentation.desktop.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
@@ -37,18 +38,18 @@ def configure_application(app: QApplication) -> None:
 
 
 def create_main_window(
-    app: QApplication, container: Any, language: str | None = None, bus: Any | None = None
+    app: QApplication, services: DesktopServices, language: str | None = None, bus: EventBus | None = None
 ) -> MainWindow:
     """Build the main window. With a running ``bus`` the log dock receives its lines as LogLineEvents
-    (LOW_LOGGING); without one (tests of single screens) it listens to the in-memory log sink."""
+    (LOW_LOGGING); without one (tests of single screens) it listens to the in-memory log."""
     configure_application(app)
-    ui_state = UiState(container.core.app_paths().config_dir)
-    set_language(language or ui_state.value("language", "") or str(container.config.ui.language() or "auto"))
-    apply_theme(app, ui_state.value("theme", "") or str(container.config.ui.theme() or "light"))
+    ui_state = services.ui_state
+    set_language(language or ui_state.value("language", "") or services.language)
+    apply_theme(app, ui_state.value("theme", "") or services.theme)
     _prefer_cjk_font(app)
-    window = MainWindow(container, ui_state)
-    sink = container.core.log_sink()
-    for line in sink.lines()[-500:]:  # what was logged before the window existed
+    window = MainWindow(services)
+    log_lines = services.log_lines
+    for line in log_lines.lines()[-500:]:  # what was logged before the window existed
         window.log_dock.enqueue(line)
     if bus is not None:
         from upbit_auto_trading.application.event_bus import LogLineEvent
@@ -56,12 +57,12 @@ def create_main_window(
         subscription = bus.subscribe(LogLineEvent, window.log_dock.enqueue)
         window.destroyed.connect(lambda *_: bus.unsubscribe(subscription))
     else:
-        sink.add_listener(window.log_dock.enqueue)
-        window.destroyed.connect(lambda *_: sink.remove_listener(window.log_dock.enqueue))
+        log_lines.add_listener(window.log_dock.enqueue)
+        window.destroyed.connect(lambda *_: log_lines.remove_listener(window.log_dock.enqueue))
     return window
 
 
-def schedule_screenshot(window: MainWindow, path: Path, done: Any, delay_ms: int = 600) -> None:
+def schedule_screenshot(window: MainWindow, path: Path, done: Callable[[int], None], delay_ms: int = 600) -> None:
     """Render the window once it is shown, save a PNG, then call ``done(exit_code)``."""
 
     def grab() -> None:

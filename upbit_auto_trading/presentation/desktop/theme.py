@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from PyQt6.QtCore import QCoreApplication
 from PyQt6.QtGui import QColor, QPalette
 from PyQt6.QtWidgets import QApplication
+
+from upbit_auto_trading.presentation.desktop.qt_checked import present
 
 THEMES = ("light", "dark")
 
@@ -66,7 +69,7 @@ def apply_theme(app: QApplication, theme: str) -> str:
         palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b7078"))
         palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b7078"))
     else:
-        palette = app.style().standardPalette()
+        palette = present(app.style(), "application style").standardPalette()
     app.setPalette(palette)
     app.setStyleSheet(_COMMON_QSS)
     app.setProperty("appTheme", theme)
@@ -74,5 +77,5 @@ def apply_theme(app: QApplication, theme: str) -> str:
     return theme
 
 
-def current_theme(app: QApplication) -> str:
+def current_theme(app: QCoreApplication) -> str:
     return str(app.property("appTheme") or "light")

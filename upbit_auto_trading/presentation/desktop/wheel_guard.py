@@ -11,6 +11,8 @@ input still takes the wheel.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from PyQt6.QtCore import QEvent, QObject, Qt
 from PyQt6.QtGui import QWheelEvent
 from PyQt6.QtWidgets import (
@@ -23,12 +25,14 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from upbit_auto_trading.presentation.desktop.qt_checked import present
+
 _GUARDED = (QAbstractSpinBox, QComboBox, QAbstractSlider)  # QDateTimeEdit / QDateEdit are spin boxes
 _WHEEL = QEvent.Type.Wheel
 _POLISH = QEvent.Type.Polish
 
 
-def is_guarded(widget: object) -> bool:
+def is_guarded(widget: object) -> TypeGuard[QWidget]:
     """An input whose value the wheel would change (scroll bars are not inputs: they must scroll)."""
     return isinstance(widget, _GUARDED) and not isinstance(widget, QScrollBar)
 
@@ -45,7 +49,7 @@ def _scroll_instead(widget: QWidget, event: QWheelEvent) -> None:
     parent = widget.parentWidget()
     while parent is not None:
         if isinstance(parent, QAbstractScrollArea):
-            viewport = parent.viewport()
+            viewport = present(parent.viewport(), "scroll area viewport")
             forwarded = QWheelEvent(
                 viewport.mapFromGlobal(event.globalPosition()),
                 event.globalPosition(),
@@ -75,12 +79,13 @@ class WheelGuard(QObject):
             return False
         kind = event.type()
         if kind == _WHEEL:
-            if is_guarded(watched) and not _has_focus(watched):  # type: ignore[arg-type]
-                _scroll_instead(watched, event)  # type: ignore[arg-type]
+            # a Wheel event always arrives as a QWheelEvent: the isinstance only tells mypy
+            if is_guarded(watched) and not _has_focus(watched) and isinstance(event, QWheelEvent):
+                _scroll_instead(watched, event)
                 event.accept()
                 return True
         elif kind == _POLISH and is_guarded(watched):
-            _no_wheel_focus(watched)  # type: ignore[arg-type]
+            _no_wheel_focus(watched)
         return False
 
 

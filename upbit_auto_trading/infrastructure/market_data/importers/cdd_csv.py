@@ -78,7 +78,7 @@ def read_cdd_csv(spec: ImportSpec, rows: list[tuple[int, list[str]]]) -> ParsedC
     if header_row is None:
         raise ImportFileError(
             f"{spec.path.name} does not look like a CryptoDataDownload file: no header with open, high, low, "
-            "close in its first lines. Choose another --format."
+            "close in its first lines. Choose another format."
         )
     header = rows[header_row][1]
     index = header_index(header)
@@ -121,12 +121,7 @@ def read_cdd_csv(spec: ImportSpec, rows: list[tuple[int, list[str]]]) -> ParsedC
             sink.reject(line, f"symbol {row[symbol_col].strip()!r} is not {spec.market}", row)
             continue
         try:
-            if unix_col is not None and row[unix_col].strip():
-                start = parse_epoch(row[unix_col])
-            elif date_col is not None:
-                start = parse_date(row[date_col], zone)
-            else:
-                raise ValueError("no time")
+            start = _row_start(row, unix_col, date_col, zone)
             o, h, lo, c = (number(row[cols[k]]) for k in ("open", "high", "low", "close"))
             vols = [number(row[i]) for i in volume_cols]
         except AmbiguousNumber as exc:
@@ -135,12 +130,26 @@ def read_cdd_csv(spec: ImportSpec, rows: list[tuple[int, list[str]]]) -> ParsedC
         except (ValueError, OverflowError, OSError):  # Overflow/OSError: an epoch datetime cannot hold
             sink.reject(line, "unparsable", row)
             continue
-        if len(vols) == 2:
-            small, large = sorted(vols)
-            base, quote = (small, large) if c >= _ONE else (large, small)
-        elif len(vols) == 1:
-            base, quote = vols[0], Decimal(0)
-        else:
-            base = quote = Decimal(0)
+        base, quote = _base_and_quote(vols, c)
         sink.add(line, row, start, (o, h, lo, c, base, quote))
     return ParsedCandles(sink.read, sink.candles, sink.rejected)
+
+
+def _row_start(row: list[str], unix_col: int | None, date_col: int | None, zone: tzinfo) -> datetime:
+    """The candle's start: its ``unix`` cell when filled, else its ``date``; ValueError when neither."""
+    if unix_col is not None and row[unix_col].strip():
+        return parse_epoch(row[unix_col])
+    if date_col is not None:
+        return parse_date(row[date_col], zone)
+    raise ValueError("no time")
+
+
+def _base_and_quote(vols: list[Decimal], close: Decimal) -> tuple[Decimal, Decimal]:
+    """Base and quote volume from the file's volume columns, whose names do not say which is which: with a
+    price of at least 1 the quote volume is the larger (below 1, the smaller)."""
+    if len(vols) == 2:
+        small, large = sorted(vols)
+        return (small, large) if close >= _ONE else (large, small)
+    if len(vols) == 1:
+        return vols[0], Decimal(0)
+    return Decimal(0), Decimal(0)

@@ -7,7 +7,7 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
@@ -87,7 +87,7 @@ def header_index(header: list[str]) -> dict[str, int]:
 
 
 def require_columns(
-    index: dict[str, int], wanted: dict[str, tuple[str, ...]], file: str, fmt: str
+    index: dict[str, int], wanted: Mapping[str, tuple[str, ...]], file: str, fmt: str
 ) -> dict[str, int]:
     """For each field the first present candidate column; ImportFileError naming what is missing."""
     found: dict[str, int] = {}
@@ -102,7 +102,7 @@ def require_columns(
     if missing:
         raise ImportFileError(
             f"{file} does not look like a {fmt} candle file: missing column(s) {', '.join(missing)}"
-            f" (found: {', '.join(sorted(index)) or 'none'}). Choose another --format or give a column mapping."
+            f" (found: {', '.join(sorted(index)) or 'none'}). Choose another format or give a column mapping."
         )
     return found
 

@@ -142,30 +142,34 @@ def guess_separators(cells: Iterable[str]) -> tuple[str, str]:
         for space in _SPACES[1:]:
             text = text.replace(space, " ")
         marks = [ch for ch in text if ch in ".,' "]
-        if not marks:
-            continue
-        if "," in marks and "." in marks:
-            last = marks[-1]  # 1.234,5 or 1,234.5: the last mark is the decimal one
-            decimal[last] += 1
-            thousands["." if last == "," else ","] += 1
-        elif marks.count(",") == 1 and "." not in marks:
-            tail = text.rsplit(",", 1)[1]
-            if len(tail) == 3 and tail.isdigit():
-                thousands[","] += 1  # 1,234 reads both ways: a weak hint only
-            else:
-                decimal[","] += 1
-        elif marks.count(",") > 1:
-            thousands[","] += 1
-        elif marks.count(".") > 1:
-            thousands["."] += 1
-            decimal[","] += 1
-        for mark in ("'", " "):
-            if mark in marks:
-                thousands[mark] += 1
+        if marks:
+            _vote(text, marks, decimal, thousands)
     chosen = "," if decimal[","] > decimal["."] else "."
     candidates = [(n, sep) for sep, n in thousands.items() if sep != chosen]
     grouping = max(candidates)[1] if candidates else ""
     return chosen, grouping
+
+
+def _vote(text: str, marks: list[str], decimal: Counter[str], thousands: Counter[str]) -> None:
+    """Count what the marks of one cell (its ``.,' `` characters, in order) say about the separators."""
+    if "," in marks and "." in marks:
+        last = marks[-1]  # 1.234,5 or 1,234.5: the last mark is the decimal one
+        decimal[last] += 1
+        thousands["." if last == "," else ","] += 1
+    elif marks.count(",") == 1 and "." not in marks:
+        tail = text.rsplit(",", 1)[1]
+        if len(tail) == 3 and tail.isdigit():
+            thousands[","] += 1  # 1,234 reads both ways: a weak hint only
+        else:
+            decimal[","] += 1
+    elif marks.count(",") > 1:
+        thousands[","] += 1
+    elif marks.count(".") > 1:
+        thousands["."] += 1
+        decimal[","] += 1
+    for mark in ("'", " "):
+        if mark in marks:
+            thousands[mark] += 1
 
 
 def ambiguous_numbers_error(file: str, line: int, sample: str, cells: Iterable[str]) -> AmbiguousNumbersError:

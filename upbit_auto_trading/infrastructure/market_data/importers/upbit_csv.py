@@ -9,7 +9,7 @@ A ``market`` (``KRW-BTC``) or ``code`` (``CRIX.UPBIT.KRW-BTC``) column must name
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from upbit_auto_trading.application.market_data.dto import ImportSpec, ParsedCandles
 from upbit_auto_trading.domain.market.timeframe import Timeframe
@@ -52,6 +52,7 @@ def read_upbit_csv(spec: ImportSpec, rows: list[tuple[int, list[str]]]) -> Parse
     header = rows[0][1]
     index = header_index(header)
     utc_col = next((index[name] for name in _UTC_TIME if name in index), None)
+    zone: tzinfo
     if utc_col is not None:
         time_col, zone = utc_col, UTC
     else:

@@ -10,6 +10,7 @@ from typing import Any
 from upbit_auto_trading.application.backtest.request import COST_CONFIRM_ABOVE, BacktestRequest
 from upbit_auto_trading.domain.backtest import UPBIT_KRW_FEE
 from upbit_auto_trading.domain.backtest.settings import CAPITAL_RANGE, capital_in_range
+from upbit_auto_trading.domain.work import Progress
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
@@ -20,7 +21,7 @@ _METRICS_SHOWN = (
 )  # fmt: skip
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backtest = subparsers.add_parser("backtest", help="run strategies over stored candles; stored runs")
     sub = backtest.add_subparsers(dest="backtest_command", metavar="SUBCOMMAND", required=True)
 
@@ -184,12 +185,12 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
     _confirm_costs(ctx, request)
     shown = {"phase": ""}
 
-    def progress(fraction: float, phase: str) -> None:
-        if phase != shown["phase"]:
-            shown["phase"] = phase
-            ctx.info(f"backtest: {fraction * 100:3.0f}% {phase}")
+    def progress(step: Progress) -> None:
+        if step.message != shown["phase"]:
+            shown["phase"] = step.message
+            ctx.info(f"backtest: {step.fraction * 100:3.0f}% {step.message}")
 
-    outcome = ctx.container.strategies.run_backtest().execute(request, progress=progress)
+    outcome = ctx.services.strategies.run_backtest().execute(request, progress=progress)
     rec = outcome.record
     doc = {
         "run_id": outcome.run_id,
@@ -217,7 +218,7 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    rows = [r.to_dict() for r in ctx.container.strategies.list_runs().execute(args.strategy)]
+    rows = [r.to_dict() for r in ctx.services.strategies.list_runs().execute(args.strategy)]
     text = "\n".join(
         f"{r['run_id']:>4}  {r['started_at']}  {r['strategy_name']}  {r['market']} {r['timeframe']}  "
         f"return {_pct(r['total_return'])}  mdd {_pct(r['max_drawdown'])}  trades {r['trades']}"
@@ -228,7 +229,7 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:
-    stored = ctx.container.strategies.get_run().execute(args.run_id)
+    stored = ctx.services.strategies.get_run().execute(args.run_id)
     rec = stored.record
     doc: dict[str, Any] = {
         "run_id": stored.run_id,
@@ -266,7 +267,7 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _rerun(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.container.strategies.rerun_backtest().execute(args.run_id)
+    report = ctx.services.strategies.rerun_backtest().execute(args.run_id)
     text = (
         f"run {args.run_id}: identical result" if report.identical
         else f"run {args.run_id}: DIFFERENT: " + "; ".join(report.differences)
@@ -276,7 +277,7 @@ def _rerun(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
-    s = ctx.container.strategies
+    s = ctx.services.strategies
     s.get_run().execute(args.run_id)
     if not ctx.confirm(f"Delete stored backtest run {args.run_id}?"):
         raise CliError("not deleted (confirm, or pass --yes)")

@@ -19,11 +19,12 @@ from upbit_auto_trading.application.market_data.download_candles import Download
 from upbit_auto_trading.application.market_data.dto import (
     AUTO_FORMAT,
     IMPORT_FORMATS,
-    DownloadProgress,
     ImportSpec,
     iso_utc,
 )
+from upbit_auto_trading.application.market_data.errors import StartDateNeededError
 from upbit_auto_trading.domain.market.timeframe import Timeframe
+from upbit_auto_trading.domain.work import Progress
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
@@ -33,7 +34,7 @@ DECIMAL_CHOICES = (".", ",")
 THOUSANDS_CHOICES = {"none": "", ",": ",", ".": ".", "space": " ", "'": "'"}
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     data = subparsers.add_parser("data", help="stored candles: list, import, fetch, resample, gaps, delete")
     sub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
 
@@ -121,18 +122,8 @@ def _common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return p
 
 
-def _seed(ctx: CliContext) -> None:
-    """First run of a profile: the bundled sample candles are imported, as the desktop app does at start-up,
-    unless the configuration says not to (``market_data.seed_bundled = false``)."""
-    if not ctx.container.config.market_data.seed_bundled():
-        return
-    for report in ctx.container.market_data.seed_bundled_candles().execute():
-        ctx.info(f"imported bundled candles {report.market} {report.timeframe}: {report.inserted} candles")
-
-
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    _seed(ctx)
-    rows = ctx.container.market_data.list_series().execute(with_gaps=args.gaps)
+    rows = ctx.services.market_data.list_series().execute(with_gaps=args.gaps)
     lines = [
         f"{'market':<12} {'tf':<4} {'first (UTC)':<21} {'last (UTC)':<21} {'count':>9}"
         + ("   gaps missing" if args.gaps else "")
@@ -149,7 +140,6 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
-    _seed(ctx)
     spec = ImportSpec(
         path=args.file,
         market=args.market,
@@ -160,7 +150,7 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
         decimal=args.decimal,
         thousands=None if args.thousands is None else THOUSANDS_CHOICES[args.thousands],
     )
-    report = ctx.container.market_data.import_candles().execute(spec)
+    report = ctx.services.market_data.import_candles().execute(spec)
     for reason, count in sorted(report.rejection_reasons().items()):
         ctx.info(f"rejected {count} row(s): {reason}")
     shown = report.rejected if args.verbose else report.rejected[:10]
@@ -215,21 +205,21 @@ def parse_when(text: str | None) -> datetime | None:
 
 
 def _fetch(ctx: CliContext, args: argparse.Namespace) -> int:
-    _seed(ctx)
-    md = ctx.container.market_data
+    md = ctx.services.market_data
     start, end = parse_when(args.start), parse_when(args.end)
     if start is not None and end is not None and start > end:
         raise CliError(f"--from {args.start} is after --to {args.end}: the start must not be after the end", exit_code=2)
     command = DownloadCommand(args.market, args.timeframe, start, end)
 
-    def progress(p: DownloadProgress) -> None:
-        if p.cursor is not None:
-            ctx.info(
-                f"{p.market} {p.timeframe}: {p.fetched} candles, back to {iso_utc(p.cursor)} ({p.fraction:.0%})"
-            )
+    def progress(p: Progress) -> None:
+        if p.message != "done":
+            ctx.info(f"{p.message} ({p.fraction:.0%})")
 
-    with md.candle_fetcher(api_url=args.api_url) as fetcher:
-        report = md.download_candles(fetcher=fetcher).execute(command, progress=progress)
+    with md.candle_fetcher(args.api_url) as fetcher:
+        try:
+            report = md.download_candles(fetcher).execute(command, progress=progress)
+        except StartDateNeededError as exc:  # the use case names no flag: this front end's is --from
+            raise CliError(f"{exc} (--from DATE)") from exc
     text = (
         f"{report.market} {report.timeframe} {iso_utc(report.start)} .. {iso_utc(report.end)}: {report.status}, "
         f"{report.fetched} fetched in {report.pages} page(s), {report.inserted} new, {report.updated} updated"
@@ -240,8 +230,7 @@ def _fetch(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _resample(ctx: CliContext, args: argparse.Namespace) -> int:
-    _seed(ctx)
-    report = ctx.container.market_data.resample_series().execute(args.market, args.source, args.target)
+    report = ctx.services.market_data.resample_series().execute(args.market, args.source, args.target)
     text = (
         f"{report.market}: {report.read} {report.source} candles -> {report.written} {report.target} candles "
         f"({report.inserted} new, {report.updated} updated, {report.unchanged} unchanged)"
@@ -251,8 +240,7 @@ def _resample(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _gaps(ctx: CliContext, args: argparse.Namespace) -> int:
-    _seed(ctx)
-    gaps = ctx.container.market_data.find_gaps().execute(args.market, args.timeframe)
+    gaps = ctx.services.market_data.find_gaps().execute(args.market, args.timeframe)
     items = [
         {
             "first_missing": iso_utc(g.first_missing_utc),
@@ -277,12 +265,11 @@ def _gaps(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
-    _seed(ctx)
     code = Timeframe.from_code(args.timeframe).code
     question = f"Delete every {code} candle of {args.market.upper()}?"
     if not (getattr(args, "yes", False) or ctx.confirm(question)):
         raise CliError("not deleted: confirm with --yes")
-    deleted = ctx.container.market_data.delete_series().execute(args.market, code)
+    deleted = ctx.services.market_data.delete_series().execute(args.market, code)
     ctx.emit(
         {"market": args.market.upper(), "timeframe": code, "deleted": deleted}, f"deleted {deleted} candles"
     )

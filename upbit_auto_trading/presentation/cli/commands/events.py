@@ -11,11 +11,16 @@ import argparse
 import asyncio
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from upbit_auto_trading.application.event_bus.ports import ALL_HANDLERS, DeadLetter, HeldRequest
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
+
+if TYPE_CHECKING:
+    from upbit_auto_trading.application.event_bus.bus import EventBus
+    from upbit_auto_trading.application.event_bus.gate import ConfigChangeGate
+    from upbit_auto_trading.application.event_bus.ports import DeadLetterStore
 
 EXIT_HELD = 3  # like ``profiles switch``: the change is held behind a live trade
 _MIN_PREFIX = 4
@@ -31,7 +36,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", default=argparse.SUPPRESS, help="answer yes")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = subparsers.add_parser("events", help="event bus: dead letters and held config changes")
     sub = group.add_subparsers(dest="events_command", metavar="SUBCOMMAND", required=True)
 
@@ -127,12 +132,12 @@ def _held_text(d: dict[str, Any]) -> str:
     return text + (f"\n    last error: {d['last_error']}" if d["last_error"] else "")
 
 
-def _dead_store(ctx: CliContext) -> Any:
-    return ctx.container.event_bus.dead_letter_store()
+def _dead_store(ctx: CliContext) -> DeadLetterStore:
+    return ctx.services.events.dead_letters()
 
 
-def _gate(ctx: CliContext) -> Any:
-    return ctx.container.event_bus.gate()
+def _gate(ctx: CliContext) -> ConfigChangeGate:
+    return ctx.services.events.gate()
 
 
 def _held_items(ctx: CliContext) -> list[dict[str, Any]]:
@@ -156,7 +161,7 @@ def _retry(ctx: CliContext, args: argparse.Namespace) -> int:
     if letter is None:
         raise CliError(f"no dead letter '{args.id}'; it was retried or discarded meanwhile")
     before = {x.letter_id for x in store.list()}
-    first_ok = asyncio.run(_deliver(ctx.container.event_bus.bus(), letter))
+    first_ok = asyncio.run(_deliver(ctx.services.events.bus(), letter))
     again = [
         x for x in store.list() if x.letter_id not in before and x.event.event_id == letter.event.event_id
     ]
@@ -176,7 +181,7 @@ def _retry(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _deliver(bus: Any, letter: DeadLetter) -> bool:
+async def _deliver(bus: EventBus, letter: DeadLetter) -> bool:
     """Start a bus for this command, deliver the letter, wait for retries and stop."""
     await bus.start()
     try:

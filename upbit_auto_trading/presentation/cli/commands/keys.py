@@ -16,7 +16,7 @@ from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     keys = subparsers.add_parser("keys", help="Upbit API keys (stored encrypted)")
     sub = keys.add_subparsers(dest="keys_command", metavar="SUBCOMMAND", required=True)
     set_cmd = sub.add_parser("set", help="store the access and secret key (read from the terminal or stdin)")
@@ -115,7 +115,7 @@ def _read_passphrase(ctx: CliContext) -> str:
 
 def _is_production(ctx: CliContext) -> bool:
     try:
-        return str(ctx.container.core.active_environment()) == "production"
+        return ctx.services.keys.active_environment() == "production"
     except Exception:  # noqa: BLE001 - only decides whether to print a hint
         return False
 
@@ -123,7 +123,7 @@ def _is_production(ctx: CliContext) -> bool:
 def _set(ctx: CliContext, args: argparse.Namespace) -> int:
     access, secret = _read_keys(ctx, args)
     passphrase = _read_new_passphrase(ctx, args) if args.passphrase else None
-    status = ctx.container.secrets.save_api_keys().execute(access, secret, passphrase)
+    status = ctx.services.keys.save_api_keys().execute(access, secret, passphrase)
     if passphrase is None and _is_production(ctx):
         ctx.info(
             "note: on a production profile, `keys set --passphrase` keeps the keys unreadable to anyone with a "
@@ -134,21 +134,21 @@ def _set(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _status(ctx: CliContext, args: argparse.Namespace) -> int:
-    status = ctx.container.secrets.get_api_key_status().execute()
+    status = ctx.services.keys.get_api_key_status().execute()
     ctx.emit(_status_dict(status), _status_text(status))
     return 0
 
 
 def _unlock(ctx: CliContext, args: argparse.Namespace) -> int:
-    secrets = ctx.container.secrets
-    status = secrets.get_api_key_status().execute()
+    keys = ctx.services.keys
+    status = keys.get_api_key_status().execute()
     if not status.stored:
         ctx.emit(_status_dict(status), "no keys stored: nothing to unlock")
         return 0
     if status.protection != "passphrase":
         ctx.emit(_status_dict(status), f"the stored keys are not protected by a passphrase\n{_status_text(status)}")
         return 0
-    status = secrets.unlock_api_keys().execute(_read_passphrase(ctx))  # WrongPassphraseError: exit 1
+    status = keys.unlock_api_keys().execute(_read_passphrase(ctx))  # WrongPassphraseError: exit 1
     if not status.readable:
         raise CliError(status.problem or "the stored keys cannot be read")
     ctx.emit(_status_dict(status), f"passphrase accepted\n{_status_text(status)}")
@@ -158,6 +158,6 @@ def _unlock(ctx: CliContext, args: argparse.Namespace) -> int:
 def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
     if not ctx.confirm("Delete the stored Upbit API keys?"):
         raise CliError("not confirmed (use --yes)")
-    deleted = ctx.container.secrets.delete_api_keys().execute()
+    deleted = ctx.services.keys.delete_api_keys().execute()
     ctx.emit({"deleted": deleted}, "keys deleted" if deleted else "no keys were stored")
     return 0

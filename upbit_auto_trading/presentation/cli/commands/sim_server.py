@@ -8,12 +8,16 @@ import contextlib
 import math
 import signal
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from upbit_auto_trading.domain.errors import DomainError
 from upbit_auto_trading.domain.market.market_id import normalize_market
 from upbit_auto_trading.domain.market.timeframe import Timeframe
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
+
+if TYPE_CHECKING:
+    from upbit_auto_trading.presentation.cli.services import LoopbackServer
 
 REPLAY_CANDLES = 5000
 """The newest candles of each series the server replays (passed to the factory as its ``limit``)."""
@@ -23,7 +27,7 @@ MAX_SPEED = 86400.0
 """The slowest clock: one candle a day (seconds per candle)."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "sim-server",
         help="serve a loopback Upbit (REST + WebSocket) on 127.0.0.1, replaying stored candles",
@@ -104,12 +108,11 @@ def _markets(ctx: CliContext, args: argparse.Namespace, timeframe: str) -> tuple
         markets = [normalize_market(m) for m in args.markets or ["KRW-BTC"]]
     except DomainError as exc:
         raise CliError(f"--market: {exc}", exit_code=2) from None
-    market_data = getattr(ctx.container, "market_data", None)
-    if args.synthetic or market_data is None:
+    if args.synthetic:
         return markets, REPLAY_CANDLES
     stored = {
         r.market: r.count
-        for r in market_data.list_series().execute(with_gaps=False)
+        for r in ctx.services.market_data.list_series().execute(with_gaps=False)
         if r.timeframe == timeframe
     }
     for market in markets:
@@ -134,13 +137,7 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
         raise CliError(f"--timeframe: {exc}", exit_code=2) from None
     markets, available = _markets(ctx, args, timeframe)
     visible = _start_at(args.start_at, available)
-    reader = None
-    market_data = getattr(ctx.container, "market_data", None)
-    if market_data is not None and not args.synthetic:
-        with contextlib.suppress(AttributeError):
-            reader = market_data.candle_reader()
-    factory = ctx.container.upbit.sim_server_factory(candle_reader=reader)
-    server = factory(
+    server = ctx.services.loopback_server(
         port=args.port,
         markets=markets,
         timeframe=timeframe,
@@ -157,7 +154,9 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run(ctx: CliContext, server, port: int, markets: list[str], timeframe: str, speed: float) -> None:
+async def _run(
+    ctx: CliContext, server: LoopbackServer, port: int, markets: list[str], timeframe: str, speed: float
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -191,7 +190,7 @@ async def _run(ctx: CliContext, server, port: int, markets: list[str], timeframe
         await server.stop_async()
 
 
-async def _clock(server, markets: list[str], timeframe: str, speed: float) -> None:
+async def _clock(server: LoopbackServer, markets: list[str], timeframe: str, speed: float) -> None:
     while True:
         await asyncio.sleep(speed)
         for market in markets:

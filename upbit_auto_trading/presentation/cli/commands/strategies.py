@@ -14,7 +14,7 @@ from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     strategies = subparsers.add_parser("strategies", help="saved strategies: list, show, add, export, delete")
     sub = strategies.add_subparsers(dest="strategies_command", metavar="SUBCOMMAND", required=True)
 
@@ -110,7 +110,7 @@ def describe(strategy: Strategy) -> str:
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    rows = [summary(s) for s in ctx.container.strategies.list_strategies().execute(args.search)]
+    rows = [summary(s) for s in ctx.services.strategies.list_strategies().execute(args.search)]
     text = "\n".join(f"{r['id']:>4}  {r['name']}  v{r['version']}  entry {r['entry']}  rules {','.join(r['rules'])}"
                      for r in rows) or "no strategies saved"  # fmt: skip
     ctx.emit(rows, text)
@@ -118,7 +118,7 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:
-    stored = ctx.container.strategies.get_strategy().execute(args.name, args.version)
+    stored = ctx.services.strategies.get_strategy().execute(args.name, args.version)
     doc = {**summary(stored), "document": strategy_to_dict(stored.strategy),
            "warnings": [str(w) for w in stored.strategy.warnings()]}  # fmt: skip
     text = f"{stored.name} (id {stored.strategy_id}, version {stored.version})\n{describe(stored.strategy)}"
@@ -146,7 +146,7 @@ def _saved(ctx: CliContext, stored: StoredStrategy, verb: str) -> int:
 
 
 def _add(ctx: CliContext, args: argparse.Namespace) -> int:
-    s = ctx.container.strategies
+    s = ctx.services.strategies
     quick = (
         args.entry or args.exit or args.stop_loss or args.take_profit or args.trailing_stop or args.size_pct
     )
@@ -164,7 +164,7 @@ def _add(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
-    doc = ctx.container.strategies.export_strategy().execute(args.name, args.version)
+    doc = ctx.services.strategies.export_strategy().execute(args.name, args.version)
     text = json.dumps(doc, ensure_ascii=False, indent=2)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -175,21 +175,21 @@ def _export(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
-    stored = ctx.container.strategies.import_strategy().execute(_read_json(args.file), args.on_conflict)
+    stored = ctx.services.strategies.import_strategy().execute(_read_json(args.file), args.on_conflict)
     return _saved(ctx, stored, "imported")
 
 
 def _duplicate(ctx: CliContext, args: argparse.Namespace) -> int:
     return _saved(
-        ctx, ctx.container.strategies.duplicate_strategy().execute(args.name, args.new_name), "saved"
+        ctx, ctx.services.strategies.duplicate_strategy().execute(args.name, args.new_name), "saved"
     )
 
 
 def _versions(ctx: CliContext, args: argparse.Namespace) -> int:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"version": v.version, "name": v.name, "content_hash": v.content_hash,
          "created_at": v.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
-        for v in ctx.container.strategies.list_versions().execute(args.name)
+        for v in ctx.services.strategies.list_versions().execute(args.name)
     ]  # fmt: skip
     ctx.emit(
         rows,
@@ -199,7 +199,7 @@ def _versions(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
-    s = ctx.container.strategies
+    s = ctx.services.strategies
     stored = s.get_strategy().execute(args.name)
     if not ctx.confirm(f"Delete strategy {stored.name!r} and all its versions?"):
         raise CliError("not deleted (confirm, or pass --yes)")

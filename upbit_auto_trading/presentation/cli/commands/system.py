@@ -7,7 +7,7 @@ import argparse
 from upbit_auto_trading.presentation.cli.context import CliContext
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     info = subparsers.add_parser("info", help="version, home, active profile and its databases")
     info.set_defaults(func=_info)
 
@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _info(ctx: CliContext, args: argparse.Namespace) -> int:
-    info = ctx.container.core.get_system_info().execute()
+    info = ctx.services.system.get_system_info().execute()
     lines = [
         f"upbit-auto-trading {info.version}",
         f"home:    {info.home}",
@@ -30,7 +30,7 @@ def _info(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _db_check(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = ctx.container.core.check_databases().execute()
+    report = ctx.services.system.check_databases().execute()
     lines = [
         f"{d.name:<12} {d.integrity:<6} schema v{d.schema_version} (latest v{d.latest_version})" for d in report.databases
     ]

@@ -1,4 +1,4 @@
-"""``trade run | resume | status | orders | positions | review | stop | emergency-stop | drift``.
+"""``trade run | resume | status | orders | positions | review | stop | emergency-stop | drift | record``.
 
 ``trade run`` runs the engine headless in this process (logs to the home), until the replay ends or
 SIGINT/SIGTERM: open orders stay journaled and at the exchange, nothing is cancelled unless asked; the next
@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import signal
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING
 
 from upbit_auto_trading.presentation.cli.commands.trade_views import (
     order_dict,
@@ -23,9 +24,15 @@ from upbit_auto_trading.presentation.cli.commands.trade_views import (
 )
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
+from upbit_auto_trading.presentation.cli.times import utc_text
+
+if TYPE_CHECKING:  # the engine is imported by the composition root when a command builds it
+    from upbit_auto_trading.application.event_bus.bus import EventBus
+    from upbit_auto_trading.application.trading.engine import StartRequest, TradingEngine
+    from upbit_auto_trading.presentation.cli.services import EngineLock, TradingServices
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     trade = subparsers.add_parser("trade", help="run strategies on paper, on replayed candles, or live")
     sub = trade.add_subparsers(dest="trade_command", metavar="SUBCOMMAND", required=True)
 
@@ -80,9 +87,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     drift = sub.add_parser("drift", help="shadow backtest of a session, trade by trade (the drift report)")
     drift.add_argument("session")
+    drift.add_argument("--csv", metavar="FILE", help="also write the report as CSV (UTC and KST times)")
     drift.set_defaults(func=_drift)
 
-    for parser in (run, resume, status, orders, positions, review, stop, emergency, drift):
+    record = sub.add_parser("record", help="a strategy's paper record: what to read before it goes live")
+    record.add_argument("strategy", help="saved strategy name (or id)")
+    record.set_defaults(func=_record)
+
+    for parser in (run, resume, status, orders, positions, review, stop, emergency, drift, record):
         parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="one JSON document")
 
 
@@ -119,18 +131,13 @@ def _percent(text: str, option: str) -> Decimal:
     return value / 100
 
 
-def _trading(ctx: CliContext) -> Any:
-    return ctx.container.trading
+def _trading(ctx: CliContext) -> TradingServices:
+    return ctx.services.trading
 
 
-async def _with_bus(ctx: CliContext) -> Any:
-    bus = ctx.container.event_bus.bus()
-    await bus.start()
-    with contextlib.suppress(Exception):
-        ctx.container.event_bus.gate()  # follows TradingStarted/Completed: holds config changes in-process
-    with contextlib.suppress(Exception):
-        ctx.container.profiles.trading_marker().attach(bus)  # other processes see our live trades
-    return bus
+async def _with_bus(ctx: CliContext) -> EventBus:
+    """A started bus for this command, followed by the config-change gate and the live-trading marker."""
+    return await ctx.services.trading.start_bus()
 
 
 def _install_signals(stop: asyncio.Event) -> None:
@@ -140,7 +147,7 @@ def _install_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
-async def _follow(ctx: CliContext, engine: Any, stop: asyncio.Event) -> None:
+async def _follow(ctx: CliContext, engine: TradingEngine, stop: asyncio.Event) -> None:
     """Until every session of this process ended, or a signal: then detach (nothing is cancelled)."""
     requests = asyncio.create_task(engine.follow_requests())
     try:
@@ -173,7 +180,7 @@ def _warm_kernels() -> None:
     warm_up_kernels()
 
 
-def _lock(ctx: CliContext) -> Any:
+def _lock(ctx: CliContext) -> EngineLock:
     lock = _trading(ctx).engine_lock()
     try:
         lock.acquire()
@@ -204,6 +211,8 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
         budget=_money(args.budget, "--budget"), slippage_rate=_percent(args.slippage, "--slippage"),
         replay=replay, api_url=args.api_url,
     )  # fmt: skip
+    if mode is TradingMode.LIVE:
+        request = dataclasses.replace(request, paper_record_missing=_paper_record_missing(ctx, args.strategy))
     confirmation = args.confirm
     if mode is TradingMode.LIVE and not confirmation and ctx.stdin and ctx.stdin.isatty():
         ctx.stderr.write("LIVE trading with real money. Type the profile's name to confirm: ")
@@ -216,7 +225,7 @@ def _run(ctx: CliContext, args: argparse.Namespace) -> int:
         lock.release()
 
 
-async def _run_async(ctx: CliContext, request: Any, confirmation: str, detach: bool) -> int:
+async def _run_async(ctx: CliContext, request: StartRequest, confirmation: str, detach: bool) -> int:
     bus = await _with_bus(ctx)
     stop = asyncio.Event()
     _install_signals(stop)
@@ -230,6 +239,8 @@ async def _run_async(ctx: CliContext, request: Any, confirmation: str, detach: b
                  f"({session.mode.value}, {session.timeframe}, budget {session.budget:,.0f} KRW)")  # fmt: skip
         if rec is not None and rec.review_items:
             ctx.info(f"{len(rec.review_items)} item(s) need manual review: `trade review`")
+        if running.watchdog:  # live: what cancels its open orders if this process dies
+            ctx.info(f"session {session.session_id}: {running.watchdog}")
         if detach:
             await engine.shutdown()
         else:
@@ -270,6 +281,8 @@ async def _resume_async(ctx: CliContext, args: argparse.Namespace) -> int:
             if rec is not None:
                 ctx.info(f"session {sid} reconciled in {rec.seconds:.2f} s: {rec.looked_up} looked up, "
                          f"{rec.not_placed} not placed, {len(rec.review_items)} to review")  # fmt: skip
+            if running.watchdog:
+                ctx.info(f"session {sid}: {running.watchdog}")
         ids = list(engine.running)
         await _follow(ctx, engine, stop)
         ctx.emit({"resumed": ids}, "resumed: " + ", ".join(ids))
@@ -278,7 +291,7 @@ async def _resume_async(ctx: CliContext, args: argparse.Namespace) -> int:
         await bus.stop()
 
 
-def _resolve(engine: Any, given: str) -> str:
+def _resolve(engine: TradingEngine, given: str) -> str:
     ids = [s.session_id for s in engine.sessions.all()]
     if given in ids:
         return given
@@ -307,7 +320,7 @@ def _orders(ctx: CliContext, args: argparse.Namespace) -> int:
         rows = journal.history(args.history)
         if not rows:
             raise CliError(f"no journaled order {args.history!r}")
-        ctx.emit(rows, "\n".join(f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['state'].value:<10} {r['source']:<14} "
+        ctx.emit(rows, "\n".join(f"{utc_text(r['at'])}  {r['state'].value:<10} {r['source']:<14} "
                                  f"{r['detail']}" for r in rows))  # fmt: skip
         return 0
     session = _resolve(trading.engine(), args.session) if args.session else None
@@ -348,19 +361,41 @@ def _review(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _drift(ctx: CliContext, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from upbit_auto_trading.presentation.cli.commands.trade_drift_views import drift_text
+
     trading = _trading(ctx)
     report = trading.shadow_backtest().execute(_resolve(trading.engine(), args.session))
-    doc = report.to_dict()
-    lines = [f"session {report.session_id}: {'identical to its backtest' if report.identical else 'DRIFT'}"]
-    for m in report.markets:
-        lines.append(f"  {m.market}: {len(m.matched)} fills match, {len(m.only_backtest)} only in the backtest, "
-                     f"{len(m.only_live)} only in the session")  # fmt: skip
-        for r in m.only_backtest:
-            lines.append(f"    backtest only: {r.time} {r.side} {r.reason} @ {r.backtest_price}")
-        for r in m.only_live:
-            lines.append(f"    session only:  {r.time} {r.side} {r.reason} @ {r.live_price}")
-    ctx.emit(doc, "\n".join(lines))
+    if args.csv:
+        written = trading.export_drift_csv().execute(report, Path(args.csv))
+        ctx.info(f"drift report written to {written}")
+    ctx.emit(report.to_dict(), drift_text(report))
     return 0
+
+
+def _record(ctx: CliContext, args: argparse.Namespace) -> int:
+    from upbit_auto_trading.presentation.cli.commands.trade_drift_views import record_text
+
+    record = _trading(ctx).promotion_check().execute(args.strategy)
+    ctx.emit(record.to_dict(), record_text(record))
+    return 0
+
+
+def _paper_record_missing(ctx: CliContext, strategy: str) -> bool:
+    """Before a live start: show the strategy's paper record; True when it never ran on paper and the user
+    did not accept that (--yes, or yes on a terminal). The live guard then refuses the start, after its own
+    checks (production profile, keys, the typed name)."""
+    from upbit_auto_trading.presentation.cli.commands.trade_drift_views import record_text
+
+    record = _trading(ctx).promotion_check().execute(strategy)
+    ctx.info(record_text(record))
+    if not record.never_on_paper:
+        return False
+    accepted = ctx.confirm(f"{record.strategy} has never run on paper. Start it LIVE anyway?")
+    if not accepted:
+        ctx.info("not accepted: run it on paper first (trade run --mode paper), or pass --yes")
+    return not accepted
 
 
 # --- stopping -------------------------------------------------------------------------------------------
@@ -420,7 +455,7 @@ async def _halt_here(ctx: CliContext, targets: list[str], *, flatten: bool, emer
                 await engine.stop(sid, note=note)
             return []
         for sid in targets:  # reconcile first: cancel and sell what the exchange really holds
-            await engine.resume(sid)
+            await engine.resume(sid, watch=False)  # no watchdog to start: this process ends the session now
         for running in engine.running.values():
             running.runner.stop()
         if emergency:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from upbit_auto_trading.presentation.cli.times import iso_z, utc_text
+
+if TYPE_CHECKING:
+    from upbit_auto_trading.application.trading.engine import TradingEngine
+    from upbit_auto_trading.domain.trading.journal import JournalOrder, OrderFill
+    from upbit_auto_trading.domain.trading.session import TradingSession
 
 ZERO = Decimal(0)
 
 
-def session_dict(engine: Any, s: Any) -> dict[str, Any]:
+def session_dict(engine: TradingEngine, s: TradingSession) -> dict[str, Any]:
     desk_journal = engine.journal
     running = engine.running.get(s.session_id)
     positions = []
@@ -34,11 +42,12 @@ def session_dict(engine: Any, s: Any) -> dict[str, Any]:
         "id": s.session_id, "strategy": s.strategy_name, "mode": s.mode.value, "markets": list(s.markets),
         "state": s.state.value, "timeframe": s.timeframe, "budget": s.budget, "positions": positions,
         "open_orders": len(open_orders), "realized_krw": realized, "unrealized_krw": unrealized_total,
-        "risk_state": risk, "last_candle": s.last_candle, "started_at": s.started_at, "note": s.note,
+        "risk_state": risk, "last_candle": {m: iso_z(datetime.fromisoformat(t)) for m, t in s.last_candle.items()},
+        "started_at": s.started_at, "note": s.note,
     }  # fmt: skip
 
 
-def session_text(engine: Any, s: Any) -> str:
+def session_text(engine: TradingEngine, s: TradingSession) -> str:
     d = session_dict(engine, s)
     lines = [f"{d['id']}  {d['strategy']}  {d['mode']}  {d['state']}  {', '.join(d['markets'])}  "
              f"realised {d['realized_krw']:,.0f} KRW  open orders {d['open_orders']}  risk {d['risk_state']}"]  # fmt: skip
@@ -47,7 +56,7 @@ def session_text(engine: Any, s: Any) -> str:
     return "\n".join(lines)
 
 
-def order_dict(e: Any, fills: list[Any]) -> dict[str, Any]:
+def order_dict(e: JournalOrder, fills: list[OrderFill]) -> dict[str, Any]:
     mine = [f for f in fills if f.identifier == e.identifier]
     volume = sum((f.volume for f in mine), ZERO)
     avg = sum((f.price * f.volume for f in mine), ZERO) / volume if volume else None
@@ -62,5 +71,5 @@ def order_dict(e: Any, fills: list[Any]) -> dict[str, Any]:
 
 def order_text(d: dict[str, Any]) -> str:
     what = f"{d['volume']}" if d["volume"] is not None else f"{d['price']} KRW"
-    return (f"{d['created_at']:%Y-%m-%d %H:%M:%S}  {d['market']}  {d['side']:<3} {d['ord_type']:<6} {what:<14} "
+    return (f"{utc_text(d['created_at'])}  {d['market']}  {d['side']:<3} {d['ord_type']:<6} {what:<14} "
             f"{d['state']:<10} executed {d['executed_volume']}  {d['reason']}  {d['identifier']}")  # fmt: skip

@@ -22,7 +22,7 @@ from upbit_auto_trading.presentation.cli.errors import CliError
 OPERATOR_HELP = "gt ge lt le eq ne approx crosses_above crosses_below rising falling (or > >= < <= == != ~=)"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     triggers = subparsers.add_parser("triggers", help="saved triggers: manage, evaluate, export, import")
     sub = triggers.add_subparsers(dest="triggers_command", metavar="SUBCOMMAND", required=True)
 
@@ -139,6 +139,13 @@ def _apply(draft: TriggerDraft, args: argparse.Namespace) -> TriggerDraft:
     for attribute in ("timeframe", "description", "usage"):
         if getattr(args, attribute):
             setattr(draft, attribute, getattr(args, attribute))
+    _apply_operator_params(draft, args)
+    return draft
+
+
+def _apply_operator_params(draft: TriggerDraft, args: argparse.Namespace) -> None:
+    """--tolerance / --candles (or rising/falling's --value, read as candles), kept only for an operator
+    that takes them."""
     if args.tolerance is not None:
         draft.operator_params = {"percent": args.tolerance}
     if args.candles is not None:
@@ -149,7 +156,6 @@ def _apply(draft: TriggerDraft, args: argparse.Namespace) -> TriggerDraft:
         draft.operator_params = {}
     if draft.operator not in ("rising", "falling") and "candles" in draft.operator_params:
         draft.operator_params = {}
-    return draft
 
 
 def _line(item: dict[str, Any]) -> str:
@@ -157,14 +163,14 @@ def _line(item: dict[str, Any]) -> str:
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    items = [trigger_to_dict(c) for c in ctx.container.triggers.list_triggers().execute(args.search)]
+    items = [trigger_to_dict(c) for c in ctx.services.triggers.list_triggers().execute(args.search)]
     ctx.emit(items, "\n".join(_line(i) for i in items) if items else "no triggers")
     return 0
 
 
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:
-    item = trigger_to_dict(ctx.container.triggers.get_trigger().execute(args.name))
-    item["used_by"] = ctx.container.triggers.find_trigger_users().execute(args.name)
+    item = trigger_to_dict(ctx.services.triggers.get_trigger().execute(args.name))
+    item["used_by"] = ctx.services.triggers.find_trigger_users().execute(args.name)
     ctx.emit(item, json.dumps(item, ensure_ascii=False, indent=2))
     return 0
 
@@ -173,17 +179,17 @@ def _add(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.value is None and not args.target and args.operator not in ("rising", "falling"):
         raise CliError("give --value or --target", exit_code=2)
     draft = _apply(TriggerDraft(name=args.name, variable_id="", operator=""), args)
-    item = trigger_to_dict(ctx.container.triggers.create_trigger().execute(draft))
+    item = trigger_to_dict(ctx.services.triggers.create_trigger().execute(draft))
     ctx.emit(item, f"saved: {_line(item)}")
     return 0
 
 
 def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
-    existing = ctx.container.triggers.get_trigger().execute(args.name)
+    existing = ctx.services.triggers.get_trigger().execute(args.name)
     draft = _apply(TriggerDraft.from_condition(existing), args)
     if args.rename:
         draft.name = args.rename
-    edited = ctx.container.triggers.edit_trigger().execute(args.name, draft)
+    edited = ctx.services.triggers.edit_trigger().execute(args.name, draft)
     item = trigger_to_dict(edited.condition)
     item["updated_strategies"] = list(edited.updated_strategies)
     text = f"saved: {_line(item)}"
@@ -195,12 +201,12 @@ def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
-    users = ctx.container.triggers.find_trigger_users().execute(args.name)
+    users = ctx.services.triggers.find_trigger_users().execute(args.name)
     if users:  # checked before asking; the use case refuses it too
         raise TriggerInUseError(args.name, users)
     if not ctx.confirm(f"Delete trigger {args.name!r}?"):
         raise CliError("not deleted (confirm, or pass --yes before the command)")
-    ctx.container.triggers.delete_trigger().execute(args.name)
+    ctx.services.triggers.delete_trigger().execute(args.name)
     ctx.emit({"deleted": args.name}, f"deleted {args.name}")
     return 0
 
@@ -221,12 +227,9 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
         raise CliError(
             f"--from {args.start} is after --to {args.end}: the start must not be after the end", exit_code=2
         )
-    condition = ctx.container.triggers.get_trigger().execute(args.name)
-    try:
-        use_case = ctx.container.triggers.evaluate_trigger()
-    except Exception as exc:  # the market-data container is not wired in this build
-        raise CliError(f"stored candles are not available: {exc}") from exc
-    result = use_case.execute(condition, args.market, args.timeframe, start, end)
+    triggers = ctx.services.triggers
+    condition = triggers.get_trigger().execute(args.name)
+    result = triggers.evaluate_trigger().execute(condition, args.market, args.timeframe, start, end)
     fired = [t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in result.fired_times()]
     text = "\n".join(
         [*fired, f"{len(fired)} of {len(result.candles)} candles fired ({condition.describe()})"]
@@ -236,7 +239,7 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
-    document = ctx.container.triggers.export_triggers().execute(args.names)
+    document = ctx.services.triggers.export_triggers().execute(args.names)
     text = json.dumps(document, ensure_ascii=False, indent=2)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -256,7 +259,7 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
     except ValueError as exc:  # JSONDecodeError, not UTF-8, or an integer of more than 4,300 digits
         raise CliError(f"{args.file} is not a usable JSON file: {exc}") from exc
-    result = ctx.container.triggers.import_triggers().execute(document, _on_conflict(ctx, args))
+    result = ctx.services.triggers.import_triggers().execute(document, _on_conflict(ctx, args))
     data = {
         "imported": result.imported,
         "renamed": [{"from": old, "to": new} for old, new in result.renamed],

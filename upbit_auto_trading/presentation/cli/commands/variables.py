@@ -9,7 +9,7 @@ from upbit_auto_trading.domain.trigger.variables import ParameterDefinition, Var
 from upbit_auto_trading.presentation.cli.context import CliContext
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     variables = subparsers.add_parser("variables", help="the trading-variable catalogue")
     sub = variables.add_subparsers(dest="variables_command", metavar="SUBCOMMAND", required=True)
     listing = sub.add_parser(
@@ -67,7 +67,7 @@ def variable_to_dict(v: VariableDefinition) -> dict[str, Any]:
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    catalogue = ctx.container.triggers.list_catalogue().execute()
+    catalogue = ctx.services.triggers.list_catalogue().execute()
     chosen = [v for v in catalogue if not args.purpose or v.purpose.value == args.purpose]
     lines = [f"catalogue version {catalogue.version}: {len(chosen)} variables"]
     for v in chosen:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from upbit_auto_trading.presentation.desktop.analysis.comparison import Comparison, compare
+from upbit_auto_trading.presentation.desktop.analysis.services import AnalysisServices
 from upbit_auto_trading.presentation.desktop.backtest.model import kst
 from upbit_auto_trading.presentation.desktop.i18n import tr
 
@@ -42,14 +43,6 @@ class AnalysisView(Protocol):
     def show_error(self, message: str) -> None: ...
 
 
-@dataclass
-class AnalysisServices:
-    list_runs: Any
-    get_run: Any
-    open_run: Any
-    delete_run: Any
-
-
 class AnalysisPresenter:
     def __init__(self, view: AnalysisView, services: AnalysisServices) -> None:
         self.view = view
@@ -66,7 +59,7 @@ class AnalysisPresenter:
                 RunItem(
                     r.run_id,
                     f"#{r.run_id} {r.strategy_name} | {r.market} {r.timeframe} | "
-                    f"{kst(r.data_start)[:10]} ~ {kst(r.data_end)[:10]}",
+                    f"{kst(r.data_start)[:10]} ~ {kst(r.data_end)[:10]} KST",
                 )  # fmt: skip
                 for r in runs
             ]

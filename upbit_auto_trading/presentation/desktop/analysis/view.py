@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor
@@ -30,8 +31,12 @@ from upbit_auto_trading.presentation.desktop.analysis.presenter import (
     Curve,
     RunItem,
 )
-from upbit_auto_trading.presentation.desktop.backtest.chart import KST_OFFSET
+from upbit_auto_trading.presentation.desktop.charts.fit import ValueFit, limit_time, span_of, visible
+from upbit_auto_trading.presentation.desktop.charts.legend import legend_above
+from upbit_auto_trading.presentation.desktop.charts.number_axis import NumberAxis
+from upbit_auto_trading.presentation.desktop.charts.time_axis import KstTimeAxis
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.qt_checked import present, vertical_header
 from upbit_auto_trading.presentation.desktop.theme import chart_colour
 
 FLAG_BACKGROUND, FLAG_TEXT = QColor("#fff4ce"), QColor("#5c4300")  # the warning banner's, in both themes
@@ -64,7 +69,7 @@ class AnalysisWidget(QWidget):
         self.table.setObjectName("comparisonTable")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        vertical_header(self.table).setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.notice = QLabel()  # "the periods differ", above the table
         self.notice.setObjectName("warningBanner")
         self.notice.setWordWrap(True)
@@ -74,11 +79,15 @@ class AnalysisWidget(QWidget):
         tv.setContentsMargins(0, 0, 0, 0)
         tv.addWidget(self.notice)
         tv.addWidget(self.table, 1)
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=KST_OFFSET)})
+        # the same time axis (KST, the year on every label), numbers and navigation as the other charts:
+        # wheel and drag move time only, the value axis fits the curves in view
+        self.plot = pg.PlotWidget(axisItems={"bottom": KstTimeAxis(), "left": NumberAxis()})
         self.plot.setBackground(chart_colour("background"))
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("left", tr("자산 (시작 = 1.0)", "Equity (start = 1.0)"))
-        self.plot.addLegend(offset=(10, 5))
+        legend_above(self.plot.getPlotItem())
+        self._curves: list[Curve] = []
+        self._fit = ValueFit(self.plot.getPlotItem(), self._extent)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(table_box)
         right.addWidget(self.plot)
@@ -142,7 +151,7 @@ class AnalysisWidget(QWidget):
         table.setColumnCount(len(comparison.headers))
         table.setHorizontalHeaderLabels(comparison.headers)
         table.setRowCount(len(comparison.rows))
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        icon = present(self.style(), "style").standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for r, (label, cells, flag) in enumerate(
@@ -174,30 +183,25 @@ class AnalysisWidget(QWidget):
             if (head := self.table.verticalHeaderItem(r)) is not None and head.toolTip()
         ]
 
+    def _extent(self, x0: float, x1: float) -> tuple[float, float] | None:
+        return span_of(c.value[visible(c.time, x0, x1)] for c in self._curves)
+
     def show_curves(self, curves: Sequence[Curve]) -> None:
         self.plot.clear()
+        self._curves = list(curves)
         for k, curve in enumerate(curves):
             self.plot.plot(
                 curve.time, curve.value, pen=pg.mkPen(COLOURS[k % len(COLOURS)], width=1.5), name=curve.label
             )
-        if curves:
-            self.plot.autoRange()
+        times = [c.time for c in curves if len(c.time)]
+        if times:
+            every = np.sort(np.concatenate(times))
+            limit_time(self.plot.getPlotItem(), every)
+            self.plot.setXRange(float(every[0]), float(every[-1]), padding=0.02)
+        self._fit.refit()  # the same time range emits no change: fit the new curves anyway
 
     def confirm(self, question: str) -> bool:
         return QMessageBox.question(self, tr("확인", "Confirm"), question) == QMessageBox.StandardButton.Yes
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
-
-
-def create_analysis_tab(container: Any, parent: QWidget | None = None) -> QWidget:
-    from upbit_auto_trading.presentation.desktop.analysis.presenter import AnalysisServices
-
-    s = container.strategies
-    services = AnalysisServices(
-        list_runs=s.list_runs(), get_run=s.get_run(), open_run=s.open_run(), delete_run=s.delete_run()
-    )
-    widget = AnalysisWidget(parent)
-    widget.presenter = AnalysisPresenter(widget, services)
-    widget.presenter.start()
-    return widget

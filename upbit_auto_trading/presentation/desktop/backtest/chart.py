@@ -5,6 +5,8 @@ The wheel and a drag move time only; each pane's value axis fits what is visible
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QRectF, QTimer
@@ -19,10 +21,8 @@ from upbit_auto_trading.presentation.desktop.charts.fit import (
     span_of,
     visible,
 )
+from upbit_auto_trading.presentation.desktop.charts.legend import legend_above
 from upbit_auto_trading.presentation.desktop.charts.number_axis import NumberAxis
-from upbit_auto_trading.presentation.desktop.charts.time_axis import (
-    KST_OFFSET as KST_OFFSET,  # re-exported: analysis/view.py imports it from here
-)
 from upbit_auto_trading.presentation.desktop.charts.time_axis import KstTimeAxis
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.theme import chart_colour
@@ -38,23 +38,34 @@ MARKERS = {  # kind -> (symbol, colour)
 }
 
 
-def merged_bars(c: CandleArrays, x0: float, x1: float) -> tuple[np.ndarray, ...]:
+class MergedBars(NamedTuple):
+    """The bars to draw: one value per bar in each array; ``width`` is the seconds one bar spans."""
+
+    x: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    width: float
+
+
+def merged_bars(c: CandleArrays, x0: float, x1: float) -> MergedBars:
     """(x, open, high, low, close, width) of the candles in [x0, x1], merged into at most MAX_BARS bars."""
     s = c.start
     if len(s) == 0:
         e = np.empty(0)
-        return e, e, e, e, e, 0.0
+        return MergedBars(e, e, e, e, e, 0.0)
     step = float(np.median(np.diff(s[:1000]))) if len(s) > 1 else 3600.0
     i0 = max(0, int(np.searchsorted(s, x0 - step)))
     i1 = min(len(s), int(np.searchsorted(s, x1 + step, side="right")))
     if i1 <= i0:
         e = np.empty(0)
-        return e, e, e, e, e, step
+        return MergedBars(e, e, e, e, e, step)
     k = max(1, int(np.ceil((i1 - i0) / MAX_BARS)))
     idx = np.arange(i0, i1, k)
     last = np.minimum(idx + k - 1, i1 - 1)
-    return (s[idx].astype(float), c.open[idx], np.maximum.reduceat(c.high[i0:i1], idx - i0),
-            np.minimum.reduceat(c.low[i0:i1], idx - i0), c.close[last], step * k)  # fmt: skip
+    return MergedBars(s[idx].astype(float), c.open[idx], np.maximum.reduceat(c.high[i0:i1], idx - i0),
+                      np.minimum.reduceat(c.low[i0:i1], idx - i0), c.close[last], step * k)  # fmt: skip
 
 
 class CandleItem(pg.GraphicsObject):
@@ -111,8 +122,8 @@ class BacktestChart(pg.GraphicsLayoutWidget):
         self.equity.getAxis("bottom").show_times(False)
         self.equity.setXLink(self.price)
         self.drawdown.setXLink(self.price)
-        self.equity.addLegend(offset=(10, 5))
-        self.price.addLegend(offset=(10, 5))
+        legend_above(self.equity)  # above the data, not over it
+        legend_above(self.price)
         self.candle_item: CandleItem | None = None
         self._result: ResultView | None = None
         self._fits = (
@@ -130,7 +141,7 @@ class BacktestChart(pg.GraphicsLayoutWidget):
     def close(self) -> bool:
         # pyqtgraph's close() deletes every item of the scene: a redraw still pending would paint into them.
         self._timer.stop()
-        return super().close()
+        return bool(super().close())
 
     def _redraw_candles(self) -> None:
         if self.candle_item is not None:

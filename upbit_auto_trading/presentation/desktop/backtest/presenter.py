@@ -1,11 +1,10 @@
 """Backtest screen logic: build the request, queue runs (progress, cancel), show results and stored runs.
 
-Queue callbacks arrive on the worker thread; ``post`` hands them to the GUI thread. No Qt here."""
+Queue callbacks arrive on the worker thread; ``work.post`` hands them to the GUI thread. No Qt here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -21,6 +20,7 @@ from upbit_auto_trading.application.backtest.request import (
 )
 from upbit_auto_trading.domain.backtest import UPBIT_KRW_FEE
 from upbit_auto_trading.domain.backtest.settings import CAPITAL_RANGE, MAX_INITIAL_CAPITAL, capital_in_range
+from upbit_auto_trading.presentation.desktop.background import BackgroundWork
 from upbit_auto_trading.presentation.desktop.backtest.model import (
     QueueRow,
     ResultView,
@@ -34,6 +34,7 @@ from upbit_auto_trading.presentation.desktop.backtest.model import (
     warning_text,
 )
 from upbit_auto_trading.presentation.desktop.backtest.reopen import form_of_run, opened_status
+from upbit_auto_trading.presentation.desktop.backtest.services import BacktestServices
 from upbit_auto_trading.presentation.desktop.i18n import tr
 
 PHASES = {
@@ -58,55 +59,15 @@ class BacktestView(Protocol):
     def confirm(self, question: str) -> bool: ...
 
 
-@dataclass
-class BacktestServices:
-    list_strategies: Any
-    list_series: Any
-    queue: Any  # BacktestQueue
-    list_runs: Any
-    open_run: Any
-    delete_run: Any
-
-
 def parse_form(form: RunForm) -> BacktestRequest:
     """The request of a filled form; raises ValueError with a message for the user."""
     if not form.strategy:
         raise ValueError(tr("전략을 고르세요", "Pick a strategy"))
     if not form.market or not form.timeframe:
         raise ValueError(tr("시장과 타임프레임을 고르세요", "Pick a market and a timeframe"))
-
-    def day(text: str, label: str, end: bool) -> datetime | None:
-        if not text.strip():
-            return None
-        try:
-            moment = datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
-        except ValueError:
-            raise ValueError(
-                tr(f"{label}: YYYY-MM-DD 형식으로 입력하세요", f"{label}: use YYYY-MM-DD")
-            ) from None
-        if end and len(text.strip()) <= 10:
-            moment = moment.replace(hour=23, minute=59, second=59)
-        return moment
-
-    def dec(text: str, label: str) -> Decimal:
-        try:
-            value = Decimal(text.replace(",", "").strip() or "0")
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if not value.is_finite():  # "NaN" parses as a Decimal, then broke the cost comparison
-            raise ValueError(tr(f"{label}: 숫자를 입력하세요", f"{label}: enter a number"))
-        return value
-
-    try:
-        capital = Decimal(form.capital.replace(",", "").strip() or "0")
-    except InvalidOperation:
-        capital = Decimal("NaN")
-    if not capital_in_range(capital):  # 1e400 used to run to the end and fail with InvalidOperation
-        raise ValueError(tr(f"초기 자본: 0보다 크고 {MAX_INITIAL_CAPITAL:,} 이하여야 합니다",
-                            f"Capital: must be {CAPITAL_RANGE}"))  # fmt: skip
-
-    start = day(form.start, tr("시작일", "From"), False)
-    end = day(form.end, tr("종료일", "To"), True)
+    capital = _form_capital(form.capital)
+    start = _form_day(form.start, tr("시작일", "From"), end=False)
+    end = _form_day(form.end, tr("종료일", "To"), end=True)
     if start and end and start > end:
         raise ValueError(tr("시작일이 종료일보다 늦습니다", "The start is after the end"))
     return BacktestRequest(
@@ -116,9 +77,44 @@ def parse_form(form: RunForm) -> BacktestRequest:
         start=start,
         end=end,
         initial_capital=capital,
-        fee_rate=dec(form.fee_pct, tr("수수료", "Fee")) / 100,
-        slippage_rate=dec(form.slippage_pct, tr("슬리피지", "Slippage")) / 100,
+        fee_rate=_form_decimal(form.fee_pct, tr("수수료", "Fee")) / 100,
+        slippage_rate=_form_decimal(form.slippage_pct, tr("슬리피지", "Slippage")) / 100,
     )
+
+
+def _form_day(text: str, label: str, *, end: bool) -> datetime | None:
+    """A date field (UTC); an end date without a time means the whole day. None when empty."""
+    if not text.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(tr(f"{label}: YYYY-MM-DD 형식으로 입력하세요", f"{label}: use YYYY-MM-DD")) from None
+    if end and len(text.strip()) <= 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment
+
+
+def _form_decimal(text: str, label: str) -> Decimal:
+    """A number field (thousands commas allowed; empty is 0)."""
+    try:
+        value = Decimal(text.replace(",", "").strip() or "0")
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():  # "NaN" parses as a Decimal, then broke the cost comparison
+        raise ValueError(tr(f"{label}: 숫자를 입력하세요", f"{label}: enter a number"))
+    return value
+
+
+def _form_capital(text: str) -> Decimal:
+    try:
+        capital = Decimal(text.replace(",", "").strip() or "0")
+    except InvalidOperation:
+        capital = Decimal("NaN")
+    if not capital_in_range(capital):  # 1e400 used to run to the end and fail with InvalidOperation
+        raise ValueError(tr(f"초기 자본: 0보다 크고 {MAX_INITIAL_CAPITAL:,} 이하여야 합니다",
+                            f"Capital: must be {CAPITAL_RANGE}"))  # fmt: skip
+    return capital
 
 
 def _percent(rate: Decimal) -> str:
@@ -220,12 +216,10 @@ def _title(name: str, market: str, timeframe: str, start: str, end: str) -> str:
 
 
 class BacktestPresenter:
-    def __init__(
-        self, view: BacktestView, services: BacktestServices, post: Callable[[Callable[[], None]], None]
-    ) -> None:
+    def __init__(self, view: BacktestView, services: BacktestServices, work: BackgroundWork) -> None:
         self.view = view
         self.services = services
-        self.post = post
+        self.work = work
         self.jobs: list[BacktestJob] = []
         self.shown_run: int | None = None
         # what the form offers, to say which of a reopened run's settings it cannot take over
@@ -282,8 +276,8 @@ class BacktestPresenter:
             return
         job = self.services.queue.submit(
             request,
-            on_progress=lambda j: self.post(lambda: self._progress(j)),
-            on_done=lambda j: self.post(lambda: self._done(j)),
+            on_progress=lambda j: self.work.post(lambda: self._progress(j)),
+            on_done=lambda j: self.work.post(lambda: self._done(j)),
         )
         self.jobs.append(job)
         self.view.set_running(True)
@@ -355,6 +349,8 @@ class BacktestPresenter:
             charts = self.services.open_run.execute(run_id)
             self.view.show_result(result_from_charts(charts))
             self.shown_run = run_id
+            if not self.active_jobs():  # the bar told of the last run ("100% done"), not of this stored one
+                self.view.show_progress(0.0, "")
             self.view.set_form(form_of_run(charts.stored.record))
             self.view.show_status(opened_status(charts.stored, self._strategy_hashes, self._series))
         except Exception as exc:

@@ -104,9 +104,9 @@ class QueuePanel(QGroupBox):
     def show_rows(self, rows: Sequence[QueueRow]) -> None:
         wanted = [r.job_id for r in rows]
         for job_id in [j for j in self._rows if j not in wanted]:
-            widget = self._rows.pop(job_id)
-            self._list.removeWidget(widget)
-            widget.deleteLater()
+            gone = self._rows.pop(job_id)
+            self._list.removeWidget(gone)
+            gone.deleteLater()
         for position, row in enumerate(rows, start=1):  # position 0 is the "empty" label
             widget = self._rows.get(row.job_id)
             if widget is None:

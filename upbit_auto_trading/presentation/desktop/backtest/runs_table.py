@@ -13,6 +13,11 @@ from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTable
 
 from upbit_auto_trading.presentation.desktop.backtest.model import RUN_HEADERS, RunRow
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.qt_checked import (
+    horizontal_header,
+    selected_rows,
+    vertical_header,
+)
 
 MIN_ROWS = 6
 """Rows the list keeps however the window shrinks (the tab scrolls instead); the default window shows more."""
@@ -30,10 +35,11 @@ class RunsTable(QTableWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long strategy name ends in "…"
         self.setShowGrid(False)
         self.setAlternatingRowColors(True)
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
-        header = self.horizontalHeader()
+        rows_header = vertical_header(self)
+        rows_header.setVisible(False)
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows_header.setDefaultSectionSize(self.fontMetrics().height() + 4)
+        header = horizontal_header(self)
         header.setHighlightSections(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(RUN_HEADERS)):
@@ -42,11 +48,11 @@ class RunsTable(QTableWidget):
         self.setMinimumHeight(self.height_for_rows(MIN_ROWS))
 
     def row_height(self) -> int:
-        return self.verticalHeader().defaultSectionSize()
+        return vertical_header(self).defaultSectionSize()
 
     def height_for_rows(self, rows: int) -> int:
         """The height that shows ``rows`` whole rows under the header."""
-        return self.horizontalHeader().sizeHint().height() + rows * self.row_height() + 2 * self.frameWidth()
+        return horizontal_header(self).sizeHint().height() + rows * self.row_height() + 2 * self.frameWidth()
 
     def show_rows(self, rows: Sequence[RunRow]) -> None:
         selected = self.selected_run_id()
@@ -68,5 +74,5 @@ class RunsTable(QTableWidget):
         return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
     def selected_run_id(self) -> int | None:
-        rows = self.selectionModel().selectedRows() if self.selectionModel() is not None else []
+        rows = selected_rows(self)
         return self.run_id_at(rows[0].row()) if rows else None

@@ -41,6 +41,7 @@ from upbit_auto_trading.presentation.desktop.backtest.presenter import BacktestP
 from upbit_auto_trading.presentation.desktop.backtest.queue_panel import QueuePanel
 from upbit_auto_trading.presentation.desktop.backtest.runs_table import RunsTable
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.qt_checked import horizontal_header
 
 BOX_MARGINS = (6, 4, 6, 6)
 """Inside the group boxes of the left column: Qt's default 9-11 px each side, over four boxes and the gaps,
@@ -68,6 +69,49 @@ class BacktestWidget(QWidget):
         self.presenter: BacktestPresenter | None = None
         self._series: list[SeriesOption] = []
 
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._left_panel())
+        splitter.addWidget(self._result_panel())
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([370, 1000])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(splitter)
+        self._connect_intents()
+
+    # ----- layout ---------------------------------------------------------------------------------
+    def _left_panel(self) -> QWidget:
+        """The run settings, Run / Cancel with progress and status, the queue and the stored runs."""
+        form_box = self._settings_box()
+        self.run_button = QPushButton(tr("실행 (Ctrl+R)", "Run (Ctrl+R)"))
+        self.cancel_button = QPushButton(tr("모두 취소", "Cancel all"))
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("")
+        self.progress.setMaximumHeight(self.progress.minimumSizeHint().height())
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.queue = QueuePanel(lambda job_id: self._call("cancel_job", job_id))
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.run_button)
+        run_row.addWidget(self.cancel_button)
+        runs_box = self._runs_box()
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.setSpacing(4)
+        lv.addWidget(form_box)
+        lv.addLayout(run_row)
+        lv.addWidget(self.progress)
+        lv.addWidget(self.status)
+        lv.addWidget(self.queue)
+        lv.addWidget(runs_box, 1)
+        return left
+
+    def _settings_box(self) -> QGroupBox:
         self.strategy = QComboBox()
         self.market = QComboBox()
         self.timeframe = QComboBox()
@@ -113,22 +157,9 @@ class BacktestWidget(QWidget):
         form.addRow(tr("초기 자본 (KRW)", "Capital (KRW)"), self.capital)
         form.addRow(tr("수수료 (%/체결)", "Fee (% per fill)"), self.fee)
         form.addRow(tr("슬리피지 (%)", "Slippage (%)"), self.slippage)
+        return form_box
 
-        self.run_button = QPushButton(tr("실행 (Ctrl+R)", "Run (Ctrl+R)"))
-        self.cancel_button = QPushButton(tr("모두 취소", "Cancel all"))
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(True)
-        self.progress.setFormat("")
-        self.progress.setMaximumHeight(self.progress.minimumSizeHint().height())
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.queue = QueuePanel(lambda job_id: self._call("cancel_job", job_id))
-        run_row = QHBoxLayout()
-        run_row.addWidget(self.run_button)
-        run_row.addWidget(self.cancel_button)
-
+    def _runs_box(self) -> QGroupBox:
         self.runs = RunsTable()
         self.open_button = QPushButton(tr("열기", "Open"))
         self.delete_button = QPushButton(tr("삭제", "Delete"))
@@ -140,18 +171,10 @@ class BacktestWidget(QWidget):
         rb.addWidget(self.open_button)
         rb.addWidget(self.delete_button)
         rv.addLayout(rb)
+        return runs_box
 
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.setSpacing(4)
-        lv.addWidget(form_box)
-        lv.addLayout(run_row)
-        lv.addWidget(self.progress)
-        lv.addWidget(self.status)
-        lv.addWidget(self.queue)
-        lv.addWidget(runs_box, 1)
-
+    def _result_panel(self) -> QWidget:
+        """The shown run's title, its warnings, and its chart, trades and metrics in tabs."""
         self.title = QLabel(tr("실행 결과가 여기에 표시됩니다", "Results appear here"))
         self.title.setStyleSheet("font-weight: bold;")
         self.warning_banner = QLabel()  # refused orders: a run must not pass for a clean "0 trades"
@@ -172,18 +195,11 @@ class BacktestWidget(QWidget):
         rl.addWidget(self.title)
         rl.addWidget(self.warning_banner)
         rl.addWidget(self.tabs, 1)
+        return right
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([370, 1000])
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(4, 4, 4, 4)
-        outer.addWidget(splitter)
-
+    def _connect_intents(self) -> None:
         self.run_button.clicked.connect(lambda: self._call("run"))
-        QShortcut(QKeySequence("Ctrl+R"), self, activated=lambda: self._call("run"))
+        QShortcut(QKeySequence("Ctrl+R"), self).activated.connect(lambda: self._call("run"))
         self.cancel_button.clicked.connect(lambda: self._call("cancel"))
         self.open_button.clicked.connect(lambda: self._call("open_run", self.selected_run_id()))
         self.delete_button.clicked.connect(lambda: self._call("delete_run", self.selected_run_id()))
@@ -262,7 +278,8 @@ class BacktestWidget(QWidget):
 
     def show_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(int(fraction * 1000))
-        self.progress.setFormat(f"{fraction * 100:.0f}%  {text}")
+        # no text: the bar is idle (a stored run is shown), not "0%" of something
+        self.progress.setFormat(f"{fraction * 100:.0f}%  {text}" if text else "")
 
     def show_queue(self, rows: Sequence[QueueRow]) -> None:
         self.queue.show_rows(rows)
@@ -292,7 +309,7 @@ class BacktestWidget(QWidget):
         self.chart.set_result(result)
         fill_table(self.fills, [tr(*h) for h in FILL_HEADERS], result.fills)
         fill_table(self.metrics, [tr("지표", "Metric"), tr("값", "Value")], [list(m) for m in result.metrics])
-        self.metrics.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        horizontal_header(self.metrics).setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def show_error(self, message: str) -> None:
         self.status.setText(message)
@@ -304,24 +321,3 @@ class BacktestWidget(QWidget):
 
     def confirm(self, question: str) -> bool:
         return QMessageBox.question(self, tr("확인", "Confirm"), question) == QMessageBox.StandardButton.Yes
-
-
-def create_backtest_tab(container: Any, parent: QWidget | None = None) -> QWidget:
-    from upbit_auto_trading.presentation.desktop.backtest.dispatch import GuiDispatcher
-    from upbit_auto_trading.presentation.desktop.backtest.presenter import BacktestServices
-
-    s = container.strategies
-    services = BacktestServices(
-        list_strategies=s.list_strategies(),
-        list_series=container.market_data.list_series(),
-        queue=s.backtest_queue(),
-        list_runs=s.list_runs(),
-        open_run=s.open_run(),
-        delete_run=s.delete_run(),
-    )
-    widget = BacktestWidget(parent)
-    dispatcher = GuiDispatcher(widget)
-    widget.presenter = BacktestPresenter(widget, services, dispatcher.post)
-    widget.destroyed.connect(lambda *_: services.queue.cancel_all())
-    widget.presenter.start()
-    return widget

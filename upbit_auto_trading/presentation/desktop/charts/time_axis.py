@@ -9,8 +9,9 @@ step needs: "2024-03-05 14:00", "2024-03-05", "2024-03" or "2024".
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
@@ -39,7 +40,8 @@ FORMATS = {  # unit -> (strftime format, the widest label it writes)
 UNIT_SECONDS = {"minute": MINUTE, "hour": HOUR, "day": DAY, "month": MONTH, "year": YEAR}
 
 
-class Step(NamedTuple):
+@dataclass(frozen=True)
+class Step:
     unit: str
     count: int
 
@@ -152,12 +154,14 @@ class KstTimeAxis(pg.AxisItem):
         self.setStyle(showValues=shown)
         self.showLabel(shown)
 
-    def generateDrawSpecs(self, p: QPainter):  # noqa: ANN201, N802 - pyqtgraph API
+    def generateDrawSpecs(self, p: QPainter) -> object:  # noqa: N802 - pyqtgraph API; its specs, untouched
         # Label widths must be measured in the font the labels are painted in.
         self._metrics = QFontMetricsF(p.font())
         return super().generateDrawSpecs(p)
 
-    def tickValues(self, minVal, maxVal, size):  # noqa: ANN001, ANN201, N802, N803 - pyqtgraph API
+    def tickValues(  # noqa: N802 - pyqtgraph API
+        self, minVal: float, maxVal: float, size: float  # noqa: N803
+    ) -> list[tuple[float, list[float]]]:
         if not (size > 0 and maxVal > minVal and math.isfinite(minVal) and math.isfinite(maxVal)):
             return []
         # Python's dates end at years 1 and 9999 (an empty plot's 0..1 range is fine: 1970).
@@ -169,5 +173,5 @@ class KstTimeAxis(pg.AxisItem):
         step = choose_step((maxVal - minVal) / size, label_px)
         return [(float(step.seconds), tick_times(minVal, maxVal, step))]
 
-    def tickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802 - pyqtgraph API
+    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         return time_strings(list(values), spacing)

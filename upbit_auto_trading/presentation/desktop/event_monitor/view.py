@@ -37,6 +37,7 @@ from upbit_auto_trading.presentation.desktop.event_monitor.model import (
     StatsSummary,
 )
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.qt_checked import horizontal_header, present, vertical_header
 
 if TYPE_CHECKING:
     from upbit_auto_trading.presentation.desktop.event_monitor.presenter import EventMonitorPresenter
@@ -48,12 +49,12 @@ def _table(headers: Sequence[str], widths: Sequence[int] | None = None) -> QTabl
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    table.horizontalHeader().setStretchLastSection(True)
+    vertical_header(table).setVisible(False)
+    horizontal_header(table).setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    horizontal_header(table).setStretchLastSection(True)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
-    table.verticalHeader().setDefaultSectionSize(22)
+    vertical_header(table).setDefaultSectionSize(22)
     for column, width in enumerate(widths or ()):
         table.setColumnWidth(column, width)
     return table
@@ -109,7 +110,9 @@ class EventMonitorDock(QDockWidget):
         self.type_combo = QComboBox()
         self.type_combo.setEditable(True)
         self.type_combo.setMinimumWidth(180)
-        self.type_combo.lineEdit().setPlaceholderText(tr("이벤트 유형 필터", "Filter by event type"))
+        # an editable combo box always has its line edit
+        type_edit = present(self.type_combo.lineEdit(), "type filter line edit")
+        type_edit.setPlaceholderText(tr("이벤트 유형 필터", "Filter by event type"))
         self.pause_box = QCheckBox(tr("일시 정지", "Pause"))
         self.clear_button = QPushButton(tr("지우기", "Clear"))
         for w in (
@@ -237,6 +240,11 @@ class EventMonitorDock(QDockWidget):
         return page
 
     # ------------------------------------------------------------------ wiring
+    @property
+    def presenter(self) -> EventMonitorPresenter | None:
+        """The attached presenter (the dock keeps it as long as it lives)."""
+        return self._presenter
+
     def attach(self, presenter: EventMonitorPresenter) -> None:
         self._presenter = presenter
         p = presenter

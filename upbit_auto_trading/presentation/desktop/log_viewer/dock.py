@@ -38,7 +38,7 @@ class LogDock(QDockWidget):
     """Receives lines from any thread into a queue; a GUI-thread timer moves them into the widget."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("로그", "Log"), parent)
+        super().__init__(tr("로그 (시각 KST)", "Log (times in KST)"), parent)
         self.setObjectName("logDock")
         self._incoming: deque[Any] = deque(maxlen=20000)
         self._incoming_lock = threading.Lock()

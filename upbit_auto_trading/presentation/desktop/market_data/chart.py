@@ -7,11 +7,13 @@ merged into coarser bars first, so a 50,000-candle series pans and zooms smoothl
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QRectF, QTimer
 from PyQt6.QtGui import QColor, QPainter, QPicture
+from PyQt6.QtWidgets import QWidget
 
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.presentation.desktop.charts.crosshair import Crosshair
@@ -32,14 +34,24 @@ UP = QColor(200, 40, 40)  # Korean convention: rising red, falling blue
 DOWN = QColor(30, 90, 200)
 
 
-def bars_for_view(
-    arrays: CandleArrays, x0: float, x1: float, max_bars: int = MAX_BARS
-) -> tuple[np.ndarray, ...]:
+class Bars(NamedTuple):
+    """The bars to draw: one value per bar in each array; ``width`` is the seconds one bar spans."""
+
+    start: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+    width: float
+
+
+def bars_for_view(arrays: CandleArrays, x0: float, x1: float, max_bars: int = MAX_BARS) -> Bars:
     """(start, open, high, low, close, volume, width) of the candles in [x0, x1], merged if too many."""
     starts = arrays.start
     if len(starts) == 0:
         empty = np.empty(0)
-        return empty, empty, empty, empty, empty, empty, 0.0
+        return Bars(empty, empty, empty, empty, empty, empty, 0.0)
     step = float(np.median(np.diff(starts))) if len(starts) > 1 else 3600.0
     i0 = max(0, int(np.searchsorted(starts, x0 - step, side="left")))
     i1 = min(len(starts), int(np.searchsorted(starts, x1 + step, side="right")))
@@ -48,10 +60,10 @@ def bars_for_view(
     )
     n = len(s)
     if n <= max_bars:
-        return s.astype(np.float64), o, h, lo, c, v, step
+        return Bars(s.astype(np.float64), o, h, lo, c, v, step)
     k = int(np.ceil(n / max_bars))
     idx = np.arange(0, n, k)
-    return (
+    return Bars(
         s[idx].astype(np.float64),
         o[idx],
         np.maximum.reduceat(h, idx),
@@ -111,7 +123,7 @@ class CandleChart(pg.GraphicsLayoutWidget):
     their largest bar after every move (``charts.fit``).
     """
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setBackground(chart_colour("background"))
         self.price = self.addPlot(row=0, col=0, axisItems={"bottom": KstTimeAxis(), "left": NumberAxis()})
@@ -145,7 +157,7 @@ class CandleChart(pg.GraphicsLayoutWidget):
     def close(self) -> bool:
         # pyqtgraph's close() deletes every item of the scene: a redraw still pending would paint into them.
         self._redraw.stop()
-        return super().close()
+        return bool(super().close())
 
     def set_data(self, arrays: CandleArrays) -> None:
         self._arrays = arrays
@@ -184,14 +196,15 @@ class CandleChart(pg.GraphicsLayoutWidget):
         return part if part.stop > part.start else None
 
     def _price_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
-        part = self._in_view(x0, x1)
-        return None if part is None else span_of((self._arrays.low[part], self._arrays.high[part]))
+        a, part = self._arrays, self._in_view(x0, x1)
+        return None if a is None or part is None else span_of((a.low[part], a.high[part]))
 
     def _volume_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
-        if self._in_view(x0, x1) is None:
+        a = self._arrays
+        if a is None or self._in_view(x0, x1) is None:
             return None
         # Zoomed out, candles are merged and their volumes summed: fit the bars as drawn, not the candles.
-        volumes = bars_for_view(self._arrays, x0, x1)[5]
+        volumes = bars_for_view(a, x0, x1).volume
         return span_of((0.0, volumes))
 
     def _draw_visible(self) -> None:

@@ -1,4 +1,4 @@
-"""Logic of the market-data screen. No Qt: tested with a fake view and an immediate runner."""
+"""Logic of the market-data screen. No Qt: tested with a fake view and an ``ImmediateBackgroundWork``."""
 
 from __future__ import annotations
 
@@ -7,27 +7,32 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-from upbit_auto_trading.application.market_data.cancel import CancelToken
 from upbit_auto_trading.application.market_data.download_candles import DownloadCommand
 from upbit_auto_trading.application.market_data.dto import (
-    DownloadProgress,
     DownloadReport,
     ImportSpec,
     SeriesSummary,
 )
-from upbit_auto_trading.application.market_data.errors import AmbiguousNumbersError, MarketMismatchError
+from upbit_auto_trading.application.market_data.errors import (
+    AmbiguousNumbersError,
+    MarketMismatchError,
+    StartDateNeededError,
+)
 from upbit_auto_trading.application.ports.candle_page_fetcher import NetworkUnavailableError
+from upbit_auto_trading.application.ports.candle_reader import CandleReader
 from upbit_auto_trading.domain.market.candle_arrays import CandleArrays
 from upbit_auto_trading.domain.market.import_report import ImportReport
 from upbit_auto_trading.domain.market.timeframe import Timeframe
+from upbit_auto_trading.domain.work import Progress
+from upbit_auto_trading.presentation.desktop.background import BackgroundWork, JobContext, WorkHandle
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.market_data.model import (
     DownloadRequest,
     ImportRequest,
     SeriesRow,
-    TaskRunner,
     kst_text,
 )
+from upbit_auto_trading.presentation.desktop.market_data.services import MarketDataUseCases
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +58,17 @@ class MarketDataView(Protocol):
 
 
 class MarketDataPresenter:
-    """``use_cases`` needs ``list_series``, ``import_candles``, ``resample_series``, ``delete_series``,
-    ``download_candles(fetcher)`` and ``candle_fetcher(api_url)`` callables (the market-data container fits)."""
+    """``use_cases`` makes a new use case for each task (``MarketDataServices`` in the app); ``reader`` gives
+    the chart its candles."""
 
-    def __init__(self, view: MarketDataView, use_cases: Any, reader: Any, runner: TaskRunner) -> None:
+    def __init__(
+        self, view: MarketDataView, use_cases: MarketDataUseCases, reader: CandleReader, work: BackgroundWork
+    ) -> None:
         self._view = view
         self._uc = use_cases
         self._reader = reader
-        self._runner = runner
-        self._cancel: CancelToken | None = None
+        self._work = work
+        self._download: WorkHandle | None = None
         self._busy = False
         self.rows: list[SeriesRow] = []
 
@@ -79,7 +86,7 @@ class MarketDataPresenter:
             else:
                 self._view.clear_chart()
 
-        self._runner.run(lambda: self._uc.list_series().execute(with_gaps=True), done, self._failed)
+        self._work.submit(lambda _job: self._uc.list_series().execute(with_gaps=True), done, self._failed)
 
     def on_series_selected(self) -> None:
         selected = self._view.selected_series()
@@ -87,8 +94,8 @@ class MarketDataPresenter:
             self._view.clear_chart()
             return
         market, timeframe = selected
-        self._runner.run(
-            lambda: self._reader.load_arrays(market, timeframe), self._view.show_chart, self._failed
+        self._work.submit(
+            lambda _job: self._reader.load_arrays(market, timeframe), self._view.show_chart, self._failed
         )
 
     # ---- import -------------------------------------------------------------------------------------------
@@ -141,7 +148,7 @@ class MarketDataPresenter:
                 return
             self._failed(exc)
 
-        self._runner.run(lambda: self._uc.import_candles().execute(spec), done, failed)
+        self._work.submit(lambda _job: self._uc.import_candles().execute(spec), done, failed)
 
     # ---- download -----------------------------------------------------------------------------------------
     def on_download(self) -> None:
@@ -149,18 +156,17 @@ class MarketDataPresenter:
         request = self._view.ask_download(*(selected or (None, None)))
         if request is None or not self._start(tr("다운로드 중...", "Downloading..."), cancellable=True):
             return
-        token = CancelToken()
-        self._cancel = token
         command = DownloadCommand(request.market, request.timeframe, request.start, request.end)
 
-        def progress(p: DownloadProgress) -> None:  # worker thread
-            text = tr(f"다운로드 중: {p.fetched:,}개", f"Downloading: {p.fetched:,} candles")
-            self._runner.post(lambda: self._view.set_busy(True, text, p.fraction, True))
+        def progress(p: Progress) -> None:
+            fetched = int(p.done)
+            text = tr(f"다운로드 중: {fetched:,}개", f"Downloading: {fetched:,} candles")
+            self._view.set_busy(True, text, p.fraction, True)
 
-        def work() -> DownloadReport:
+        def work(job: JobContext) -> DownloadReport:
             with self._uc.candle_fetcher(api_url=request.api_url) as fetcher:
                 return self._uc.download_candles(fetcher=fetcher).execute(
-                    command, progress=progress, cancel=token
+                    command, progress=job.progress, cancel=job.cancel
                 )
 
         def done(report: DownloadReport) -> None:
@@ -182,17 +188,17 @@ class MarketDataPresenter:
                 )
             self.refresh((report.market, report.timeframe))
 
-        self._runner.run(work, done, self._failed)
+        self._download = self._work.submit(work, done, self._failed, on_progress=progress)
 
     def on_cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.cancel()
+        if self._download is not None:
+            self._download.cancel()
             self._view.set_busy(True, tr("취소하는 중...", "Cancelling..."), None, False)
 
     def close(self) -> None:
         """The screen is going away: stop a running download (it stays resumable). Touches no widget."""
-        if self._cancel is not None:
-            self._cancel.cancel()
+        if self._download is not None:
+            self._download.cancel()
 
     # ---- resample and delete ------------------------------------------------------------------------------
     def on_resample(self) -> None:
@@ -221,8 +227,8 @@ class MarketDataPresenter:
             )
             self.refresh((market, target))
 
-        self._runner.run(
-            lambda: self._uc.resample_series().execute(market, source, target), done, self._failed
+        self._work.submit(
+            lambda _job: self._uc.resample_series().execute(market, source, target), done, self._failed
         )
 
     def on_delete(self) -> None:
@@ -245,7 +251,9 @@ class MarketDataPresenter:
             )
             self.refresh()
 
-        self._runner.run(lambda: self._uc.delete_series().execute(market, timeframe), done, self._failed)
+        self._work.submit(
+            lambda _job: self._uc.delete_series().execute(market, timeframe), done, self._failed
+        )
 
     # ---- busy state ---------------------------------------------------------------------------------------
     @property
@@ -262,7 +270,7 @@ class MarketDataPresenter:
 
     def _stop(self) -> None:
         self._busy = False
-        self._cancel = None
+        self._download = None
         self._view.set_busy(False)
 
     def _failed(self, exc: Exception) -> None:
@@ -275,6 +283,11 @@ class MarketDataPresenter:
             self._view.show_error(f"{message}\n\n{exc}")
             return
         log.warning("market-data task failed: %s", exc, exc_info=not _is_expected(exc))
+        if isinstance(exc, StartDateNeededError):  # in the UI language, naming the dialog's field
+            self._view.show_error(tr("이 시리즈는 저장된 캔들이 없어 처음 받을 때 시작일이 필요합니다.",
+                                     "Nothing of this series is stored yet: give a start date for the first "
+                                     "download."))  # fmt: skip
+            return
         self._view.show_error(str(exc) or type(exc).__name__)
 
 

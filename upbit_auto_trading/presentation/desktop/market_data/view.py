@@ -8,7 +8,6 @@ from typing import Any
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -36,6 +35,12 @@ from upbit_auto_trading.presentation.desktop.market_data.model import (
     ImportRequest,
     SeriesRow,
 )
+from upbit_auto_trading.presentation.desktop.qt_checked import (
+    cell,
+    horizontal_header,
+    selected_rows,
+    vertical_header,
+)
 
 COLUMNS = (
     ("마켓", "Market"),
@@ -60,8 +65,8 @@ class MarketDataScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        vertical_header(self.table).setVisible(False)
+        horizontal_header(self.table).setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumSize(120, 60)
         self.refresh_button = QPushButton(tr("새로고침", "Refresh"))
         self.import_button = QPushButton(tr("CSV 가져오기...", "Import CSV..."))
@@ -142,15 +147,15 @@ class MarketDataScreen(QWidget):
         self.table.blockSignals(False)
 
     def selected_series(self) -> tuple[str, str] | None:
-        rows = self.table.selectionModel().selectedRows()
+        rows = selected_rows(self.table)
         if not rows:
             return None
         row = rows[0].row()
-        return self.table.item(row, 0).text(), self.table.item(row, 1).text()
+        return cell(self.table, row, 0).text(), cell(self.table, row, 1).text()
 
     def select_series(self, market: str, timeframe: str) -> None:
         for i in range(self.table.rowCount()):
-            if self.table.item(i, 0).text() == market and self.table.item(i, 1).text() == timeframe:
+            if cell(self.table, i, 0).text() == market and cell(self.table, i, 1).text() == timeframe:
                 self.table.selectRow(i)
                 return
 
@@ -216,26 +221,3 @@ class MarketDataScreen(QWidget):
         box = QMessageBox(icon, tr("시장 데이터", "Market data"), text, QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-
-def create_market_data_tab(container: Any, parent: QWidget | None = None) -> QWidget:
-    """Tab factory: the screen, its presenter on the market-data use cases, a worker-thread runner."""
-    from upbit_auto_trading.presentation.desktop.market_data.presenter import MarketDataPresenter
-    from upbit_auto_trading.presentation.desktop.market_data.runner import QtTaskRunner
-
-    view = MarketDataScreen(parent)
-    md = container.market_data
-    runner = QtTaskRunner()
-    presenter = MarketDataPresenter(view, md, md.candle_reader(), runner)
-    view.set_presenter(presenter)
-
-    def stop(*_: object) -> None:
-        presenter.close()
-        runner.shutdown()
-
-    view.destroyed.connect(stop)
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(stop)
-    presenter.refresh()
-    return view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,8 +124,52 @@ def groups_of(obj: dict[str, Any]) -> list[list[str]]:
     return out
 
 
-def groups_doc(groups: list[list[str]]) -> dict[str, Any]:
+def groups_doc(groups: Sequence[Sequence[str]]) -> dict[str, Any]:
     return {"groups": [{"triggers": [{"name": n, "id": None} for n in g]} for g in groups]}
+
+
+@dataclass(frozen=True)
+class StrategyForm:
+    """What the form's inputs hold, as the view reads them; ``document_of`` makes the strategy document."""
+
+    name: str
+    description: str
+    entry: Sequence[Sequence[str]]  # trigger names per entry group
+    management: Sequence[dict[str, Any]]  # the rules, top first
+    sizing_mode: str  # "cash_percent" | "fixed_amount"
+    sizing_value: float
+    cooldown_candles: int
+    same_candle_policy: str  # "conservative" | "priority"
+
+
+def document_of(form: StrategyForm) -> dict[str, Any]:
+    """The strategy document of a filled form (what validation and saving take)."""
+    value = round(float(form.sizing_value), 4)  # the spin box's float, without its binary noise
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "name": form.name,
+        "description": form.description,
+        "entry": groups_doc(form.entry),
+        "management": [dict(rule) for rule in form.management],
+        "sizing": {"mode": form.sizing_mode, "value": int(value) if value == int(value) else value},
+        "cooldown_candles": int(form.cooldown_candles),
+        "same_candle_policy": form.same_candle_policy,
+    }
+
+
+def form_of(document: dict[str, Any]) -> StrategyForm:
+    """What the form shows for a strategy document; a missing part shows as a new strategy's."""
+    sizing = document.get("sizing") or {}
+    return StrategyForm(
+        name=str(document.get("name", "")),
+        description=str(document.get("description", "")),
+        entry=groups_of(document.get("entry") or {}),
+        management=[dict(rule) for rule in document.get("management", [])],
+        sizing_mode=str(sizing.get("mode", "cash_percent")),
+        sizing_value=float(sizing.get("value", 100)),
+        cooldown_candles=int(document.get("cooldown_candles", 0)),
+        same_candle_policy=str(document.get("same_candle_policy") or "conservative"),
+    )
 
 
 def rule_summary(rule: dict[str, Any]) -> str:

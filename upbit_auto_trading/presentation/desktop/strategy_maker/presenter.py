@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
@@ -13,14 +12,20 @@ from upbit_auto_trading.application.strategy.ports import StoredStrategy
 from upbit_auto_trading.application.strategy.validate_strategy import ValidationReport
 from upbit_auto_trading.domain.strategy import strategy_to_dict
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.kst import kst_minutes
 from upbit_auto_trading.presentation.desktop.strategy_maker.model import (
     MAX_RULES,
+    SPECS_BY_TYPE,
     EditorState,
     ProblemRow,
+    StrategyForm,
     StrategyRow,
+    document_of,
     empty_document,
+    form_of,
     groups_of,
 )
+from upbit_auto_trading.presentation.desktop.strategy_maker.services import StrategyMakerServices
 
 PROBLEM_KO = {
     "name.empty": "이름을 입력하세요",
@@ -55,8 +60,8 @@ class StrategyMakerView(Protocol):
     def search_text(self) -> str: ...
     def show_strategies(self, rows: Sequence[StrategyRow], selected_id: int | None) -> None: ...
     def show_triggers(self, names: Sequence[str]) -> None: ...
-    def document(self) -> dict[str, Any]: ...
-    def show_document(self, document: dict[str, Any], title: str) -> None: ...
+    def form(self) -> StrategyForm: ...
+    def show_form(self, form: StrategyForm, title: str) -> None: ...
     def show_problems(self, rows: Sequence[ProblemRow], can_save: bool) -> None: ...
     def set_actions(self, *, can_add_rule: bool, has_saved: bool) -> None: ...
     def confirm(self, question: str) -> bool: ...
@@ -66,28 +71,13 @@ class StrategyMakerView(Protocol):
     def show_status(self, message: str) -> None: ...
 
 
-@dataclass
-class StrategyMakerServices:
-    list_strategies: Any
-    get_strategy: Any
-    create_strategy: Any
-    save_strategy_version: Any
-    duplicate_strategy: Any
-    delete_strategy: Any
-    export_strategy: Any
-    import_strategy: Any
-    validate_strategy: Any
-    list_triggers: Any
-    read_text: Callable[[str], str]
-    write_text: Callable[[str, str], None]
-
-
 def _row(stored: StoredStrategy) -> StrategyRow:
     s = stored.strategy
     entry = " OR ".join("(" + " AND ".join(r.name for r in g.triggers) + ")" for g in s.entry.groups)
-    rules = ", ".join(r.type for r in s.management)
+    # the rules by their titles ("트레일링 스탑"), not their schema types ("trailing_stop")
+    rules = ", ".join(SPECS_BY_TYPE[r.type].title if r.type in SPECS_BY_TYPE else r.type for r in s.management)
     return StrategyRow(stored.strategy_id, s.name, stored.version, f"{entry} | {rules}",
-                       stored.updated_at.strftime("%Y-%m-%d %H:%M"))  # fmt: skip
+                       kst_minutes(stored.updated_at))  # fmt: skip
 
 
 class StrategyMakerPresenter:
@@ -135,20 +125,24 @@ class StrategyMakerPresenter:
     def _load(self, stored: StoredStrategy) -> None:
         doc = strategy_to_dict(stored.strategy)
         self.state = EditorState(stored.strategy_id, stored.version, doc)
-        self.view.show_document(doc, f"{stored.name}  v{stored.version}")
+        self.view.show_form(form_of(doc), f"{stored.name}  v{stored.version}")
         self.form_changed()
 
     def new_strategy(self) -> None:
         self.state = EditorState()
-        self.view.show_document(empty_document(), tr("새 전략", "New strategy"))
+        self.view.show_form(form_of(empty_document()), tr("새 전략", "New strategy"))
         self.form_changed()
 
     # ------------------------------------------------------------------ live validation
+    def document(self) -> dict[str, Any]:
+        """The strategy document the form holds now."""
+        return document_of(self.view.form())
+
     def is_dirty(self) -> bool:
-        return _canonical(self.view.document()) != _canonical(self.state.saved_document)
+        return _canonical(self.document()) != _canonical(self.state.saved_document)
 
     def form_changed(self) -> None:
-        doc = self.view.document()
+        doc = self.document()
         try:
             report = self.services.validate_strategy.execute(doc)
         except Exception as exc:  # validation must never break the form
@@ -167,7 +161,7 @@ class StrategyMakerPresenter:
 
     # ------------------------------------------------------------------ commands
     def save(self) -> None:
-        doc = self.view.document()
+        doc = self.document()
         report = self.services.validate_strategy.execute(doc)
         if not report.ok:
             self.form_changed()
@@ -193,11 +187,12 @@ class StrategyMakerPresenter:
         self._guard(work)
 
     def duplicate(self) -> None:
-        if self.state.strategy_id is None:
+        strategy_id = self.state.strategy_id
+        if strategy_id is None:
             return
 
         def work() -> None:
-            stored = self.services.duplicate_strategy.execute(self.state.strategy_id)
+            stored = self.services.duplicate_strategy.execute(strategy_id)
             self._load(stored)
             self._refresh()
             self.view.show_status(tr(f"복제됨: {stored.name}", f"Duplicated as {stored.name}"))
@@ -205,7 +200,8 @@ class StrategyMakerPresenter:
         self._guard(work)
 
     def delete(self) -> None:
-        if self.state.strategy_id is None:
+        strategy_id = self.state.strategy_id
+        if strategy_id is None:
             return
         name = self.state.saved_document.get("name", "")
         if not self.view.confirm(
@@ -214,7 +210,7 @@ class StrategyMakerPresenter:
             return
 
         def work() -> None:
-            self.services.delete_strategy.execute(self.state.strategy_id)
+            self.services.delete_strategy.execute(strategy_id)
             self.new_strategy()
             self._refresh()
             self.view.show_status(tr(f"삭제됨: {name}", f"Deleted {name}"))

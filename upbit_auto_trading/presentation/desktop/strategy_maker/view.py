@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import Qt
@@ -33,10 +32,9 @@ from upbit_auto_trading.presentation.desktop.strategy_maker.model import (
     MAX_RULES,
     RULE_SPECS,
     ProblemRow,
+    StrategyForm,
     StrategyRow,
     default_rule,
-    groups_doc,
-    groups_of,
     rule_summary,
 )
 from upbit_auto_trading.presentation.desktop.strategy_maker.presenter import StrategyMakerPresenter
@@ -52,7 +50,21 @@ class StrategyMakerWidget(QWidget):
         self._triggers: list[str] = []
         self._rule_editor: RuleEditor | None = None
 
-        # left: saved strategies
+        left = self._list_panel()  # built first: the Tab order runs from the list to the form
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._form_panel())
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([300, 900])
+        QVBoxLayout(self).addWidget(splitter)
+        self._connect_intents()
+
+    # ----------------------------------------------------------------- layout
+    def _list_panel(self) -> QWidget:
+        """Left: the saved strategies, searched, and what can be done with them."""
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("전략 검색", "Search strategies"))
         self.list = QListWidget()
@@ -74,8 +86,10 @@ class StrategyMakerWidget(QWidget):
         io.addWidget(self.import_button)
         io.addWidget(self.export_button)
         lv.addLayout(io)
+        return left
 
-        # right: the form
+    def _form_panel(self) -> QWidget:
+        """Right: name and description, entry groups, management rules, sizing and policy, validation."""
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.name = QLineEdit()
@@ -90,6 +104,17 @@ class StrategyMakerWidget(QWidget):
         )
         QVBoxLayout(entry_box).addWidget(self.entry)
 
+        form = QWidget()
+        fv = QVBoxLayout(form)
+        fv.addWidget(self.title)
+        fv.addLayout(basics)
+        fv.addWidget(entry_box)
+        fv.addWidget(self._rules_box())
+        fv.addWidget(self._sizing_box())
+        fv.addWidget(self._problems_box())
+        return form
+
+    def _rules_box(self) -> QGroupBox:
         self.rules = QListWidget()
         self.rules.setMaximumHeight(110)
         self.rule_type = QComboBox()
@@ -121,7 +146,9 @@ class StrategyMakerWidget(QWidget):
         rv.addWidget(self.rules)
         rv.addLayout(rule_row)
         rv.addWidget(self.rule_editor_box)
+        return rules_box
 
+    def _sizing_box(self) -> QGroupBox:
         self.sizing_mode = QComboBox()
         self.sizing_mode.addItem(tr("현금 비율 (%)", "Share of cash (%)"), "cash_percent")
         self.sizing_mode.addItem(tr("고정 금액 (KRW)", "Fixed amount (KRW)"), "fixed_amount")
@@ -141,7 +168,9 @@ class StrategyMakerWidget(QWidget):
         sf.addRow(tr("값", "Value"), self.sizing_value)
         sf.addRow(tr("청산 후 쿨다운", "Cooldown after exit"), self.cooldown)
         sf.addRow(tr("같은 캔들 정책", "Same-candle policy"), self.policy)
+        return sizing_box
 
+    def _problems_box(self) -> QGroupBox:
         self.problems = QListWidget()
         self.problems.setMaximumHeight(110)
         self.save_button = QPushButton(tr("저장 (새 버전)  Ctrl+S", "Save (new version)  Ctrl+S"))
@@ -153,27 +182,10 @@ class StrategyMakerWidget(QWidget):
         save_row.addWidget(self.status, 1)
         save_row.addWidget(self.save_button)
         pv.addLayout(save_row)
+        return problems_box
 
-        form = QWidget()
-        fv = QVBoxLayout(form)
-        fv.addWidget(self.title)
-        fv.addLayout(basics)
-        fv.addWidget(entry_box)
-        fv.addWidget(rules_box)
-        fv.addWidget(sizing_box)
-        fv.addWidget(problems_box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([300, 900])
-        QVBoxLayout(self).addWidget(splitter)
-
-        # intent -> presenter
+    def _connect_intents(self) -> None:
+        """Intent -> presenter; the rule list is edited here and reported as a form change."""
         self.search.textChanged.connect(lambda *_: self._call("search_changed"))
         self.list.currentItemChanged.connect(self._strategy_clicked)
         self.new_button.clicked.connect(lambda: self._call("new_strategy"))
@@ -182,7 +194,7 @@ class StrategyMakerWidget(QWidget):
         self.import_button.clicked.connect(lambda: self._call("import_file"))
         self.export_button.clicked.connect(lambda: self._call("export"))
         self.save_button.clicked.connect(lambda: self._call("save"))
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=lambda: self._call("save"))
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(lambda: self._call("save"))
         for signal in (self.name.textChanged, self.description.textChanged, self.sizing_value.valueChanged,
                        self.cooldown.valueChanged, self.sizing_mode.currentIndexChanged,
                        self.policy.currentIndexChanged):  # fmt: skip
@@ -285,38 +297,31 @@ class StrategyMakerWidget(QWidget):
         if self._rule_editor is not None and self._rule_editor.groups is not None:
             self._rule_editor.groups.set_triggers(self._triggers)
 
-    def document(self) -> dict[str, Any]:
-        value = round(float(self.sizing_value.value()), 4)
-        return {
-            "schema_version": 1,
-            "name": self.name.text(),
-            "description": self.description.text(),
-            "entry": groups_doc(self.entry.groups()),
-            "management": [dict(r) for r in self._rules],
-            "sizing": {
-                "mode": self.sizing_mode.currentData(),
-                "value": int(value) if value == int(value) else value,
-            },
-            "cooldown_candles": int(self.cooldown.value()),
-            "same_candle_policy": self.policy.currentData(),
-        }
+    def form(self) -> StrategyForm:
+        return StrategyForm(
+            name=self.name.text(),
+            description=self.description.text(),
+            entry=self.entry.groups(),
+            management=[dict(r) for r in self._rules],
+            sizing_mode=str(self.sizing_mode.currentData()),
+            sizing_value=float(self.sizing_value.value()),
+            cooldown_candles=int(self.cooldown.value()),
+            same_candle_policy=str(self.policy.currentData()),
+        )
 
-    def show_document(self, document: dict[str, Any], title: str) -> None:
+    def show_form(self, form: StrategyForm, title: str) -> None:
         self._loading = True
         try:
             self.title.setText(title)
-            self.name.setText(str(document.get("name", "")))
-            self.description.setText(str(document.get("description", "")))
-            self.entry.set_groups(groups_of(document.get("entry") or {}))
-            self._rules = [dict(r) for r in document.get("management", [])]
+            self.name.setText(form.name)
+            self.description.setText(form.description)
+            self.entry.set_groups([list(group) for group in form.entry])
+            self._rules = [dict(r) for r in form.management]
             self._redraw_rules(0 if self._rules else None)
-            sizing = document.get("sizing") or {}
-            self.sizing_mode.setCurrentIndex(
-                max(0, self.sizing_mode.findData(sizing.get("mode", "cash_percent")))
-            )
-            self.sizing_value.setValue(float(sizing.get("value", 100)))
-            self.cooldown.setValue(int(document.get("cooldown_candles", 0)))
-            self.policy.setCurrentIndex(max(0, self.policy.findData(document.get("same_candle_policy"))))
+            self.sizing_mode.setCurrentIndex(max(0, self.sizing_mode.findData(form.sizing_mode)))
+            self.sizing_value.setValue(form.sizing_value)
+            self.cooldown.setValue(form.cooldown_candles)
+            self.policy.setCurrentIndex(max(0, self.policy.findData(form.same_candle_policy)))
         finally:
             self._loading = False
 
@@ -366,28 +371,3 @@ class StrategyMakerWidget(QWidget):
     def show_status(self, message: str) -> None:
         self.status.setText(message)
         self.status.setStyleSheet("")
-
-
-def create_strategy_maker(container: Any, parent: QWidget | None = None) -> QWidget:
-    """Tab factory: wire the presenter to the container's use cases."""
-    from upbit_auto_trading.presentation.desktop.strategy_maker.presenter import StrategyMakerServices
-
-    s = container.strategies
-    services = StrategyMakerServices(
-        list_strategies=s.list_strategies(),
-        get_strategy=s.get_strategy(),
-        create_strategy=s.create_strategy(),
-        save_strategy_version=s.save_strategy_version(),
-        duplicate_strategy=s.duplicate_strategy(),
-        delete_strategy=s.delete_strategy(),
-        export_strategy=s.export_strategy(),
-        import_strategy=s.import_strategy(),
-        validate_strategy=s.validate_strategy(),
-        list_triggers=container.triggers.list_triggers(),
-        read_text=lambda path: Path(path).read_text(encoding="utf-8"),
-        write_text=lambda path, text: Path(path).write_text(text, encoding="utf-8"),
-    )
-    widget = StrategyMakerWidget(parent)
-    widget.presenter = StrategyMakerPresenter(widget, services)
-    widget.presenter.start()
-    return widget

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
+
+from upbit_auto_trading.application.event_bus.bus import EventBus
+from upbit_auto_trading.domain.profiles.events import BackupRestored, ProfileSwitched
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,8 @@ class ReloadRelay(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(COALESCE_MS)
         self._timer.timeout.connect(reload)
-        self.requested.connect(self._timer.start, Qt.ConnectionType.QueuedConnection)
+        # PyQt6's stubs omit connect's connection-type argument (the runtime takes it)
+        self.requested.connect(self._timer.start, Qt.ConnectionType.QueuedConnection)  # type: ignore[call-arg]
         self._unsubscribe: Callable[[], None] | None = None
 
     def handle(self, _event: object) -> None:
@@ -58,19 +61,15 @@ class ReloadRelay(QObject):
             self._unsubscribe = None
 
 
-def follow_profile_changes(container: Any, relay: ReloadRelay) -> bool:
-    """Subscribe ``relay`` to ProfileSwitched and BackupRestored on the container's bus; False without a bus."""
-    try:
-        from upbit_auto_trading.domain.profiles.events import BackupRestored, ProfileSwitched
-
-        bus = container.event_bus.bus()
-        subscriptions = [
-            bus.subscribe(event_type, relay.handle, name=f"trigger_builder.{event_type.__name__}")
-            for event_type in (ProfileSwitched, BackupRestored)
-        ]
-    except Exception:  # noqa: BLE001 - the tab works without a bus (it then reloads when reopened)
-        log.warning("trigger builder not subscribed to profile changes (no event bus)", exc_info=True)
+def follow_profile_changes(bus: EventBus | None, relay: ReloadRelay) -> bool:
+    """Subscribe ``relay`` to ProfileSwitched and BackupRestored on ``bus``; False without a bus (the tab then
+    shows the new profile's data when it is built again)."""
+    if bus is None:
         return False
+    subscriptions = [
+        bus.subscribe(event_type, relay.handle, name=f"trigger_builder.{event_type.__name__}")
+        for event_type in (ProfileSwitched, BackupRestored)
+    ]
 
     def unsubscribe() -> None:
         for subscription in subscriptions:

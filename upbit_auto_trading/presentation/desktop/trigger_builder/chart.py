@@ -16,6 +16,7 @@ from upbit_auto_trading.presentation.desktop.charts.fit import (
     span_of,
     visible,
 )
+from upbit_auto_trading.presentation.desktop.charts.legend import legend_above
 from upbit_auto_trading.presentation.desktop.charts.number_axis import NumberAxis
 from upbit_auto_trading.presentation.desktop.charts.time_axis import KstTimeAxis
 from upbit_auto_trading.presentation.desktop.i18n import tr
@@ -37,9 +38,10 @@ class PreviewChart(QWidget):
         self.pane.setXLink(self.price)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        self.legends: dict[pg.PlotItem, pg.LegendItem] = {}
         for plot in (self.price, self.pane):
             plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.addLegend(offset=(5, 5))
+            self.legends[plot] = legend_above(plot)
             plot.getAxis("left").setWidth(90)  # equal widths keep the two panes' time axes aligned
         self._data: PreviewData | None = None
         self._span: tuple[float, float] | None = None
@@ -49,7 +51,9 @@ class PreviewChart(QWidget):
         )
         self.overlay_curve = self.price.plot(pen=pg.mkPen("#1f77b4", width=1.5))
         self.overlay_target = self.price.plot(pen=pg.mkPen("#ff7f0e", width=1.5))
-        self.markers = pg.ScatterPlotItem(symbol="t1", size=11, brush=pg.mkBrush("#d62728"), pen=None)
+        self.markers = pg.ScatterPlotItem(
+            symbol="t1", size=11, brush=pg.mkBrush("#d62728"), pen=None, name=tr("발생", "Fired")
+        )
         self.price.addItem(self.markers)
         self.pane_curve = self.pane.plot(pen=pg.mkPen("#1f77b4", width=1.5))
         self.pane_target = self.pane.plot(pen=pg.mkPen("#ff7f0e", width=1.5))
@@ -81,7 +85,7 @@ class PreviewChart(QWidget):
         # One candle beyond each edge: the line runs to it, so it is partly drawn.
         part = visible(d.times, x0, x1, pad=candle_step(d.times))
         mine = d.overlay == on_price  # the variable and its target are drawn on this pane
-        values = [d.close[part]] if on_price else []
+        values: list[np.ndarray | float | None] = [d.close[part]] if on_price else []
         if mine:
             values += [s[part] for s in (d.variable, d.target) if s is not None]
             values.append(d.target_value)
@@ -92,6 +96,20 @@ class PreviewChart(QWidget):
 
     def _pane_extent(self, x0: float, x1: float) -> tuple[float, float] | None:
         return self._extent(x0, x1, on_price=False)
+
+    def _name_curves(self, data: PreviewData, main: pg.PlotDataItem, target: pg.PlotDataItem) -> None:
+        """The legends list what is drawn now: close and firings on the price pane, the variable and its
+        target (by their catalogue names) on the pane they are drawn on."""
+        for legend in self.legends.values():
+            legend.clear()
+        price = self.legends[self.price]
+        price.addItem(self.close_curve, tr("종가", "Close"))
+        price.addItem(self.markers, tr("발생", "Fired"))
+        shown_on = self.legends[self.price if data.overlay else self.pane]
+        if data.variable is not None:
+            shown_on.addItem(main, data.variable_label)
+        if data.target is not None:
+            shown_on.addItem(target, data.target_label)
 
     def clear(self, message: str = "") -> None:
         for curve in (
@@ -123,9 +141,9 @@ class PreviewChart(QWidget):
         self.price_line.hide()
         if data.variable is not None:
             main_curve.setData(x, data.variable, connect="finite")
-            main_curve.opts["name"] = data.variable_label
         if data.target is not None:
             target_curve.setData(x, data.target, connect="finite")
+        self._name_curves(data, main_curve, target_curve)
         if data.target_value is not None:
             line.setValue(data.target_value)
             line.show()
@@ -144,7 +162,24 @@ class PreviewChart(QWidget):
             fit.refit()
         target = data.target_label
         text = tr(
-            f"{data.variable_label} 대 {target}: {data.count}회 발생 (최근 {len(x)}개 캔들)",
-            f"{data.variable_label} vs {target}: fired {data.count} times (last {len(x)} candles)",
+            f"{data.variable_label} 대 {target}: {data.count}회 발생 ({_candles_ko(data.period, len(x))})",
+            f"{data.variable_label} vs {target}: fired {data.count} times ({_candles_en(data.period, len(x))})",
         )
         self.count_label.setText(text + (f"  —  {message}" if message else ""))
+
+
+def _candles_ko(period: str, n: int) -> str:
+    """Which candles the count is over, as the period fields chose them (the caption gives their dates)."""
+    if period == "range":
+        return f"선택한 기간의 {n}개 캔들"
+    if period == "until":
+        return f"종료일까지 최근 {n}개 캔들"
+    return f"최근 {n}개 캔들"
+
+
+def _candles_en(period: str, n: int) -> str:
+    if period == "range":
+        return f"{n} candles in the chosen period"
+    if period == "until":
+        return f"last {n} candles up to the chosen end"
+    return f"last {n} candles"

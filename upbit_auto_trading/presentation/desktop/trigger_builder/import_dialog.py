@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from PyQt6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
+from upbit_auto_trading.application.trigger.comparison import differing_fields
 from upbit_auto_trading.application.trigger.import_triggers import ConflictChoice, TriggerConflict
+from upbit_auto_trading.domain.trigger.variables import Catalogue
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.qt_checked import present
+from upbit_auto_trading.presentation.desktop.trigger_text import difference_lines
 
 
-def conflict_dialog(parent: QWidget | None, conflict: TriggerConflict) -> QMessageBox:
+def conflict_dialog(
+    parent: QWidget | None, conflict: TriggerConflict, catalogue: Catalogue | None = None
+) -> QMessageBox:
     """Buttons carry their choice in the ``choice`` property; Cancel has none. Built apart from
-    :func:`ask_conflict` so a test can press a button without a modal loop."""
+    :func:`ask_conflict` so a test can press a button without a modal loop. The differences are worded
+    as the screens word triggers (catalogue names, the UI language), not as the CLI prints them."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(tr("트리거 가져오기", "Import triggers"))
@@ -20,7 +27,9 @@ def conflict_dialog(parent: QWidget | None, conflict: TriggerConflict) -> QMessa
             f"Trigger '{conflict.name}' differs from the saved trigger of the same name.",
         )
     )
-    box.setInformativeText("\n".join(conflict.differences))
+    fields = list(differing_fields(conflict.stored, conflict.incoming))
+    lines = difference_lines(catalogue, conflict.stored, conflict.incoming, fields) if fields else []
+    box.setInformativeText("\n".join(lines or conflict.differences))
     for choice, text in (
         (
             ConflictChoice.RENAME,
@@ -29,7 +38,7 @@ def conflict_dialog(parent: QWidget | None, conflict: TriggerConflict) -> QMessa
         (ConflictChoice.SKIP, tr("건너뛰기 (저장된 것 유지)", "Skip (keep the saved one)")),
         (ConflictChoice.REPLACE, tr("덮어쓰기", "Replace the saved one")),
     ):
-        button = box.addButton(text, QMessageBox.ButtonRole.AcceptRole)
+        button = present(box.addButton(text, QMessageBox.ButtonRole.AcceptRole), "choice button")
         button.setProperty("choice", choice.value)
     box.addButton(QMessageBox.StandardButton.Cancel)
     # parented to the box: a parentless check box is Python's, collected when this function returns
@@ -46,7 +55,9 @@ def chosen(box: QMessageBox) -> tuple[ConflictChoice, bool] | None:
     return ConflictChoice(value), bool(check is not None and check.isChecked())
 
 
-def ask_conflict(parent: QWidget | None, conflict: TriggerConflict) -> tuple[ConflictChoice, bool] | None:
-    box = conflict_dialog(parent, conflict)
+def ask_conflict(
+    parent: QWidget | None, conflict: TriggerConflict, catalogue: Catalogue | None = None
+) -> tuple[ConflictChoice, bool] | None:
+    box = conflict_dialog(parent, conflict, catalogue)
     box.exec()
     return chosen(box)

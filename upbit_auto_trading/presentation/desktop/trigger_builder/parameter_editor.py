@@ -30,17 +30,20 @@ class ParameterEditor(QWidget):
         for f in fields:
             d = f.definition
             tip = f.help_text
+            editor: QLineEdit | QComboBox
             if d.type is ParameterType.ENUM:
-                editor: QLineEdit | QComboBox = QComboBox()
-                editor.addItems(list(d.choices))
-                editor.setCurrentText(str(f.value))
-                editor.currentTextChanged.connect(lambda _t: self._on_change())
+                combo = QComboBox()
+                combo.addItems(list(d.choices))
+                combo.setCurrentText(str(f.value))
+                combo.currentTextChanged.connect(lambda _t: self._on_change())
+                editor = combo
             else:
-                editor = QLineEdit(str(f.value))
-                editor.setPlaceholderText(f.placeholder)
+                line = QLineEdit(str(f.value))
+                line.setPlaceholderText(f.placeholder)
                 if d.minimum is not None and d.maximum is not None:
                     tip = f"{tip} ({d.minimum:g} ~ {d.maximum:g})"
-                editor.textEdited.connect(lambda _t: self._on_change())
+                line.textEdited.connect(lambda _t: self._on_change())
+                editor = line
             editor.setObjectName(f"param_{d.name}")
             editor.setToolTip(tip)
             error = QLabel("")

@@ -16,6 +16,7 @@ from upbit_auto_trading.domain.trigger.errors import InvalidParameterError
 from upbit_auto_trading.domain.trigger.operators import Operator
 from upbit_auto_trading.domain.trigger.parameters import coerce_parameter
 from upbit_auto_trading.domain.trigger.variables import Catalogue, Purpose, VariableDefinition
+from upbit_auto_trading.presentation.desktop.background import BackgroundWork
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.trigger_builder.form import (
     DEFAULT_MARKET,
@@ -25,11 +26,9 @@ from upbit_auto_trading.presentation.desktop.trigger_builder.form import (
 from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
     MAIN,
     TARGET,
-    BackgroundRunner,
     ParameterField,
     PreviewData,
     PurposeGroup,
-    TriggerBuilderServices,
     VariableItem,
 )
 from upbit_auto_trading.presentation.desktop.trigger_builder.period import PeriodError, parse_period
@@ -40,6 +39,7 @@ from upbit_auto_trading.presentation.desktop.trigger_builder.preview import (
     PreviewPeriod,
 )
 from upbit_auto_trading.presentation.desktop.trigger_builder.saved_triggers import SavedTriggersPresenter
+from upbit_auto_trading.presentation.desktop.trigger_builder.services import TriggerBuilderServices
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def _label(v: VariableDefinition) -> str:
 
 class TriggerBuilderPresenter:
     def __init__(
-        self, view: TriggerBuilderView, services: TriggerBuilderServices, runner: BackgroundRunner
+        self, view: TriggerBuilderView, services: TriggerBuilderServices, runner: BackgroundWork
     ) -> None:
         self._view = view
         self._services = services
@@ -69,7 +69,9 @@ class TriggerBuilderPresenter:
         self._pending = False
         # evaluators per market/timeframe; its generation drops results computed on replaced data
         self._preview = PreviewCache(services.candle_reader) if services.candle_reader is not None else None
-        self.saved = SavedTriggersPresenter(view, services, self.draft, self._load_form, self.new_trigger)
+        self.saved = SavedTriggersPresenter(
+            view, services, self.draft, self._load_form, self.new_trigger, lambda: self.catalogue
+        )
         self.preview_count: int | None = None
         self.markets: list[str] = []
 
@@ -99,7 +101,7 @@ class TriggerBuilderPresenter:
     def load_markets(self) -> None:
         """Markets of the stored candle series, read off the GUI thread (it scans the candle table)."""
         self._runner.submit(
-            lambda: list(self._services.markets()), self._markets_loaded, self._markets_failed
+            lambda _job: list(self._services.markets()), self._markets_loaded, self._markets_failed
         )
 
     def _markets_loaded(self, markets: list[str]) -> None:
@@ -111,7 +113,7 @@ class TriggerBuilderPresenter:
         if selected != current:
             self.form_changed()
 
-    def _markets_failed(self, exc: BaseException) -> None:
+    def _markets_failed(self, exc: Exception) -> None:
         log.warning("could not list the stored candle series: %s", exc)
 
     def reload(self) -> None:
@@ -285,7 +287,7 @@ class TriggerBuilderPresenter:
         preview, catalogue = self._preview, self.catalogue
         generation = preview.generation
         self._runner.submit(
-            lambda: (generation, preview.compute(catalogue, condition, market, generation, period)),
+            lambda _job: (generation, preview.compute(catalogue, condition, market, generation, period)),
             self._preview_done,
             self._preview_failed,
         )
@@ -305,7 +307,7 @@ class TriggerBuilderPresenter:
             self._view.show_preview(result, result.note)
         self._run_pending()
 
-    def _preview_failed(self, exc: BaseException) -> None:
+    def _preview_failed(self, exc: Exception) -> None:
         self._finish()
         log.warning("trigger preview failed: %s", exc)
         self._view.show_preview(None, str(exc))

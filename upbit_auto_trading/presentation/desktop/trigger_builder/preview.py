@@ -27,6 +27,7 @@ from upbit_auto_trading.domain.trigger.evaluation import TriggerEvaluator
 from upbit_auto_trading.domain.trigger.variables import Catalogue, ChartPlacement
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.trigger_builder.model import PreviewData
+from upbit_auto_trading.presentation.desktop.trigger_text import variable_text
 
 __all__ = ["PREVIEW_CANDLES", "WARMUP_CANDLES", "PreviewCache", "PreviewPeriod"]
 
@@ -120,7 +121,7 @@ class PreviewCache:
         target_value = None
         target_label = ""
         if isinstance(condition.target, VariableRef):
-            target_label = condition.target.describe()
+            target_label = variable_text(catalogue, condition.target)
             try:
                 target_series = evaluator.series(condition.target)[shown]
             except NeedsPositionError:
@@ -132,7 +133,7 @@ class PreviewCache:
             times=candles.start[shown],
             close=candles.close[shown],
             variable=values,
-            variable_label=condition.variable.describe(),
+            variable_label=variable_text(catalogue, condition.variable),
             overlay=variable.chart is ChartPlacement.OVERLAY,
             target=target_series,
             target_value=target_value,
@@ -140,6 +141,7 @@ class PreviewCache:
             fired=fired,
             note=note,
             caption=caption(market, timeframe, loaded),
+            period="latest" if period.latest else "range" if period.start is not None else "until",
         )
 
 

@@ -11,6 +11,7 @@ from upbit_auto_trading.application.errors import ApplicationError
 from upbit_auto_trading.application.trigger.dto import TriggerDraft
 from upbit_auto_trading.application.trigger.errors import TriggerInUseError
 from upbit_auto_trading.domain.errors import DomainError
+from upbit_auto_trading.domain.trigger.variables import Catalogue
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.trigger_builder.form import (
     FormState,
@@ -22,7 +23,9 @@ from upbit_auto_trading.presentation.desktop.trigger_builder.import_conflicts im
     ImportCancelled,
     import_report,
 )
-from upbit_auto_trading.presentation.desktop.trigger_builder.model import SavedRow, TriggerBuilderServices
+from upbit_auto_trading.presentation.desktop.trigger_builder.model import SavedRow
+from upbit_auto_trading.presentation.desktop.trigger_builder.services import TriggerBuilderServices
+from upbit_auto_trading.presentation.desktop.trigger_text import condition_text
 
 
 def _names(names: Sequence[str]) -> str:
@@ -48,8 +51,10 @@ class SavedTriggersPresenter:
         draft: Callable[[FormState], TriggerDraft],
         load_form: Callable[[FormState], None],
         new_trigger: Callable[[], None],
+        catalogue: Callable[[], Catalogue] | None = None,
     ) -> None:
         self._view = view
+        self._catalogue = catalogue  # names the list shows (the catalogue's, not the raw identifiers)
         self._services = services
         self._draft = draft
         self._load_form = load_form
@@ -61,8 +66,9 @@ class SavedTriggersPresenter:
         self._view.set_editing(name)
 
     def refresh(self, selected: str | None = None) -> None:
+        catalogue = self._catalogue() if self._catalogue is not None else None
         rows = [
-            SavedRow(c.name, c.describe(), c.timeframe)
+            SavedRow(c.name, condition_text(catalogue, c), c.timeframe)
             for c in self._services.list_triggers.execute(self._view.search_text())
         ]
         self._view.show_saved(rows, selected)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from collections.abc import Sequence
 from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QBrush, QColor
+from PyQt6.QtGui import QBrush, QColor, QStandardItemModel
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -32,6 +30,7 @@ from PyQt6.QtWidgets import (
 
 from upbit_auto_trading.application.trigger.import_triggers import ConflictChoice, TriggerConflict
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.qt_checked import present
 from upbit_auto_trading.presentation.desktop.trigger_builder.chart import PreviewChart
 from upbit_auto_trading.presentation.desktop.trigger_builder.import_dialog import ask_conflict
 from upbit_auto_trading.presentation.desktop.trigger_builder.model import (
@@ -72,6 +71,19 @@ class TriggerBuilderWidget(QWidget):
 
     # ----- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
+        self._build_condition_inputs()
+        self._build_trigger_inputs()
+        self._build_period_inputs()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._left_panel())
+        splitter.addWidget(self._right_panel())
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def _build_condition_inputs(self) -> None:
+        """The variable picker and the condition: parameters, operator, option, what it is compared with."""
         self.variable_tree = QTreeWidget()
         self.variable_tree.setHeaderHidden(True)
         self.variable_tree.setObjectName("variablePicker")
@@ -103,6 +115,8 @@ class TriggerBuilderWidget(QWidget):
         self.target_combo.currentIndexChanged.connect(self._target_picked)
         self.target_params = ParameterEditor(self._changed)
 
+    def _build_trigger_inputs(self) -> None:
+        """Name, description, timeframe, preview market; validation, editing state, Save and New."""
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("triggerName")
         self.name_edit.setPlaceholderText(tr("예: RSI 과매도 반등", "e.g. RSI oversold bounce"))
@@ -113,6 +127,18 @@ class TriggerBuilderWidget(QWidget):
         self.market_combo = QComboBox()
         self.market_combo.setEditable(True)
         self.market_combo.currentTextChanged.connect(lambda _t: self._changed())
+        self.validation_label = QLabel("")
+        self.validation_label.setWordWrap(True)
+        self.validation_label.setObjectName("validation")
+        self.validation_label.setStyleSheet("color: #c0392b;")
+        self.editing_label = QLabel("")
+        self.save_button = QPushButton(tr("저장", "Save"))
+        self.save_button.setObjectName("saveTrigger")
+        self.save_button.clicked.connect(lambda: self._notify("save"))
+        self.new_button = QPushButton(tr("새 트리거", "New"))
+        self.new_button.clicked.connect(lambda: self._notify("new_trigger"))
+
+    def _build_period_inputs(self) -> None:
         # the preview period: typed dates are read when the field is left or Enter is pressed, not at
         # every key (a half-typed date is not an error to show)
         self.period_from = QLineEdit()
@@ -129,17 +155,8 @@ class TriggerBuilderWidget(QWidget):
         self.latest_button.setToolTip(period_hint())
         self.latest_button.clicked.connect(lambda: self._notify("latest_period"))
         self._period_typed = ("", "")
-        self.validation_label = QLabel("")
-        self.validation_label.setWordWrap(True)
-        self.validation_label.setObjectName("validation")
-        self.validation_label.setStyleSheet("color: #c0392b;")
-        self.editing_label = QLabel("")
-        self.save_button = QPushButton(tr("저장", "Save"))
-        self.save_button.setObjectName("saveTrigger")
-        self.save_button.clicked.connect(lambda: self._notify("save"))
-        new_button = QPushButton(tr("새 트리거", "New"))
-        new_button.clicked.connect(lambda: self._notify("new_trigger"))
 
+    def _condition_box(self) -> QGroupBox:
         condition = QGroupBox(tr("조건", "Condition"))
         form = QFormLayout(condition)
         form.addRow(tr("변수 파라미터", "Parameters"), self.params)
@@ -156,11 +173,15 @@ class TriggerBuilderWidget(QWidget):
         form.addRow(tr("설명", "Description"), self.description_edit)
         form.addRow(tr("타임프레임", "Timeframe"), self.timeframe_combo)
         form.addRow(tr("미리보기 마켓", "Preview market"), self.market_combo)
+        return condition
+
+    def _left_panel(self) -> QWidget:
+        """Variables by purpose, their help, the condition form, validation and the buttons."""
+        condition = self._condition_box()
         buttons = QHBoxLayout()
         buttons.addWidget(self.editing_label, 1)
-        buttons.addWidget(new_button)
+        buttons.addWidget(self.new_button)
         buttons.addWidget(self.save_button)
-
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(QLabel(tr("변수 (용도별)", "Variables (by purpose)")))
@@ -169,7 +190,10 @@ class TriggerBuilderWidget(QWidget):
         left_layout.addWidget(condition, 3)
         left_layout.addWidget(self.validation_label)
         left_layout.addLayout(buttons)
+        return left
 
+    def _right_panel(self) -> QWidget:
+        """The preview chart under one header line (which candles, the period), and the saved triggers."""
         self.chart = PreviewChart()
         self.busy_label = QLabel("")
         self.preview_caption = QLabel("")  # which candles the preview shows (and "4h resampled from 1h")
@@ -194,14 +218,7 @@ class TriggerBuilderWidget(QWidget):
         right_layout.addLayout(header)
         right_layout.addWidget(self.chart, 3)
         right_layout.addWidget(self.saved_panel, 1)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        return right
 
     # ----- intent -> presenter --------------------------------------------------------------------
     def _notify(self, action: str, *args: Any) -> None:
@@ -253,10 +270,12 @@ class TriggerBuilderWidget(QWidget):
         self.target_combo.clear()
         self.target_combo.addItem(tr("(선택)", "(choose)"), "")
         model = self.target_combo.model()
+        if not isinstance(model, QStandardItemModel):  # a combo box's own model is one
+            raise TypeError("the target combo box needs its standard item model")
         for v in items:
             self.target_combo.addItem(v.label, v.variable_id)
             row = self.target_combo.count() - 1
-            item = model.item(row)  # type: ignore[attr-defined]
+            item = present(model.item(row), "target item")
             if not v.enabled:
                 item.setEnabled(False)
                 item.setToolTip(v.reason)
@@ -321,10 +340,11 @@ class TriggerBuilderWidget(QWidget):
         if state.market:
             self.market_combo.setCurrentText(state.market)
         for i in range(self.variable_tree.topLevelItemCount()):
-            parent = self.variable_tree.topLevelItem(i)
+            parent = present(self.variable_tree.topLevelItem(i), "variable group")
             for j in range(parent.childCount()):
-                if parent.child(j).data(0, _ROLE) == state.variable_id:
-                    self.variable_tree.setCurrentItem(parent.child(j))
+                child = parent.child(j)
+                if child is not None and child.data(0, _ROLE) == state.variable_id:
+                    self.variable_tree.setCurrentItem(child)
         for name, value in state.params.items():
             self.params.set_value(name, value)
         self.operator_combo.setCurrentIndex(max(self.operator_combo.findData(state.operator, _ROLE), 0))
@@ -384,7 +404,7 @@ class TriggerBuilderWidget(QWidget):
         return path or None
 
     def ask_import_conflict(self, conflict: TriggerConflict) -> tuple[ConflictChoice, bool] | None:
-        return ask_conflict(self, conflict)
+        return ask_conflict(self, conflict, self.presenter.catalogue if self.presenter is not None else None)
 
     def ask_save_path(self, suggested: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(
@@ -397,63 +417,3 @@ class TriggerBuilderWidget(QWidget):
 
     def show_info(self, message: str) -> None:
         QMessageBox.information(self, tr("트리거 빌더", "Trigger builder"), message)
-
-
-def create_trigger_builder(container: Any, parent: QWidget | None = None) -> QWidget:
-    """Tab factory: wire the presenter to the container's use cases and the stored candles."""
-    from upbit_auto_trading.presentation.desktop.trigger_builder.bus_relay import (
-        ReloadRelay,
-        follow_profile_changes,
-    )
-    from upbit_auto_trading.presentation.desktop.trigger_builder.model import TriggerBuilderServices
-    from upbit_auto_trading.presentation.desktop.trigger_builder.runner import QtBackgroundRunner
-
-    t = container.triggers
-    try:
-        reader = container.market_data.candle_reader()
-    except Exception:  # market data not wired in this build: the preview says so
-        reader = None
-    markets = _stored_markets(container)
-    services = TriggerBuilderServices(
-        list_catalogue=t.list_catalogue(),
-        list_triggers=t.list_triggers(),
-        create_trigger=t.create_trigger(),
-        edit_trigger=t.edit_trigger(),
-        delete_trigger=t.delete_trigger(),
-        duplicate_trigger=t.duplicate_trigger(),
-        export_triggers=t.export_triggers(),
-        import_triggers=t.import_triggers(),
-        candle_reader=reader,
-        markets=markets,
-        trigger_users=t.find_trigger_users(),
-    )
-    widget = TriggerBuilderWidget(parent)
-    runner = QtBackgroundRunner(widget)
-    widget.presenter = TriggerBuilderPresenter(widget, services, runner)
-    relay = ReloadRelay(widget.presenter.reload, widget)
-    follow_profile_changes(container, relay)
-    widget.relay = relay
-    # Released with plain Python objects only: when ``destroyed`` fires, the relay and the runner (children of
-    # the widget) are already deleted on the C++ side, and touching their wrappers there crashed the process.
-    widget.destroyed.connect(functools.partial(_release, relay.unsubscriber(), runner.executor))
-    widget.presenter.start()
-    return widget
-
-
-def _release(unsubscribe: Callable[[], None], executor: Executor, *_: object) -> None:
-    unsubscribe()
-    executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _stored_markets(container: Any) -> Callable[[], list[str]]:
-    """The markets that have stored candles (any timeframe), from the market-data list-series use case."""
-    try:
-        list_series = container.market_data.list_series()
-    except Exception:  # market data not wired in this build: the presenter shows its default market
-        log.warning("trigger builder: no list-series use case; showing the default market", exc_info=True)
-        return list
-
-    def markets() -> list[str]:
-        return sorted({s.market for s in list_series.execute(with_gaps=False)})
-
-    return markets

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from upbit_auto_trading.infrastructure.sqlite.catalogue_seeder import load_packaged_catalogue, seed_catalogue
+from upbit_auto_trading.infrastructure.sqlite.guarded_connection import SqlConnection
 
 
-def migrate(conn: sqlite3.Connection) -> None:
+def migrate(conn: SqlConnection) -> None:
     seed_catalogue(conn, load_packaged_catalogue())

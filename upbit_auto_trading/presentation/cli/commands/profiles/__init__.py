@@ -7,6 +7,6 @@ import argparse
 from upbit_auto_trading.presentation.cli.commands.profiles import backup_commands, profile_commands
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backup_commands.register(subparsers)
     profile_commands.register(subparsers)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from upbit_auto_trading.application.profiles.create_backup import CreateBackupCommand
+from upbit_auto_trading.domain.work import Progress
 from upbit_auto_trading.presentation.cli.context import CliContext
 from upbit_auto_trading.presentation.cli.errors import CliError
+
+if TYPE_CHECKING:
+    from upbit_auto_trading.application.profiles.restore_backup import RestorePlan
 
 EXIT_HELD = 3
 
@@ -20,7 +25,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", default=argparse.SUPPRESS, help="answer yes")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = subparsers.add_parser("backup", help="back up, verify and restore the profile's databases")
     sub = group.add_subparsers(dest="backup_command", metavar="SUBCOMMAND", required=True)
 
@@ -62,18 +67,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_import)
 
 
-def _use(ctx: CliContext, name: str):  # noqa: ANN202
-    return getattr(ctx.container.profiles, name)()
-
-
-def _backup_text(b: dict) -> str:
+def _backup_text(b: dict[str, Any]) -> str:
     verified = {True: "verified", False: "FAILED", None: "unverified"}[b.get("verified")]
     note = f"  {b['note']}" if b.get("note") else ""
     return f"{b['id']}  {b['kind']:<11} {b['profile']:<12} {b['bytes'] / 1e6:8.1f} MB  {verified}{note}"
 
 
 def _create(ctx: CliContext, args: argparse.Namespace) -> int:
-    summary = _use(ctx, "create_backup").execute(CreateBackupCommand(note=args.note))
+    summary = ctx.services.profiles.create_backup().execute(CreateBackupCommand(note=args.note))
     data = summary.to_dict()
     ctx.emit(
         {"id": data["id"], "path": data["path"], "files": data["files"]},
@@ -83,19 +84,19 @@ def _create(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    backups = [b.to_dict() for b in _use(ctx, "list_backups").execute(args.of_profile)]
+    backups = [b.to_dict() for b in ctx.services.profiles.list_backups().execute(args.of_profile)]
     ctx.emit(backups, "\n".join(_backup_text(b) for b in backups) or "no backups")
     return 0
 
 
 def _verify(ctx: CliContext, args: argparse.Namespace) -> int:
-    result = _use(ctx, "verify_backup").execute(args.id)
+    result = ctx.services.profiles.verify_backup().execute(args.id)
     text = "backup OK" if result.ok else "PROBLEMS:\n" + "\n".join(f"  {p}" for p in result.problems)
     ctx.emit(result.to_dict(), text)
     return 0 if result.ok else 1
 
 
-def verification_warning(plan) -> str:  # noqa: ANN001 - a RestorePlan
+def verification_warning(plan: RestorePlan) -> str:
     """One sentence when the backup failed its last verification, else ""."""
     if not plan.failed_verification:
         return ""
@@ -108,7 +109,7 @@ def verification_warning(plan) -> str:  # noqa: ANN001 - a RestorePlan
     )
 
 
-def _confirm_restore(ctx: CliContext, plan) -> None:  # noqa: ANN001
+def _confirm_restore(ctx: CliContext, plan: RestorePlan) -> None:
     warning = verification_warning(plan)
     if ctx.assume_yes:
         if warning:
@@ -138,10 +139,14 @@ def _confirm_restore(ctx: CliContext, plan) -> None:  # noqa: ANN001
 
 
 def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
-    use_case = _use(ctx, "restore_backup")
+    use_case = ctx.services.profiles.restore_backup()
     plan = use_case.plan(args.id, args.into)
     _confirm_restore(ctx, plan)
-    result = asyncio.run(use_case.execute(args.id, args.into))
+
+    def progress(step: Progress) -> None:  # on stderr: --json keeps stdout one document
+        ctx.info(f"restore: {step.fraction * 100:3.0f}% {step.message}")
+
+    result = asyncio.run(use_case.execute(args.id, args.into, progress=progress))
     data = result.to_dict()
     if result.status == "held":
         ctx.emit(data, f"held: {result.reason}")
@@ -158,18 +163,19 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
 def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
     if not ctx.confirm(f"Delete backup {args.id}?"):
         raise CliError("not confirmed; nothing was deleted (use --yes)")
-    _use(ctx, "delete_backup").execute(args.id)
+    ctx.services.profiles.delete_backup().execute(args.id)
     ctx.emit({"deleted": args.id}, f"deleted backup {args.id}")
     return 0
 
 
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
-    path = _use(ctx, "export_backup").execute(args.id, Path(args.destination).expanduser().resolve())
+    destination = Path(args.destination).expanduser().resolve()
+    path = ctx.services.profiles.export_backup().execute(args.id, destination)
     ctx.emit({"id": args.id, "archive": str(path)}, f"exported to {path}")
     return 0
 
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
-    summary = _use(ctx, "import_backup").execute(Path(args.archive).expanduser().resolve())
+    summary = ctx.services.profiles.import_backup().execute(Path(args.archive).expanduser().resolve())
     ctx.emit(summary.to_dict(), f"imported backup {summary.id} (verified)")
     return 0

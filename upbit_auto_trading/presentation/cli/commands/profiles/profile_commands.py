@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from upbit_auto_trading.application.profiles.change_database_location import (
     ChangeLocationCommand,
@@ -26,7 +27,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", default=argparse.SUPPRESS, help="answer yes")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = subparsers.add_parser(
         "profiles", help="database profiles (development, testing, production, ...)"
     )
@@ -71,11 +72,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_switch)
 
 
-def _use(ctx: CliContext, name: str):  # noqa: ANN202 - a use case from the container
-    return getattr(ctx.container.profiles, name)()
-
-
-def _profile_text(p: dict) -> str:
+def _profile_text(p: dict[str, Any]) -> str:
     mark = "*" if p["active"] else " "
     lines = [f"{mark} {p['id']:<16} {p['environment']:<12} {p['name']}"]
     for name, path in p["databases"].items():
@@ -89,7 +86,7 @@ def _profile_text(p: dict) -> str:
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    profiles = [p.to_dict() for p in _use(ctx, "list_profiles").execute(with_health=args.health)]
+    profiles = [p.to_dict() for p in ctx.services.profiles.list_profiles().execute(with_health=args.health)]
     ctx.emit(profiles, "\n".join(_profile_text(p) for p in profiles))
     return 0
 
@@ -99,25 +96,23 @@ def _create(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.folder:
         folder = Path(args.folder).expanduser().resolve()
         paths = {name: folder / f"{name}.sqlite3" for name in DATABASES}
-    profile = _use(ctx, "create_profile").execute(
+    use = ctx.services.profiles
+    profile = use.create_profile().execute(
         CreateProfileCommand(args.id, args.name or args.id, args.environment, args.description, paths)
     )
-    data = next(p.to_dict() for p in _use(ctx, "list_profiles").execute() if p.id == profile.id)
+    data = next(p.to_dict() for p in use.list_profiles().execute() if p.id == profile.id)
     ctx.emit(data, f"created profile {profile.id} ({profile.environment.value})")
     return 0
 
 
 def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
+    use = ctx.services.profiles
     if any(v is not None for v in (args.name, args.description, args.environment)):
-        _use(ctx, "edit_profile").execute(
-            EditProfileCommand(args.id, args.name, args.description, args.environment)
-        )
+        use.edit_profile().execute(EditProfileCommand(args.id, args.name, args.description, args.environment))
     target = args.move_to or args.copy_to
     if target:
-        _use(ctx, "change_location").execute(
-            ChangeLocationCommand(args.id, Path(target), move=bool(args.move_to))
-        )
-    data = next((p.to_dict() for p in _use(ctx, "list_profiles").execute() if p.id == args.id), None)
+        use.change_location().execute(ChangeLocationCommand(args.id, Path(target), move=bool(args.move_to)))
+    data = next((p.to_dict() for p in use.list_profiles().execute() if p.id == args.id), None)
     if data is None:
         raise CliError(f"no profile '{args.id}'")
     ctx.emit(data, _profile_text(data))
@@ -128,13 +123,13 @@ def _delete(ctx: CliContext, args: argparse.Namespace) -> int:
     what = "and its database files " if args.delete_files else ""
     if not ctx.confirm(f"Delete profile '{args.id}' {what}(backups are kept)?"):
         raise CliError("not confirmed; nothing was deleted (use --yes)")
-    _use(ctx, "delete_profile").execute(args.id, delete_files=args.delete_files)
+    ctx.services.profiles.delete_profile().execute(args.id, delete_files=args.delete_files)
     ctx.emit({"deleted": args.id}, f"deleted profile {args.id}")
     return 0
 
 
 def _switch(ctx: CliContext, args: argparse.Namespace) -> int:
-    result = asyncio.run(_use(ctx, "switch_profile").execute(args.id))
+    result = asyncio.run(ctx.services.profiles.switch_profile().execute(args.id))
     data = {"profile": args.id, **result.to_dict()}
     if result.status == "held":
         ctx.emit(data, f"held: {result.reason}")

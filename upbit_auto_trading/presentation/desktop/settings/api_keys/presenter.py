@@ -6,8 +6,10 @@ from typing import Any, Protocol
 
 from upbit_auto_trading.application.credentials.ports import CredentialStatus
 from upbit_auto_trading.application.errors import ApplicationError
+from upbit_auto_trading.domain.credentials.api_key_pair import InvalidApiKeyError
 from upbit_auto_trading.domain.errors import DomainError
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.kst import kst_minutes
 
 
 class ApiKeysView(Protocol):
@@ -57,7 +59,7 @@ class ApiKeysPresenter:
             if status.problem:
                 text = f"{text}\n{status.problem}"
         else:
-            when = f"{status.updated_at:%Y-%m-%d %H:%M} UTC" if status.updated_at else ""
+            when = kst_minutes(status.updated_at)  # the screens write KST
             text = tr(f"저장됨: 액세스 키 {status.masked_access_key} ({when}), 암호화되어 보관",
                       f"Stored: access key {status.masked_access_key} ({when}), encrypted at rest")
         self._view.show_status(text, status.stored)
@@ -76,6 +78,9 @@ class ApiKeysPresenter:
                 return
         try:
             self._save.execute(access, secret, passphrase)
+        except InvalidApiKeyError as exc:  # worded here in the UI language (the domain's is English)
+            self._view.show_error(invalid_key_text(exc))
+            return
         except (DomainError, ApplicationError) as exc:
             self._view.show_error(str(exc))
             return
@@ -101,3 +106,11 @@ class ApiKeysPresenter:
             return
         self._delete.execute()
         self.refresh()
+
+
+def invalid_key_text(exc: InvalidApiKeyError) -> str:
+    which_ko, which_en = ("시크릿 키", "secret key") if exc.key == "secret" else ("액세스 키", "access key")
+    return tr(
+        f"{which_ko}는 공백 없이 영문자, 숫자, '-', '_' 16~128자여야 합니다 (입력: {exc.length}자).",
+        f"The {which_en} must be 16-128 letters, digits, '-' or '_' with no spaces (got {exc.length} characters).",
+    )

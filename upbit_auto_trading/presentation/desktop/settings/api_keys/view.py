@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PyQt6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -111,22 +109,3 @@ class ApiKeysPage(QWidget):
 
     def ask_passphrase(self) -> str | None:
         return ask_passphrase(self, confirm=False)
-
-
-def _is_production(container: Any) -> bool:
-    try:
-        return str(container.core.active_environment()) == "production"
-    except Exception:  # noqa: BLE001 - only the checkbox's default depends on it
-        return False
-
-
-def create_api_keys_page(container: Any, parent: QWidget | None = None) -> ApiKeysPage:
-    page = ApiKeysPage(parent, production=_is_production(container))
-    secrets = container.secrets
-    page.bind(
-        ApiKeysPresenter(
-            page, secrets.save_api_keys(), secrets.get_api_key_status(), secrets.delete_api_keys(),
-            secrets.unlock_api_keys(),
-        )  # fmt: skip
-    )
-    return page

@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import (
 )
 
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.qt_checked import present
 from upbit_auto_trading.presentation.desktop.settings.profiles.model import (
     ENVIRONMENTS,
     LocationChoice,
@@ -120,7 +121,7 @@ class LocationDialog(QDialog):
             self.folder.setText(folder)
 
     def _update(self) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok = present(self.buttons.button(QDialogButtonBox.StandardButton.Ok), "OK button")
         ok.setEnabled(bool(self.folder.text().strip()))
 
     def choice(self) -> LocationChoice:

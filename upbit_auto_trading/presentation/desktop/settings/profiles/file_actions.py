@@ -9,8 +9,12 @@ from upbit_auto_trading.application.profiles.change_database_location import (
     ChangeLocationCommand,
 )
 from upbit_auto_trading.application.profiles.export_backup import ARCHIVE_SUFFIX
+from upbit_auto_trading.domain.work import Progress
 from upbit_auto_trading.presentation.desktop.i18n import tr
-from upbit_auto_trading.presentation.desktop.settings.profiles.presenter_base import PresenterBase
+from upbit_auto_trading.presentation.desktop.settings.profiles.lists import PageLists
+from upbit_auto_trading.presentation.desktop.settings.profiles.model import DatabaseView
+from upbit_auto_trading.presentation.desktop.settings.profiles.page_tasks import PageTasks
+from upbit_auto_trading.presentation.desktop.settings.profiles.services import DatabaseServices
 
 
 def _current_folder(row: Any) -> str:
@@ -18,10 +22,20 @@ def _current_folder(row: Any) -> str:
     return ", ".join(folders)
 
 
-class FileActions(PresenterBase):
+class FileActions:
+    """Change a profile's database location, export and import backups: the page's actions that move files."""
+
+    def __init__(
+        self, view: DatabaseView, services: DatabaseServices, lists: PageLists, tasks: PageTasks
+    ) -> None:
+        self._view = view
+        self._services = services
+        self._lists = lists
+        self._tasks = tasks
+
     # ------------------------------------------------------------------ change location
     def change_location(self) -> None:
-        row = self._need_profile()
+        row = self._lists.need_profile()
         if row is None:
             return
         choice = self._view.ask_location(row.name, _current_folder(row))
@@ -39,23 +53,24 @@ class FileActions(PresenterBase):
             return
         if not self._view.confirm(self._location_question(row, plan)):
             return
-        if row.environment == "production" and not self._typed(row):
+        if row.environment == "production" and not self._lists.name_typed(row):
             return
-        progress = self._runner.progress_callback(self._location_progress)
-        command = ChangeLocationCommand(row.id, plan.folder, move=plan.move, progress=progress)
-        self._run(
+        self._tasks.run(
             tr("데이터베이스 파일을 옮기는 중...", "Moving the database files...")
             if plan.move
             else tr("데이터베이스 파일을 복사하는 중...", "Copying the database files..."),
-            lambda: self._services.change_location.execute(command),
+            lambda job: self._services.change_location.execute(
+                ChangeLocationCommand(row.id, plan.folder, move=plan.move, progress=job.progress)
+            ),
             tr(
                 f"'{row.name}' 프로파일이 이제 {plan.folder} 의 파일을 사용합니다.",
                 f"Profile '{row.name}' now uses the files in {plan.folder}.",
             ),
             failure=tr("위치 변경 실패: ", "Changing the location failed: "),
+            on_progress=self._location_progress,
         )
 
-    def _location_progress(self, fraction: float, stage: str) -> None:
+    def _location_progress(self, progress: Progress) -> None:
         texts = {
             "check": tr("확인 중...", "Checking..."),
             "copy": tr("파일 복사 중...", "Copying the files..."),
@@ -63,7 +78,7 @@ class FileActions(PresenterBase):
             "remove the old files": tr("이전 파일 삭제 중...", "Removing the old files..."),
             "done": tr("완료", "Done"),
         }
-        self._view.set_progress(fraction, texts.get(stage, stage))
+        self._view.set_progress(progress.fraction, texts.get(progress.message, progress.message))
 
     @staticmethod
     def _location_question(row: Any, plan: Any) -> str:
@@ -95,7 +110,7 @@ class FileActions(PresenterBase):
 
     # ------------------------------------------------------------------ archives
     def export_backup(self) -> None:
-        row = self._need_backup()
+        row = self._lists.need_backup()
         if row is None:
             return
         chosen = self._view.ask_save_file(tr("백업 내보내기", "Export backup"), f"{row.id}{ARCHIVE_SUFFIX}")
@@ -104,22 +119,22 @@ class FileActions(PresenterBase):
         destination = Path(chosen)
         if not destination.name.endswith(ARCHIVE_SUFFIX):
             destination = destination.with_name(destination.name.removesuffix(".zip") + ARCHIVE_SUFFIX)
-        progress = self._runner.progress_callback(self._view.set_progress)
-        self._run(
+        self._tasks.run(
             tr("내보내는 중 (먼저 검증)...", "Exporting (verifying first)..."),
-            lambda: self._services.export_backup.execute(row.id, destination, progress),
+            lambda job: self._services.export_backup.execute(row.id, destination, job.progress),
             lambda path: tr("내보냈습니다: ", "Exported to: ") + str(path),
             failure=tr("내보내기 실패: ", "Export failed: "),
+            on_progress=self._tasks.show_progress,
         )
 
     def import_backup(self) -> None:
         chosen = self._view.ask_open_file(tr("백업 가져오기", "Import backup"))
         if not chosen:
             return
-        progress = self._runner.progress_callback(self._view.set_progress)
-        self._run(
+        self._tasks.run(
             tr("가져오는 중 (검증 포함)...", "Importing (and verifying)..."),
-            lambda: self._services.import_backup.execute(Path(chosen), progress),
+            lambda job: self._services.import_backup.execute(Path(chosen), job.progress),
             lambda summary: tr("백업을 가져왔습니다 (검증됨): ", "Imported backup (verified): ") + summary.id,
             failure=tr("가져오기 실패: ", "Import failed: "),
+            on_progress=self._tasks.show_progress,
         )

@@ -1,9 +1,11 @@
-"""What the database page shows: rows formatted for display (no Qt)."""
+"""What the database page shows (rows formatted for display) and the view the presenter drives; no Qt."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Protocol
 
 from upbit_auto_trading.presentation.desktop.i18n import tr
@@ -64,39 +66,25 @@ class LocationChoice:
     move: bool = True
 
 
-@dataclass
-class DatabaseServices:
-    """The use cases the page needs (from ``container.profiles``); any object with these attributes."""
+class DatabaseView(Protocol):
+    """What the presenter asks of the page (a passive Qt view; a fake in the tests)."""
 
-    list_profiles: Any
-    create_profile: Any
-    edit_profile: Any
-    delete_profile: Any
-    switch_profile: Any
-    create_backup: Any
-    list_backups: Any
-    verify_backup: Any
-    restore_backup: Any
-    delete_backup: Any
-    backup_folder: Any  # Callable[[str | None], Path]
-    change_location: Any = None  # ChangeDatabaseLocation (plan + execute)
-    export_backup: Any = None
-    import_backup: Any = None
-    extra: dict = field(default_factory=dict)
-
-
-class TaskRunner(Protocol):
-    """Runs work off the GUI thread; callbacks come back on the GUI thread."""
-
-    def run(self, work: Any, on_done: Any, on_error: Any) -> None: ...
-
-    def run_async(self, coroutine_factory: Any, on_done: Any, on_error: Any) -> None:
-        """Run a coroutine on the app's loop when one is running (qasync), else in a worker thread."""
-        ...
-
-    def progress_callback(self, on_progress: Any) -> Any:
-        """A thread-safe ``(fraction, text)`` callback that calls ``on_progress`` on the GUI thread."""
-        ...
+    def selected_profile(self) -> str | None: ...
+    def selected_backup(self) -> str | None: ...
+    def show_profiles(self, rows: Sequence[ProfileRow]) -> None: ...
+    def show_files(self, rows: Sequence[FileRow]) -> None: ...
+    def show_backups(self, rows: Sequence[BackupRow]) -> None: ...
+    def set_busy(self, busy: bool, message: str = "", cancellable: bool = False) -> None: ...
+    def set_progress(self, fraction: float, message: str) -> None: ...
+    def confirm(self, question: str) -> bool: ...
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None: ...
+    def ask_profile(self, form: ProfileForm | None) -> ProfileForm | None: ...
+    def show_error(self, message: str) -> None: ...
+    def show_info(self, message: str) -> None: ...
+    def open_folder(self, folder: Path) -> None: ...
+    def ask_location(self, profile_name: str, current_folder: str) -> LocationChoice | None: ...
+    def ask_save_file(self, title: str, suggested_name: str) -> str | None: ...
+    def ask_open_file(self, title: str) -> str | None: ...
 
 
 ENVIRONMENTS = {

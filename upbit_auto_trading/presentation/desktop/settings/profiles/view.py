@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from PyQt6.QtCore import Qt, QUrl
 from PyQt6.QtGui import QColor, QDesktopServices
@@ -27,18 +26,23 @@ from PyQt6.QtWidgets import (
 )
 
 from upbit_auto_trading.application.profiles.export_backup import ARCHIVE_SUFFIX
+from upbit_auto_trading.presentation.desktop.background import BackgroundWork
 from upbit_auto_trading.presentation.desktop.i18n import tr
+from upbit_auto_trading.presentation.desktop.qt_checked import (
+    cell,
+    horizontal_header,
+    selected_rows,
+    vertical_header,
+)
 from upbit_auto_trading.presentation.desktop.settings.profiles.dialogs import LocationDialog, ProfileDialog
 from upbit_auto_trading.presentation.desktop.settings.profiles.model import (
     BackupRow,
-    DatabaseServices,
     FileRow,
     LocationChoice,
     ProfileForm,
     ProfileRow,
 )
 from upbit_auto_trading.presentation.desktop.settings.profiles.presenter import DatabasePagePresenter
-from upbit_auto_trading.presentation.desktop.settings.profiles.tasks import QtTaskRunner
 
 log = logging.getLogger(__name__)
 BADGE_COLORS = {"development": "#2e7d32", "testing": "#1565c0", "production": "#c62828"}
@@ -50,9 +54,9 @@ def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    vertical_header(table).setVisible(False)
+    horizontal_header(table).setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    horizontal_header(table).setStretchLastSection(True)
     return table
 
 
@@ -67,7 +71,36 @@ class DatabasePageView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.presenter: DatabasePagePresenter | None = None
+        self.runner: BackgroundWork | None = None  # the page's background work, set by the screen
+        profiles_box = self._profiles_box()
+        backups_box = self._backups_box()
+        self.status = QLabel("", self)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(tr("취소", "Cancel"), self)
+        self.cancel_button.setVisible(False)
 
+        layout = QVBoxLayout(self)
+        layout.addWidget(profiles_box, 3)
+        layout.addWidget(backups_box, 2)
+        layout.addLayout(self._row(self.status, self.progress, self.cancel_button, stretch=False))
+        self._action_buttons = [
+            self.new_button,
+            self.edit_button,
+            self.delete_profile_button,
+            self.switch_button,
+            self.location_button,
+            self.backup_button,
+            self.verify_button,
+            self.restore_button,
+            self.delete_backup_button,
+            self.export_button,
+            self.import_button,
+        ]
+
+    def _profiles_box(self) -> QGroupBox:
+        """The profiles, what can be done with one, and the database files of the selected one."""
         profiles_box = QGroupBox(tr("프로파일", "Profiles"), self)
         self.profiles = _table(
             profiles_box,
@@ -107,7 +140,9 @@ class DatabasePageView(QWidget):
             )
         )
         box.addWidget(self.files)
+        return profiles_box
 
+    def _backups_box(self) -> QGroupBox:
         backups_box = QGroupBox(tr("백업", "Backups"), self)
         self.backups = _table(
             backups_box,
@@ -149,31 +184,7 @@ class DatabasePageView(QWidget):
                 self.folder_button,
             )
         )
-
-        self.status = QLabel("", self)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 100)
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton(tr("취소", "Cancel"), self)
-        self.cancel_button.setVisible(False)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(profiles_box, 3)
-        layout.addWidget(backups_box, 2)
-        layout.addLayout(self._row(self.status, self.progress, self.cancel_button, stretch=False))
-        self._action_buttons = [
-            self.new_button,
-            self.edit_button,
-            self.delete_profile_button,
-            self.switch_button,
-            self.location_button,
-            self.backup_button,
-            self.verify_button,
-            self.restore_button,
-            self.delete_backup_button,
-            self.export_button,
-            self.import_button,
-        ]
+        return backups_box
 
     @staticmethod
     def _row(*widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
@@ -204,10 +215,11 @@ class DatabasePageView(QWidget):
     # ------------------------------------------------------------------ DatabaseView
     @staticmethod
     def _selected(table: QTableWidget) -> str | None:
-        rows = table.selectionModel().selectedRows()
+        rows = selected_rows(table)
         if not rows:
             return None
-        return table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        key = cell(table, rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        return str(key) if key is not None else None
 
     def selected_profile(self) -> str | None:
         return self._selected(self.profiles)
@@ -224,7 +236,7 @@ class DatabasePageView(QWidget):
     @staticmethod
     def _select(table: QTableWidget, key: str) -> None:
         for row in range(table.rowCount()):
-            if table.item(row, 0).data(Qt.ItemDataRole.UserRole) == key:
+            if cell(table, row, 0).data(Qt.ItemDataRole.UserRole) == key:
                 table.selectRow(row)
                 return
 
@@ -260,7 +272,7 @@ class DatabasePageView(QWidget):
             for column, text in enumerate((row.database, row.path, row.size, row.health)):
                 self.files.setItem(i, column, _item(text))
             if not row.ok:
-                self.files.item(i, 3).setForeground(QColor("#c62828"))
+                cell(self.files, i, 3).setForeground(QColor("#c62828"))
 
     def show_backups(self, rows: Sequence[BackupRow]) -> None:
         selected = self.selected_backup()
@@ -270,7 +282,7 @@ class DatabasePageView(QWidget):
             for column, text in enumerate(values):
                 self.backups.setItem(i, column, _item(text, row.id if column == 0 else None))
             if row.verified_state is False:
-                self.backups.item(i, 5).setForeground(QColor("#c62828"))
+                cell(self.backups, i, 5).setForeground(QColor("#c62828"))
         if selected:
             self.select_backup(selected)
 
@@ -335,51 +347,3 @@ def _archive_filter() -> str:
     return (
         tr("백업 파일", "Backup archives") + f" (*{ARCHIVE_SUFFIX});;" + tr("모든 파일", "All files") + " (*)"
     )
-
-
-def services_from(container: Any) -> DatabaseServices:
-    p = container.profiles
-    store = p.backup_store()
-    return DatabaseServices(
-        list_profiles=p.list_profiles(),
-        create_profile=p.create_profile(),
-        edit_profile=p.edit_profile(),
-        delete_profile=p.delete_profile(),
-        switch_profile=p.switch_profile(),
-        create_backup=p.create_backup(),
-        list_backups=p.list_backups(),
-        verify_backup=p.verify_backup(),
-        restore_backup=p.restore_backup(),
-        delete_backup=p.delete_backup(),
-        backup_folder=store.folder,
-        change_location=p.change_location(),
-        export_backup=p.export_backup(),
-        import_backup=p.import_backup(),
-    )
-
-
-def _follow_bus(container: Any, presenter: DatabasePagePresenter) -> None:
-    """Reload when another screen (or a held change) switches or restores."""
-    try:
-        from upbit_auto_trading.domain.profiles.events import BackupRestored, ProfileSwitched
-
-        bus = container.event_bus.bus()
-        for event_type in (ProfileSwitched, BackupRestored):
-            bus.subscribe(
-                event_type,
-                lambda event: presenter.refresh_quietly(),
-                name=f"settings.database.{event_type.__name__}",
-            )
-    except Exception:  # noqa: BLE001 - the page works without a bus
-        log.debug("database page not subscribed to the bus", exc_info=True)
-
-
-def create_database_page(container: Any, parent: QWidget | None = None) -> QWidget:
-    view = DatabasePageView(parent)
-    runner = QtTaskRunner(view)
-    presenter = DatabasePagePresenter(view, services_from(container), runner)
-    view.bind(presenter)
-    view.runner = runner  # type: ignore[attr-defined]
-    _follow_bus(container, presenter)
-    presenter.start()
-    return view

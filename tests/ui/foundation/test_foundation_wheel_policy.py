@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PyQt6.QtCore import QPoint, QPointF, Qt
 from PyQt6.QtGui import QWheelEvent
+from PyQt6.QtTest import QTest
 from PyQt6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
@@ -90,6 +91,21 @@ def _drop_focus() -> None:
         focused.clearFocus()
 
 
+def _settled(screen: QWidget) -> QWidget:
+    """Wait until the screen's own background loads (strategy and market lists) have filled its inputs: a
+    list filled while the sweep runs would read as a wheel turn. Settled = the same values over 3 rounds."""
+    previous: list[object] = []
+    calm = 0
+    for _ in range(100):  # at most ~5 s
+        QTest.qWait(50)
+        values = [_value(w) for w in _inputs(screen)]
+        calm = calm + 1 if values == previous else 0
+        if calm >= 3:
+            break
+        previous = values
+    return screen
+
+
 def _screens(window) -> Iterator[tuple[str, QWidget]]:
     """Show every tab in turn (Settings: each of its pages) and yield it while it is shown; the strategy
     maker with a trailing stop rule open in its rule editor, the widget of the issue."""
@@ -110,9 +126,9 @@ def _screens(window) -> Iterator[tuple[str, QWidget]]:
             for row in range(screen.pages.count()):
                 screen.pages.setCurrentRow(row)
                 QApplication.processEvents()
-                yield f"settings/{screen.pages.item(row).text()}", screen.stack.currentWidget()
+                yield f"settings/{screen.pages.item(row).text()}", _settled(screen.stack.currentWidget())
         else:
-            yield spec.key, screen
+            yield spec.key, _settled(screen)
 
 
 def test_the_wheel_changes_no_input_without_focus(qtbot, window) -> None:

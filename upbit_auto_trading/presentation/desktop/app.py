@@ -11,6 +11,7 @@ from PyQt6.QtGui import QFont, QFontDatabase
 from PyQt6.QtWidgets import QApplication
 
 from upbit_auto_trading.application.event_bus.bus import EventBus
+from upbit_auto_trading.presentation.desktop.gui_thread_gc import collect_on_gui_thread
 from upbit_auto_trading.presentation.desktop.i18n import set_language
 from upbit_auto_trading.presentation.desktop.main_window import MainWindow
 from upbit_auto_trading.presentation.desktop.services import DesktopServices
@@ -32,9 +33,11 @@ def _prefer_cjk_font(app: QApplication) -> None:
 
 def configure_application(app: QApplication) -> None:
     """The app-wide input rules, before any screen exists (idempotent): the mouse wheel changes an input
-    only when it has keyboard focus (``wheel_guard``). The desktop entry point, ``create_main_window`` and
-    the UI tests' fixtures all call it, so tests run under the same rules as the app."""
+    only when it has keyboard focus (``wheel_guard``), and cyclic garbage is collected only on the GUI thread
+    (``gui_thread_gc``). The desktop entry point, ``create_main_window`` and the UI tests' fixtures all call
+    it, so tests run under the same rules as the app."""
     install_wheel_guard(app)
+    collect_on_gui_thread(app)
 
 
 def create_main_window(

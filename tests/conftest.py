@@ -43,3 +43,14 @@ def load_support(name: str):  # noqa: ANN201 - a module
 @pytest.fixture
 def support():  # noqa: ANN201 - the strategy/backtest support module (fakes, builders)
     return load_support("strategy_app_support")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # noqa: ANN202
+    """Every test starts in the app's default language (Korean), whatever the test before it on this worker
+    chose: a test that reads English text says so itself."""
+    from upbit_auto_trading.presentation.desktop.i18n import set_language
+
+    set_language("ko")
+    yield
+    set_language("ko")

@@ -121,6 +121,8 @@ def test_a_production_profile_offers_the_passphrase_by_default(qtbot, app_home: 
 def test_the_passphrase_dialog_asks_twice_and_never_echoes(qtbot) -> None:
     from PyQt6.QtWidgets import QLineEdit
 
+    set_language("en")  # its messages are read in English below
+
     from upbit_auto_trading.presentation.desktop.settings.api_keys.passphrase_dialog import PassphraseDialog
 
     dialog = PassphraseDialog(confirm=True)

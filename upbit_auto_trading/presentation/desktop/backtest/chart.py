@@ -24,18 +24,13 @@ from upbit_auto_trading.presentation.desktop.charts.fit import (
 from upbit_auto_trading.presentation.desktop.charts.legend import legend_above
 from upbit_auto_trading.presentation.desktop.charts.number_axis import NumberAxis
 from upbit_auto_trading.presentation.desktop.charts.time_axis import KstTimeAxis
+from upbit_auto_trading.presentation.desktop.charts.trade_markers import add_trade_markers
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.theme import chart_colour
 
 MAX_BARS = 1200
 UP = QColor(200, 40, 40)  # Korean convention: rising red, falling blue
 DOWN = QColor(30, 90, 200)
-MARKERS = {  # kind -> (symbol, colour)
-    "entry": ("t1", (220, 30, 30)),
-    "add": ("t1", (240, 150, 0)),
-    "partial_exit": ("t", (120, 60, 200)),
-    "exit": ("t", (20, 90, 220)),
-}
 
 
 class MergedBars(NamedTuple):
@@ -185,16 +180,7 @@ class BacktestChart(pg.GraphicsLayoutWidget):
         if result.candles is not None and len(result.candles):
             self.candle_item = CandleItem(result.candles)
             self.price.addItem(self.candle_item)
-        names = {"entry": tr("진입", "entry"), "add": tr("추가 매수", "add"),
-                 "partial_exit": tr("부분 청산", "partial exit"), "exit": tr("청산", "exit")}  # fmt: skip
-        for kind, (symbol, colour) in MARKERS.items():
-            pts = [m for m in result.markers if m.kind == kind]
-            if pts:
-                self.price.addItem(pg.ScatterPlotItem(
-                    x=[m.time for m in pts], y=[m.price for m in pts], symbol=symbol, size=11,
-                    brush=pg.mkBrush(*colour), pen=pg.mkPen(chart_colour("line"), width=0.5), name=names[kind],
-                ))  # fmt: skip
-                self.marker_count += len(pts)
+        self.marker_count += add_trade_markers(self.price, result.markers, size=11)
         if len(x):
             self.equity.plot(
                 x, result.equity, pen=pg.mkPen((20, 110, 60), width=1.6), name=tr("전략", "Strategy")

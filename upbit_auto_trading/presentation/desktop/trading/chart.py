@@ -9,11 +9,12 @@ from __future__ import annotations
 import pyqtgraph as pg
 
 from upbit_auto_trading.application.trading.desk_view import ChartData
-from upbit_auto_trading.presentation.desktop.backtest.chart import MARKERS, CandleItem
+from upbit_auto_trading.presentation.desktop.backtest.chart import CandleItem
 from upbit_auto_trading.presentation.desktop.charts.fit import ValueFit, candle_step, span_of, visible
 from upbit_auto_trading.presentation.desktop.charts.legend import legend_above
 from upbit_auto_trading.presentation.desktop.charts.number_axis import NumberAxis
 from upbit_auto_trading.presentation.desktop.charts.time_axis import KstTimeAxis
+from upbit_auto_trading.presentation.desktop.charts.trade_markers import add_trade_markers
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.theme import chart_colour
 
@@ -66,16 +67,7 @@ class TradingChart(pg.GraphicsLayoutWidget):
         if len(c):
             self.candle_item = CandleItem(c)
             self.price.addItem(self.candle_item)
-        names = {"entry": tr("진입", "entry"), "add": tr("추가 매수", "add"),
-                 "partial_exit": tr("부분 청산", "partial exit"), "exit": tr("청산", "exit")}  # fmt: skip
-        for kind, (symbol, colour) in MARKERS.items():
-            pts = [m for m in data.markers if m.kind == kind]
-            if pts:
-                self.price.addItem(pg.ScatterPlotItem(
-                    x=[m.time for m in pts], y=[m.price for m in pts], symbol=symbol, size=12,
-                    brush=pg.mkBrush(*colour), pen=pg.mkPen(chart_colour("line"), width=0.5), name=names[kind],
-                ))  # fmt: skip
-                self.marker_count += len(pts)
+        self.marker_count += add_trade_markers(self.price, data.markers, size=12)
         if len(c) and following:
             step = candle_step(c.start)
             first = c.start[max(0, len(c) - FOLLOW_CANDLES)]

@@ -25,8 +25,8 @@ from PyQt6.QtWidgets import (
 from upbit_auto_trading.domain.trading.review import ReviewItem
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.qt_checked import horizontal_header, present, vertical_header
+from upbit_auto_trading.presentation.desktop.trading.contract import ChainLine, LiveAnswer, LivePrompt
 from upbit_auto_trading.presentation.desktop.trading.model import RESOLUTIONS, Line, headers
-from upbit_auto_trading.presentation.desktop.trading.presenter import ChainLine, LiveAnswer, LivePrompt
 from upbit_auto_trading.presentation.desktop.trading.reports import DRIFT_HEADERS, DriftView
 
 DANGER_QSS = "QPushButton { background: #c62828; color: white; font-weight: bold; padding: 4px 12px; }"
@@ -79,16 +79,7 @@ class LiveConfirmDialog(QDialog):
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("liveConfirmName")
         layout.addWidget(self.name_edit)
-        buttons = QDialogButtonBox()
-        self.start_button = present(
-            buttons.addButton(tr("실거래 시작", "Start LIVE"), QDialogButtonBox.ButtonRole.AcceptRole),
-            "Start LIVE button",
-        )
-        self.start_button.setStyleSheet(DANGER_QSS)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.start_button = _danger_buttons(self, layout, tr("실거래 시작", "Start LIVE"))
         self.finished.connect(self._finished)
 
     def _finished(self, result: int) -> None:
@@ -118,16 +109,7 @@ class EmergencyDialog(QDialog):
         layout.addWidget(text)
         self.flatten = QCheckBox(tr("모든 포지션도 시장가로 매도", "Also sell every position at market"))
         layout.addWidget(self.flatten)
-        buttons = QDialogButtonBox()
-        self.stop_button = present(
-            buttons.addButton(tr("긴급 정지", "Emergency stop"), QDialogButtonBox.ButtonRole.AcceptRole),
-            "Emergency stop button",
-        )
-        self.stop_button.setStyleSheet(DANGER_QSS)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.stop_button = _danger_buttons(self, layout, tr("긴급 정지", "Emergency stop"))
         self.finished.connect(self._finished)
 
     def _finished(self, result: int) -> None:
@@ -233,3 +215,15 @@ class DriftDialog(QDialog):
 
 def line_cells(lines: Sequence[Line]) -> list[tuple[str, ...]]:
     return [line.cells for line in lines]
+
+
+def _danger_buttons(dialog: QDialog, layout: QVBoxLayout, text: str) -> QPushButton:
+    """A red accept button named ``text`` and Cancel, at the bottom of ``dialog``; returns the red one."""
+    buttons = QDialogButtonBox()
+    danger = present(buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole), f"{text} button")
+    danger.setStyleSheet(DANGER_QSS)
+    buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return danger

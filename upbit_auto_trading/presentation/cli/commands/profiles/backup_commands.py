@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 
 EXIT_HELD = 3
 
+Handler = Callable[[CliContext, argparse.Namespace], int]
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -29,42 +32,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     group = subparsers.add_parser("backup", help="back up, verify and restore the profile's databases")
     sub = group.add_subparsers(dest="backup_command", metavar="SUBCOMMAND", required=True)
 
-    p = sub.add_parser("create", help="back up the active profile (online: the app may keep running)")
-    p.add_argument("--note", default="")
-    _common(p)
-    p.set_defaults(func=_create)
-
-    p = sub.add_parser("list", help="every backup, newest first")
-    p.add_argument("--of", dest="of_profile", help="only the backups of this profile")
-    _common(p)
-    p.set_defaults(func=_list)
-
-    p = sub.add_parser("verify", help="checksums, integrity check, tables and schema version of a backup")
-    p.add_argument("id")
-    _common(p)
-    p.set_defaults(func=_verify)
-
-    p = sub.add_parser("restore", help="restore a backup into the active profile (or --into another)")
-    p.add_argument("id")
-    p.add_argument("--into", help="profile to restore into (default: the active one)")
-    _common(p)
-    p.set_defaults(func=_restore)
-
-    p = sub.add_parser("delete", help="delete a backup")
-    p.add_argument("id")
-    _common(p)
-    p.set_defaults(func=_delete)
-
-    p = sub.add_parser("export", help="write a backup as one archive file")
-    p.add_argument("id")
-    p.add_argument("destination", help="a file name or a folder")
-    _common(p)
-    p.set_defaults(func=_export)
-
-    p = sub.add_parser("import", help="add a backup archive to the list (verified)")
-    p.add_argument("archive")
-    _common(p)
-    p.set_defaults(func=_import)
+    # (name, help, positional arguments, handler); options beyond the common ones are added below
+    commands: list[tuple[str, str, tuple[tuple[str, str | None], ...], Handler]] = [
+        ("create", "back up the active profile (online: the app may keep running)", (), _create),
+        ("list", "every backup, newest first", (), _list),
+        ("verify", "checksums, integrity check, tables and schema version of a backup", (("id", None),), _verify),
+        ("restore", "restore a backup into the active profile (or --into another)", (("id", None),), _restore),
+        ("delete", "delete a backup", (("id", None),), _delete),
+        ("export", "write a backup as one archive file",
+         (("id", None), ("destination", "a file name or a folder")), _export),
+        ("import", "add a backup archive to the list (verified)", (("archive", None),), _import),
+    ]  # fmt: skip
+    parsers: dict[str, argparse.ArgumentParser] = {}
+    for name, text, positionals, handler in commands:
+        p = sub.add_parser(name, help=text)
+        for argument, argument_help in positionals:
+            p.add_argument(argument, help=argument_help)
+        _common(p)
+        p.set_defaults(func=handler)
+        parsers[name] = p
+    parsers["create"].add_argument("--note", default="")
+    parsers["list"].add_argument("--of", dest="of_profile", help="only the backups of this profile")
+    parsers["restore"].add_argument("--into", help="profile to restore into (default: the active one)")
 
 
 def _backup_text(b: dict[str, Any]) -> str:

@@ -99,91 +99,59 @@ class DatabasePageView(QWidget):
             self.import_button,
         ]
 
+    def _button(self, korean: str, english: str, tip: tuple[str, str] | None = None) -> QPushButton:
+        button = QPushButton(tr(korean, english), self)
+        if tip is not None:
+            button.setToolTip(tr(*tip))
+        return button
+
+    def _box(self, title: str, table: QTableWidget, buttons: list[QPushButton]) -> tuple[QGroupBox, QVBoxLayout]:
+        """A titled box: the table, then its buttons in one row."""
+        group = QGroupBox(title, self)
+        table.setParent(group)
+        box = QVBoxLayout(group)
+        box.addWidget(table)
+        box.addLayout(self._row(*buttons))
+        return group, box
+
     def _profiles_box(self) -> QGroupBox:
         """The profiles, what can be done with one, and the database files of the selected one."""
-        profiles_box = QGroupBox(tr("프로파일", "Profiles"), self)
-        self.profiles = _table(
-            profiles_box,
-            [
-                tr("사용 중", "Active"),
-                tr("이름", "Name"),
-                "ID",
-                tr("환경", "Environment"),
-                tr("상태", "Health"),
-            ],
-        )
-        self.new_button = QPushButton(tr("새 프로파일", "New"), self)
-        self.edit_button = QPushButton(tr("편집", "Edit"), self)
-        self.delete_profile_button = QPushButton(tr("삭제", "Delete"), self)
-        self.switch_button = QPushButton(tr("전환", "Switch"), self)
-        self.location_button = QPushButton(tr("위치 변경...", "Change location..."), self)
-        self.location_button.setToolTip(
-            tr(
-                "데이터베이스 파일을 다른 폴더로 옮기거나 복사하고 프로파일이 그 파일을 사용하게 합니다",
-                "Move or copy the database files to another folder and point the profile at them",
-            )
-        )
-        self.files = _table(
-            profiles_box,
-            [tr("데이터베이스", "Database"), tr("파일", "File"), tr("크기", "Size"), tr("상태", "Health")],
-        )
+        self.profiles = _table(self, [tr("사용 중", "Active"), tr("이름", "Name"), "ID",
+                                      tr("환경", "Environment"), tr("상태", "Health")])  # fmt: skip
+        self.new_button = self._button("새 프로파일", "New")
+        self.edit_button = self._button("편집", "Edit")
+        self.delete_profile_button = self._button("삭제", "Delete")
+        self.switch_button = self._button("전환", "Switch")
+        self.location_button = self._button("위치 변경...", "Change location...", (
+            "데이터베이스 파일을 다른 폴더로 옮기거나 복사하고 프로파일이 그 파일을 사용하게 합니다",
+            "Move or copy the database files to another folder and point the profile at them",
+        ))  # fmt: skip
+        profiles_box, box = self._box(tr("프로파일", "Profiles"), self.profiles, [
+            self.new_button, self.edit_button, self.delete_profile_button, self.switch_button,
+            self.location_button,
+        ])  # fmt: skip
+        self.files = _table(profiles_box, [tr("데이터베이스", "Database"), tr("파일", "File"),
+                                           tr("크기", "Size"), tr("상태", "Health")])  # fmt: skip
         self.files.setMaximumHeight(135)
-        box = QVBoxLayout(profiles_box)
-        box.addWidget(self.profiles)
-        box.addLayout(
-            self._row(
-                self.new_button,
-                self.edit_button,
-                self.delete_profile_button,
-                self.switch_button,
-                self.location_button,
-            )
-        )
         box.addWidget(self.files)
         return profiles_box
 
     def _backups_box(self) -> QGroupBox:
-        backups_box = QGroupBox(tr("백업", "Backups"), self)
-        self.backups = _table(
-            backups_box,
-            [
-                tr("시각", "Time"),
-                tr("종류", "Kind"),
-                tr("프로파일", "Profile"),
-                tr("크기", "Size"),
-                tr("메모", "Note"),
-                tr("검증", "Verified"),
-            ],
-        )
-        self.backup_button = QPushButton(tr("지금 백업", "Back up now"), self)
-        self.verify_button = QPushButton(tr("검증", "Verify"), self)
-        self.restore_button = QPushButton(tr("복원", "Restore"), self)
-        self.delete_backup_button = QPushButton(tr("삭제", "Delete"), self)
-        self.export_button = QPushButton(tr("내보내기...", "Export..."), self)
-        self.export_button.setToolTip(
-            tr(
-                "백업을 파일 하나로 저장 (다른 PC로 옮길 때)",
-                "Save a backup as one file (to carry it elsewhere)",
-            )
-        )
-        self.import_button = QPushButton(tr("가져오기...", "Import..."), self)
-        self.import_button.setToolTip(
-            tr("백업 파일을 검증하고 목록에 추가", "Verify a backup file and add it to the list")
-        )
-        self.folder_button = QPushButton(tr("폴더 열기", "Open folder"), self)
-        box = QVBoxLayout(backups_box)
-        box.addWidget(self.backups)
-        box.addLayout(
-            self._row(
-                self.backup_button,
-                self.verify_button,
-                self.restore_button,
-                self.delete_backup_button,
-                self.export_button,
-                self.import_button,
-                self.folder_button,
-            )
-        )
+        self.backups = _table(self, [tr("시각", "Time"), tr("종류", "Kind"), tr("프로파일", "Profile"),
+                                     tr("크기", "Size"), tr("메모", "Note"), tr("검증", "Verified")])  # fmt: skip
+        self.backup_button = self._button("지금 백업", "Back up now")
+        self.verify_button = self._button("검증", "Verify")
+        self.restore_button = self._button("복원", "Restore")
+        self.delete_backup_button = self._button("삭제", "Delete")
+        self.export_button = self._button("내보내기...", "Export...", (
+            "백업을 파일 하나로 저장 (다른 PC로 옮길 때)", "Save a backup as one file (to carry it elsewhere)"))
+        self.import_button = self._button("가져오기...", "Import...", (
+            "백업 파일을 검증하고 목록에 추가", "Verify a backup file and add it to the list"))
+        self.folder_button = self._button("폴더 열기", "Open folder")
+        backups_box, _ = self._box(tr("백업", "Backups"), self.backups, [
+            self.backup_button, self.verify_button, self.restore_button, self.delete_backup_button,
+            self.export_button, self.import_button, self.folder_button,
+        ])  # fmt: skip
         return backups_box
 
     @staticmethod

@@ -253,3 +253,40 @@ def world(candles: CandleArrays | None = None) -> SimpleNamespace:
     w.rerun = RerunBacktest(w.runs, w.reader)
     w.open_run = OpenRun(w.runs, w.reader)
     return w
+
+
+class _ListTriggers:
+    def __init__(self, triggers: InMemoryTriggers) -> None:
+        self.triggers = triggers
+
+    def execute(self, search: str = ""):  # noqa: ANN201
+        return self.triggers.list(search)
+
+
+def strategy_maker_services(w: SimpleNamespace, files: dict[str, str] | None = None):  # noqa: ANN201
+    """The strategy maker's services over a ``world()``; files read and written in ``files`` (path -> text)."""
+    from upbit_auto_trading.application.strategy.delete_strategy import DeleteStrategy
+    from upbit_auto_trading.application.strategy.duplicate_strategy import DuplicateStrategy
+    from upbit_auto_trading.application.strategy.export_strategy import ExportStrategy
+    from upbit_auto_trading.application.strategy.get_strategy import GetStrategy
+    from upbit_auto_trading.application.strategy.import_strategy import ImportStrategy
+    from upbit_auto_trading.application.strategy.list_strategies import ListStrategies
+    from upbit_auto_trading.application.strategy.save_strategy_version import SaveStrategyVersion
+    from upbit_auto_trading.application.strategy.validate_strategy import ValidateStrategy
+    from upbit_auto_trading.presentation.desktop.strategy_maker.services import StrategyMakerServices
+
+    files = {} if files is None else files
+    return StrategyMakerServices(
+        list_strategies=ListStrategies(w.strategies),
+        get_strategy=GetStrategy(w.strategies),
+        create_strategy=w.create,
+        save_strategy_version=SaveStrategyVersion(w.strategies, w.triggers),
+        duplicate_strategy=DuplicateStrategy(w.strategies),
+        delete_strategy=DeleteStrategy(w.strategies),
+        export_strategy=ExportStrategy(w.strategies),
+        import_strategy=ImportStrategy(w.strategies, w.triggers),
+        validate_strategy=ValidateStrategy(w.triggers),
+        list_triggers=_ListTriggers(w.triggers),
+        read_text=lambda path: files.get(path, ""),
+        write_text=files.__setitem__,
+    )

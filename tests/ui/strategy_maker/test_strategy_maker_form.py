@@ -5,27 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from upbit_auto_trading.application.strategy.delete_strategy import DeleteStrategy
-from upbit_auto_trading.application.strategy.duplicate_strategy import DuplicateStrategy
-from upbit_auto_trading.application.strategy.export_strategy import ExportStrategy
-from upbit_auto_trading.application.strategy.get_strategy import GetStrategy
-from upbit_auto_trading.application.strategy.import_strategy import ImportStrategy
-from upbit_auto_trading.application.strategy.list_strategies import ListStrategies
-from upbit_auto_trading.application.strategy.save_strategy_version import SaveStrategyVersion
-from upbit_auto_trading.application.strategy.validate_strategy import ValidateStrategy
 from upbit_auto_trading.domain.strategy import strategy_to_dict
 from upbit_auto_trading.presentation.desktop.i18n import set_language
 from upbit_auto_trading.presentation.desktop.strategy_maker.model import StrategyForm, form_of
 from upbit_auto_trading.presentation.desktop.strategy_maker.presenter import StrategyMakerPresenter
-from upbit_auto_trading.presentation.desktop.strategy_maker.services import StrategyMakerServices
-
-
-class _ListTriggers:
-    def __init__(self, triggers) -> None:  # noqa: ANN001
-        self.triggers = triggers
-
-    def execute(self, search: str = ""):  # noqa: ANN201
-        return self.triggers.list(search)
 
 
 class FormView:
@@ -87,20 +70,7 @@ def english():  # noqa: ANN201
 @pytest.fixture
 def bench(support):  # noqa: ANN001, ANN201
     w = support.world()
-    services = StrategyMakerServices(
-        list_strategies=ListStrategies(w.strategies),
-        get_strategy=GetStrategy(w.strategies),
-        create_strategy=w.create,
-        save_strategy_version=SaveStrategyVersion(w.strategies, w.triggers),
-        duplicate_strategy=DuplicateStrategy(w.strategies),
-        delete_strategy=DeleteStrategy(w.strategies),
-        export_strategy=ExportStrategy(w.strategies),
-        import_strategy=ImportStrategy(w.strategies, w.triggers),
-        validate_strategy=ValidateStrategy(w.triggers),
-        list_triggers=_ListTriggers(w.triggers),
-        read_text=lambda path: "",
-        write_text=lambda path, text: None,
-    )
+    services = support.strategy_maker_services(w)
     view = FormView()
     presenter = StrategyMakerPresenter(view, services)
     presenter.start()

@@ -7,14 +7,6 @@ import json
 import pytest
 from PyQt6.QtCore import Qt
 
-from upbit_auto_trading.application.strategy.delete_strategy import DeleteStrategy
-from upbit_auto_trading.application.strategy.duplicate_strategy import DuplicateStrategy
-from upbit_auto_trading.application.strategy.export_strategy import ExportStrategy
-from upbit_auto_trading.application.strategy.get_strategy import GetStrategy
-from upbit_auto_trading.application.strategy.import_strategy import ImportStrategy
-from upbit_auto_trading.application.strategy.list_strategies import ListStrategies
-from upbit_auto_trading.application.strategy.save_strategy_version import SaveStrategyVersion
-from upbit_auto_trading.application.strategy.validate_strategy import ValidateStrategy
 from upbit_auto_trading.presentation.desktop.i18n import set_language
 from upbit_auto_trading.presentation.desktop.strategy_maker.model import (
     MAX_RULES,
@@ -23,32 +15,6 @@ from upbit_auto_trading.presentation.desktop.strategy_maker.model import (
     form_of,
 )
 from upbit_auto_trading.presentation.desktop.strategy_maker.presenter import StrategyMakerPresenter
-from upbit_auto_trading.presentation.desktop.strategy_maker.services import StrategyMakerServices
-
-
-class _ListTriggers:
-    def __init__(self, triggers) -> None:  # noqa: ANN001
-        self.triggers = triggers
-
-    def execute(self, search: str = ""):  # noqa: ANN201
-        return self.triggers.list(search)
-
-
-def services(w, files: dict[str, str]) -> StrategyMakerServices:  # noqa: ANN001
-    return StrategyMakerServices(
-        list_strategies=ListStrategies(w.strategies),
-        get_strategy=GetStrategy(w.strategies),
-        create_strategy=w.create,
-        save_strategy_version=SaveStrategyVersion(w.strategies, w.triggers),
-        duplicate_strategy=DuplicateStrategy(w.strategies),
-        delete_strategy=DeleteStrategy(w.strategies),
-        export_strategy=ExportStrategy(w.strategies),
-        import_strategy=ImportStrategy(w.strategies, w.triggers),
-        validate_strategy=ValidateStrategy(w.triggers),
-        list_triggers=_ListTriggers(w.triggers),
-        read_text=lambda path: files[path],
-        write_text=lambda path, text: files.__setitem__(path, text),
-    )
 
 
 class FakeView:
@@ -113,7 +79,7 @@ def english():  # noqa: ANN201
 def test_new_form_lists_triggers_and_specific_problems(support):
     w = support.world()
     view = FakeView()
-    StrategyMakerPresenter(view, services(w, {})).start()
+    StrategyMakerPresenter(view, support.strategy_maker_services(w, {})).start()
     assert "RSI below 35" in view.triggers
     fields = {p.field for p in view.problems}
     assert {"name", "entry"} <= fields and not view.can_save
@@ -123,7 +89,7 @@ def test_new_form_lists_triggers_and_specific_problems(support):
 def test_save_versions_duplicate_delete(support):
     w = support.world()
     view = FakeView()
-    p = StrategyMakerPresenter(view, services(w, {}))
+    p = StrategyMakerPresenter(view, support.strategy_maker_services(w, {}))
     p.start()
     view.doc = support.rsi_document()
     p.form_changed()
@@ -152,7 +118,7 @@ def test_open_strategy_follows_a_trigger_renamed_elsewhere_unless_edited(support
 
     w = support.world()
     view = FakeView()
-    p = StrategyMakerPresenter(view, services(w, {}))
+    p = StrategyMakerPresenter(view, support.strategy_maker_services(w, {}))
     p.start()
     view.doc = support.rsi_document()
     p.save()
@@ -175,7 +141,7 @@ def test_open_strategy_follows_a_trigger_renamed_elsewhere_unless_edited(support
 def test_invalid_save_is_refused_with_the_reason(support):
     w = support.world()
     view = FakeView()
-    p = StrategyMakerPresenter(view, services(w, {}))
+    p = StrategyMakerPresenter(view, support.strategy_maker_services(w, {}))
     p.start()
     view.doc = support.rsi_document(
         management=[{"type": "trailing_stop", "activate_pct": 5, "trail_pct": 150}]
@@ -189,7 +155,7 @@ def test_export_and_import_json(support):
     w = support.world()
     files: dict[str, str] = {}
     view = FakeView()
-    p = StrategyMakerPresenter(view, services(w, files))
+    p = StrategyMakerPresenter(view, support.strategy_maker_services(w, files))
     p.start()
     view.doc = support.rsi_document()
     p.save()
@@ -207,7 +173,7 @@ def test_widget_compose_save_and_rule_limit(qtbot, support):
     w = support.world()
     widget = StrategyMakerWidget()
     qtbot.addWidget(widget)
-    widget.presenter = StrategyMakerPresenter(widget, services(w, {}))
+    widget.presenter = StrategyMakerPresenter(widget, support.strategy_maker_services(w, {}))
     widget.presenter.start()
     assert not widget.save_button.isEnabled()
     widget.name.setText("Widget strategy")

@@ -21,6 +21,14 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+# The suite starts hundreds of CLI subprocesses. Where bytecode writing is switched off (this machine and
+# CI set PYTHONDONTWRITEBYTECODE), each of them compiled the whole package again; one bytecode cache
+# outside the checkout, shared by the subprocesses of this run, lets every start after the first skip it.
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+    import tempfile
+
+    os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "upbit-auto-trading-test-pycache")
+
 
 @pytest.fixture
 def app_home(tmp_path: Path) -> Path:

@@ -4,13 +4,11 @@ the development profile seeds the bundled candles and the sample strategy on fir
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import run_cli as cli  # tests/support, on sys.path by tests/e2e/conftest.py
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = "Basic 7-rule (기본 7규칙)"
@@ -18,20 +16,10 @@ ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cli_strategies_home")
+def home(seeded_home) -> Path:  # noqa: ANN001
+    return seeded_home("cli_strategies")
 
 
-def cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
-    env.pop("UPBIT_AUTO_TRADING_HOME", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "upbit_auto_trading", "--home", str(home), *args],
-        capture_output=True, text=True, timeout=180, cwd=REPO_ROOT, env=env,
-    )  # fmt: skip
-    if check and result.returncode != 0:
-        raise AssertionError(f"{args} exited {result.returncode}: {result.stderr}")
-    return result
 
 
 def test_sample_is_seeded_and_quick_form_and_file_round_trip(home: Path, tmp_path: Path):

@@ -160,17 +160,31 @@ class Pause:
         self._predicate = predicate
         self.reached = asyncio.Event()
         self._released = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None  # the engine's, where the feed waits
         self.moment: Moment | None = None
 
     async def __call__(self, moment: Moment) -> None:
         if self.moment is not None or not self._predicate(moment):
             return
+        self._loop = asyncio.get_running_loop()
         self.moment = moment
         self.reached.set()
         await self._released.wait()
 
     def release(self) -> None:
-        self._released.set()
+        """From any thread: the desktop's engine runs on a loop of its own."""
+        loop = self._loop
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if loop is None or loop is here or loop.is_closed():
+            self._released.set()
+            return
+        try:
+            loop.call_soon_threadsafe(self._released.set)
+        except RuntimeError:  # closed in between: nothing waits any more
+            self._released.set()
 
 
 class FeedHooks:

@@ -18,6 +18,7 @@ from upbit_auto_trading.container.core import CoreContainer
 from upbit_auto_trading.container.event_bus import EventBusContainer
 from upbit_auto_trading.container.market_data import MarketDataContainer
 from upbit_auto_trading.container.profiles import ProfilesContainer
+from upbit_auto_trading.container.robustness import RobustnessContainer
 from upbit_auto_trading.container.secrets import SecretsContainer
 from upbit_auto_trading.container.strategies import StrategiesContainer
 from upbit_auto_trading.container.trading import TradingContainer
@@ -46,3 +47,6 @@ class ApplicationContainer(containers.DeclarativeContainer):
         TradingContainer, core=core, config=config, market_data=market_data, triggers=triggers,
         strategies=strategies, upbit=upbit, event_bus=event_bus, secrets=secrets,
     )  # fmt: skip
+    robustness = providers.Container(
+        RobustnessContainer, core=core, market_data=market_data, triggers=triggers, strategies=strategies
+    )

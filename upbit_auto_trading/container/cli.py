@@ -17,6 +17,7 @@ from upbit_auto_trading.application.market_data.download_candles import Download
 from upbit_auto_trading.application.ports.candle_page_fetcher import CandlePageFetcher
 from upbit_auto_trading.container import ApplicationContainer
 from upbit_auto_trading.presentation.cli.services import (
+    AnalysisServices,
     CliServices,
     ClosingCandleFetcher,
     EventServices,
@@ -24,6 +25,8 @@ from upbit_auto_trading.presentation.cli.services import (
     LoopbackServer,
     MarketDataServices,
     ProfileServices,
+    ReportServices,
+    RobustnessServices,
     StrategyServices,
     SystemServices,
     TradingServices,
@@ -58,7 +61,10 @@ def cli_services(container: ApplicationContainer) -> CliServices:
         market_data=_market_data(container),
         trading=_trading(container),
         events=_events(container),
+        robustness=_robustness(container),
         loopback_server=_LoopbackServers(container),
+        analysis=_analysis(container),
+        report=ReportServices(export_report=container.strategies.export_report),
     )
 
 
@@ -131,6 +137,17 @@ def _strategies(c: ApplicationContainer) -> StrategyServices:
     )
 
 
+def _analysis(c: ApplicationContainer) -> AnalysisServices:
+    s = c.strategies
+    return AnalysisServices(
+        analyse_run=s.analyse_run,
+        run_monte_carlo=s.run_monte_carlo,
+        compare_runs=s.compare_runs,
+        get_run=s.get_run,
+        fill_sensitivity=s.fill_sensitivity,
+    )
+
+
 def _market_data(c: ApplicationContainer) -> MarketDataServices:
     md = c.market_data
 
@@ -186,6 +203,21 @@ def _trading(c: ApplicationContainer) -> TradingServices:
 def _events(c: ApplicationContainer) -> EventServices:
     e = c.event_bus
     return EventServices(bus=e.bus, gate=e.gate, dead_letters=e.dead_letter_store)
+
+
+def _robustness(c: ApplicationContainer) -> RobustnessServices:
+    r = c.robustness
+    return RobustnessServices(
+        run_sweep=r.run_sweep,
+        resume_sweep=r.resume_sweep,
+        rerun_sweep=r.rerun_sweep,
+        get_sweep=r.get_sweep,
+        list_studies=r.list_studies,
+        delete_study=r.delete_study,
+        list_parameters=r.list_parameters,
+        run_walk_forward=r.run_walk_forward,
+        get_walk_forward=r.get_walk_forward,
+    )
 
 
 class _LoopbackServers:

@@ -17,6 +17,7 @@ from pathlib import Path
 from PyQt6.QtCore import QObject
 
 from upbit_auto_trading.application.trading.desk import TradingDesk
+from upbit_auto_trading.application.trading.engine_host import EngineHost
 from upbit_auto_trading.container import ApplicationContainer
 from upbit_auto_trading.presentation.desktop.analysis.services import AnalysisServices
 from upbit_auto_trading.presentation.desktop.background import BackgroundWork
@@ -24,8 +25,10 @@ from upbit_auto_trading.presentation.desktop.background.qt import QtBackgroundWo
 from upbit_auto_trading.presentation.desktop.backtest.services import BacktestServices
 from upbit_auto_trading.presentation.desktop.event_monitor.services import EventMonitorServices
 from upbit_auto_trading.presentation.desktop.market_data.services import MarketDataServices
+from upbit_auto_trading.presentation.desktop.robustness.services import RobustnessServices
 from upbit_auto_trading.presentation.desktop.services import DesktopServices, ScreenServices
 from upbit_auto_trading.presentation.desktop.settings.api_keys.services import ApiKeysServices
+from upbit_auto_trading.presentation.desktop.settings.general_page import RAY_ADDRESS_KEY
 from upbit_auto_trading.presentation.desktop.settings.profiles.services import DatabaseServices
 from upbit_auto_trading.presentation.desktop.settings.services import SettingsServices
 from upbit_auto_trading.presentation.desktop.strategy_maker.services import StrategyMakerServices
@@ -119,8 +122,24 @@ def backtest_services(container: ApplicationContainer) -> BacktestServices:
 def analysis_services(container: ApplicationContainer) -> AnalysisServices:
     s = container.strategies
     return AnalysisServices(
-        list_runs=s.list_runs(), get_run=s.get_run(), open_run=s.open_run(), delete_run=s.delete_run()
-    )
+        list_runs=s.list_runs(), get_run=s.get_run(), open_run=s.open_run(), delete_run=s.delete_run(),
+        analyse_run=s.analyse_run(), monte_carlo=s.run_monte_carlo(), fill_sensitivity=s.fill_sensitivity(),
+        export_report=s.export_report(), work=_worker("analysis"),
+        robustness=robustness_services(container),
+    )  # fmt: skip
+
+
+def robustness_services(container: ApplicationContainer) -> RobustnessServices:
+    """The Analysis tab's Robustness page; its default Ray address is the one Settings > General keeps."""
+    r = container.robustness
+    ui_state = UiState(container.core.app_paths().config_dir)
+    return RobustnessServices(
+        list_strategies=container.strategies.list_strategies(), list_series=container.market_data.list_series(),
+        list_parameters=r.list_parameters(), run_sweep=r.run_sweep(), resume_sweep=r.resume_sweep(),
+        rerun_sweep=r.rerun_sweep(), get_sweep=r.get_sweep(), run_walk_forward=r.run_walk_forward(),
+        get_walk_forward=r.get_walk_forward(), list_studies=r.list_studies(), delete_study=r.delete_study(),
+        ray_address=lambda: ui_state.value(RAY_ADDRESS_KEY, ""), work=_worker("robustness"),
+    )  # fmt: skip
 
 
 def market_data_services(container: ApplicationContainer) -> MarketDataServices:
@@ -184,20 +203,23 @@ _desks: weakref.WeakKeyDictionary[ApplicationContainer, TradingDesk] = weakref.W
 
 
 def trading_desk(container: ApplicationContainer) -> TradingDesk:
-    """The process's trading desk: one engine, on the application's bus, kept across rebuilds of the tab."""
+    """The process's trading desk: one engine, on the application's bus, kept across rebuilds of the tab; it
+    runs on the desk's own thread and loop (``EngineHost``), its events reach the bus on the GUI's loop."""
     desk = _desks.get(container)
     if desk is None:
         desk = TradingDesk(
             engine=lambda: container.trading.engine(bus=container.event_bus.bus()),
             lock=container.trading.engine_lock,
             warm_up=_warm_up_kernels,
+            host=EngineHost(),  # the engine on a thread and loop of its own, never the GUI's
         )
         _desks[container] = desk
     return desk
 
 
 async def close_trading(container: ApplicationContainer) -> None:
-    """The app is closing: the sessions it runs stay running (detached; the next start resumes them)."""
+    """The app is closing: the sessions it runs stay running (detached; the next start resumes them) and the
+    engine's thread ends."""
     desk = _desks.get(container)
     if desk is not None:
         await desk.close()

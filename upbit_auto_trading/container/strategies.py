@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from upbit_auto_trading.application.analysis.analyse_run import AnalyseRun
+from upbit_auto_trading.application.analysis.compare_runs import CompareRuns
+from upbit_auto_trading.application.analysis.export_report import ExportReport
+from upbit_auto_trading.application.analysis.fill_sensitivity import FillSensitivity
+from upbit_auto_trading.application.analysis.monte_carlo import RunMonteCarlo
 from upbit_auto_trading.application.backtest.delete_run import DeleteRun
 from upbit_auto_trading.application.backtest.get_run import GetRun
 from upbit_auto_trading.application.backtest.list_runs import ListRuns
 from upbit_auto_trading.application.backtest.open_run import OpenRun
+from upbit_auto_trading.application.backtest.ports import BacktestRepository
 from upbit_auto_trading.application.backtest.queue import BacktestQueue
 from upbit_auto_trading.application.backtest.rerun_backtest import RerunBacktest
 from upbit_auto_trading.application.backtest.run_backtest import RunBacktest
+from upbit_auto_trading.application.ports.candle_reader import CandleReader
 from upbit_auto_trading.application.strategy.create_strategy import CreateStrategy
 from upbit_auto_trading.application.strategy.delete_strategy import DeleteStrategy
 from upbit_auto_trading.application.strategy.duplicate_strategy import DuplicateStrategy
@@ -33,6 +40,15 @@ from upbit_auto_trading.infrastructure.sqlite.strategy_repository import (
 
 def _queue(run: RunBacktest) -> BacktestQueue:
     return BacktestQueue(run.execute, ThreadWorkerPool(workers=1))
+
+
+def _export_report(runs: BacktestRepository, candles: CandleReader) -> ExportReport:
+    """The report export with the presentation's HTML/CSV writer and the all-or-nothing file writer
+    (imported when a report is exported, not at every start)."""
+    from upbit_auto_trading.infrastructure.files.file_set import write_text_files
+    from upbit_auto_trading.presentation.report import ReportWriter
+
+    return ExportReport(runs=runs, candles=candles, renderer=ReportWriter(), write=write_text_files)
 
 
 class StrategiesContainer(containers.DeclarativeContainer):
@@ -98,5 +114,15 @@ class StrategiesContainer(containers.DeclarativeContainer):
     list_runs = providers.Factory(ListRuns, runs=backtest_repository)
     get_run = providers.Factory(GetRun, runs=backtest_repository)
     open_run = providers.Factory(OpenRun, runs=backtest_repository, candles=market_data.candle_reader)
+    analyse_run = providers.Factory(AnalyseRun, runs=backtest_repository, candles=market_data.candle_reader)
+    run_monte_carlo = providers.Factory(RunMonteCarlo, runs=backtest_repository)
+    compare_runs = providers.Factory(CompareRuns, runs=backtest_repository)
+    fill_sensitivity = providers.Factory(
+        FillSensitivity,
+        runs=backtest_repository,
+        candles=market_data.candle_reader,
+        catalog=market_data.candle_store,  # which finer series are stored, for the path replay
+    )
+    export_report = providers.Factory(_export_report, runs=backtest_repository, candles=market_data.candle_reader)
     delete_run = providers.Factory(DeleteRun, runs=backtest_repository, publisher=publisher)
     backtest_queue = providers.Singleton(_queue, run=run_backtest)

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
 from PyQt6.QtCore import Qt
 
-from upbit_auto_trading.application.backtest.delete_run import DeleteRun
-from upbit_auto_trading.application.backtest.get_run import GetRun
-from upbit_auto_trading.application.backtest.list_runs import ListRuns
 from upbit_auto_trading.application.backtest.request import BacktestRequest
-from upbit_auto_trading.presentation.desktop.analysis.presenter import AnalysisPresenter, AnalysisServices
+from upbit_auto_trading.presentation.desktop.analysis.presenter import AnalysisPresenter
+from upbit_auto_trading.presentation.desktop.background import ImmediateBackgroundWork
 from upbit_auto_trading.presentation.desktop.backtest.model import kst
 from upbit_auto_trading.presentation.desktop.i18n import set_language
+
+
+def _load(name: str) -> ModuleType:
+    """A module of tests/support/ (loaded by path: tests are not a package)."""
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[2] / "support" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+analysis_support = _load("analysis_screen_support")
 
 
 @pytest.fixture(autouse=True)
@@ -32,12 +48,13 @@ def bench(support):  # noqa: ANN201
     w.run.execute(BacktestRequest(strategy="RSI swing", market="KRW-BTC", timeframe="1h"))
     mid = datetime.fromtimestamp(int(w.candles.start[700]), UTC)
     w.run.execute(BacktestRequest(strategy="RSI swing", market="KRW-BTC", timeframe="1h", start=mid))
-    w.services = AnalysisServices(ListRuns(w.runs), GetRun(w.runs), w.open_run, DeleteRun(w.runs))
+    w.services = analysis_support.services(w)
     return w
 
 
-class FakeView:
+class FakeView(analysis_support.RecordingView):
     def __init__(self) -> None:
+        super().__init__()
         self.items: list = []
         self.checked: list[int] = []
         self.current: int | None = None
@@ -70,7 +87,7 @@ class FakeView:
 
 def test_compare_two_runs_side_by_side(bench):
     view = FakeView()
-    p = AnalysisPresenter(view, bench.services)
+    p = AnalysisPresenter(view, bench.services, ImmediateBackgroundWork())
     p.start()
     assert [i.run_id for i in view.items] == [2, 1] and view.comparison.rows == []
     view.checked = [1, 2]
@@ -90,7 +107,7 @@ def test_compare_two_runs_side_by_side(bench):
 
 def test_delete_asks_first(bench):
     view = FakeView()
-    p = AnalysisPresenter(view, bench.services)
+    p = AnalysisPresenter(view, bench.services, ImmediateBackgroundWork())
     p.start()
     view.current = 1
     view.answer = False
@@ -107,7 +124,7 @@ def _widget(qtbot, bench):  # noqa: ANN001, ANN202
 
     widget = AnalysisWidget()
     qtbot.addWidget(widget)
-    widget.presenter = AnalysisPresenter(widget, bench.services)
+    widget.presenter = AnalysisPresenter(widget, bench.services, ImmediateBackgroundWork())
     widget.presenter.start()
     return widget
 

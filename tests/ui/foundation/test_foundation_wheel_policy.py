@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QScrollArea,
     QScrollBar,
+    QTabWidget,
     QWidget,
 )
 
@@ -122,6 +123,14 @@ def _screens(window) -> Iterator[tuple[str, QWidget]]:
             QApplication.processEvents()
             yield "market_data/download dialog", dialog
             dialog.close()
+        if spec.key == "analysis":  # its second page, the Robustness section: the sweep form
+            pages = screen.findChild(QTabWidget, "analysisPages")
+            if pages is not None:
+                pages.setCurrentIndex(1)
+                QApplication.processEvents()
+                yield "analysis/robustness", _settled(pages.currentWidget())
+                pages.setCurrentIndex(0)
+                QApplication.processEvents()
         if spec.key == "settings":
             for row in range(screen.pages.count()):
                 screen.pages.setCurrentRow(row)
@@ -151,7 +160,7 @@ def test_the_wheel_changes_no_input_without_focus(qtbot, window) -> None:
     assert not changed, "the wheel changed inputs without focus:\n" + "\n".join(changed)
     # the sweep reached every screen that has inputs, the trailing stop's two spin boxes among them
     assert {"trigger_builder", "strategy_maker", "backtest", "market_data/download dialog",
-            "settings/General"} <= set(checked), checked  # fmt: skip
+            "settings/General", "analysis/robustness"} <= set(checked), checked  # fmt: skip
     assert checked["strategy_maker"] >= 7 and checked["market_data/download dialog"] >= 3, checked
 
 

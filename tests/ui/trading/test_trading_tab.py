@@ -122,7 +122,8 @@ def test_a_paper_replay_shows_what_happens_and_the_emergency_stop_leaves_no_open
             request = OrderRequest(
                 MARKET, OrderSide.BID, OrderType.LIMIT, volume=Decimal("0.001"), price=limit
             )
-            resting = await moment.desk.submit(sid, request, reason="manual", kind="entry")
+            # the engine's objects are driven from its own loop (its thread), as the desk does
+            resting = await services.desk.on_engine(moment.desk.submit(sid, request, reason="manual", kind="entry"))
             assert resting.state is JournalState.OPEN
             await until(lambda: widget.orders_table.rowCount() == 1, what="the open order")
             assert _cells(widget.orders_table)[0][-1] == resting.identifier
@@ -264,7 +265,9 @@ def test_the_live_confirmation_refuses_a_wrong_profile_name_and_live_shows_until
             request = OrderRequest(
                 MARKET, OrderSide.BID, OrderType.LIMIT, volume=Decimal("0.001"), price=limit
             )
-            resting = await desk.submit(session.session_id, request, reason="manual", kind="entry")
+            resting = await services.desk.on_engine(
+                desk.submit(session.session_id, request, reason="manual", kind="entry")
+            )
             assert [o.state for o in drills.server_orders(upbit, resting.identifier)] == ["wait"]
 
             window.show_tab("settings")  # the shortcut works from any tab

@@ -3,19 +3,34 @@ runs whose period differs from the others'. The table builder and the presenter,
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
-from types import SimpleNamespace
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
-from upbit_auto_trading.application.backtest.delete_run import DeleteRun
-from upbit_auto_trading.application.backtest.get_run import GetRun
-from upbit_auto_trading.application.backtest.list_runs import ListRuns
 from upbit_auto_trading.application.backtest.request import BacktestRequest
 from upbit_auto_trading.presentation.desktop.analysis.comparison import compare
-from upbit_auto_trading.presentation.desktop.analysis.presenter import AnalysisPresenter, AnalysisServices
+from upbit_auto_trading.presentation.desktop.analysis.presenter import AnalysisPresenter
+from upbit_auto_trading.presentation.desktop.background import ImmediateBackgroundWork
 from upbit_auto_trading.presentation.desktop.i18n import set_language
+
+
+def _load(name: str) -> ModuleType:
+    """A module of tests/support/ (loaded by path: tests are not a package)."""
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[2] / "support" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+analysis_support = _load("analysis_screen_support")
 
 
 @pytest.fixture(autouse=True)
@@ -86,8 +101,9 @@ def test_korean_headers_and_notice():
     assert c.notice.startswith("⚠ 기간이 다른 실행: #2") and "비교할 수 없습니다" in c.notice
 
 
-class FakeView:
+class FakeView(analysis_support.RecordingView):
     def __init__(self) -> None:
+        super().__init__()
         self.checked: list[int] = []
         self.comparison = None
         self.curves: list = []
@@ -125,7 +141,7 @@ def test_presenter_compares_stored_runs_and_flags_the_other_period(support):
                                   initial_capital=Decimal(3_000_000), fee_rate=Decimal("0.001")))  # fmt: skip
     view = FakeView()
     p = AnalysisPresenter(
-        view, AnalysisServices(ListRuns(w.runs), GetRun(w.runs), w.open_run, DeleteRun(w.runs))
+        view, analysis_support.services(w), ImmediateBackgroundWork()
     )
     p.start()
     view.checked = [1, 2, 3]

@@ -380,3 +380,20 @@ def test_session_lines_say_whether_this_process_follows_them(
     assert line.cells[5] == "500,000 / 1,000,000" and line.cells[6] == "+1,200" and line.cells[7] == "-300"
     if followed:
         assert line.cells[8] == "caution: daily loss 2%"
+
+
+def test_the_resumed_status_is_said_once_a_read_begun_after_the_resume_is_shown() -> None:
+    """A read begun before the resume shows the sessions as not followed here: the status that says they were
+    resumed waits for the tables read after it."""
+    view = FakeView(_form())
+    presenter, desk, read, work, _ = _presenter(view, hold=True)
+    desk.opened = DeskOpened(resumed=(Resumed("paper-1", 2, 1, 0, 0.1),), generation=1)
+    presenter.start()  # the form's choices, a first read and the opening: all waiting
+    work.compute_next()()  # the choices
+    first_read = work.compute_next()  # read before the resume, delivered later
+    work.compute_next()()  # the opening: the sessions are resumed now
+    assert not any("reconciled" in s for s in view.status)
+    first_read()
+    assert not any("reconciled" in s for s in view.status) and read.reads == 1
+    work.run_pending()  # the read begun after the resume
+    assert read.reads == 2 and "reconciled" in view.status[-1] and "paper-1" in view.status[-1]

@@ -5,8 +5,14 @@ One desk per process, as there is one engine per process. It takes the profile's
 live sessions left running, reconciled, as ``trade resume`` does. When another process holds the lock, the
 desk only *asks* that process to stop (the session store carries the request, as ``trade stop`` does there).
 
-The coroutines run on the engine's event loop (the desktop's qasync loop); ``live()`` reads the engine's
-memory only (no database) so the GUI thread may call it; the database side of the screen is
+Threads: with an ``EngineHost`` (the desktop) the engine lives on a thread of its own with its own event
+loop. The desk's commands (``open``, ``start``, ``resume``, ``stop``, ``emergency_stop``, ``close``) may be
+awaited from any loop (the GUI's): each runs as a task of its own on the engine's loop and its result or
+error comes back to the awaiting loop. ``live()`` and ``live_count()`` are for any thread: ``live()`` gives
+what the engine computed of each session as a snapshot its loop publishes under a lock (around every command
+and about every ``LIVE_REFRESH_SECONDS`` while it follows sessions), never a computation on the engine's
+objects from another thread. Without a host
+(tests of the desk alone) the commands run on the caller's loop. The database side of the screen is
 ``desk_view.ReadTradingDesk``, run off the GUI thread.
 """
 
@@ -14,28 +20,37 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from upbit_auto_trading.application.errors import ApplicationError
-from upbit_auto_trading.domain.backtest import codes as C
-from upbit_auto_trading.domain.backtest.codes import FillReason
+from upbit_auto_trading.application.trading.engine_host import EngineHost
+from upbit_auto_trading.application.trading.live_state import (  # re-exported: the desk's public values
+    ArmedRules,
+    LiveMarket,
+    LiveSession,
+    armed_rules,
+    followed,
+    live_of,
+)
 from upbit_auto_trading.domain.trading.session import SessionState, TradingMode, TradingSession
 
 if TYPE_CHECKING:  # the engine's imports are paid when the desk builds it
-    from upbit_auto_trading.application.trading.engine import (
-        ReplayWindow,
-        RunningSession,
-        StartRequest,
-        TradingEngine,
-    )
-    from upbit_auto_trading.application.trading.market_trader import MarketTrader
+    from upbit_auto_trading.application.trading.engine import ReplayWindow, StartRequest, TradingEngine
+
+__all__ = ["ArmedRules", "DeskOpened", "LiveMarket", "LiveSession", "Resumed", "TradingDesk", "armed_rules"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+LIVE_REFRESH_SECONDS = 0.25
+"""How often the engine's loop publishes what ``live()`` shows while it follows sessions (the tab's tick)."""
+CLOSE_WAIT_SECONDS = 15.0
+"""How long closing the app waits for the engine's thread to end (a kernel warm-up still running in it)."""
 
 
 class EngineLockPort(Protocol):
@@ -46,37 +61,6 @@ class EngineLockPort(Protocol):
     def release(self) -> None: ...
 
     def held_elsewhere(self) -> bool: ...
-
-
-@dataclass(frozen=True)
-class ArmedRules:
-    """The management rules armed on an open position, as prices (None: off or not armed yet)."""
-
-    stop_loss: Decimal | None = None
-    trailing_stop: Decimal | None = None  # the trailing stop's level once it is active
-    trailing_from: Decimal | None = None  # the price that activates it, while it is not
-    take_profit: Decimal | None = None
-    partial_take_profit: Decimal | None = None
-    next_pyramid: Decimal | None = None  # the close at or under which the next add is decided
-
-
-@dataclass(frozen=True)
-class LiveMarket:
-    market: str
-    last_price: Decimal | None
-    armed: ArmedRules
-
-
-@dataclass(frozen=True)
-class LiveSession:
-    """A session this process follows, as the engine holds it in memory."""
-
-    session_id: str
-    mode: TradingMode
-    risk_state: str
-    risk_reason: str
-    markets: dict[str, LiveMarket] = field(default_factory=dict)
-    error: str = ""  # the session's task failed
 
 
 @dataclass(frozen=True)
@@ -97,38 +81,6 @@ class DeskOpened:
     generation: int = 0  # which opening this is: only the latest may close the desk
 
 
-def _price(value: float | None) -> Decimal | None:
-    if value is None or not math.isfinite(value) or value <= 0:
-        return None
-    return Decimal(f"{value:.10g}")  # the float arithmetic's last digits are noise, not a price
-
-
-def armed_rules(trader: MarketTrader) -> ArmedRules:
-    """What the engine watches on the trader's position: the model's levels (the kernel's own arithmetic) and
-    the pyramid rule's next target from the model's state. Empty when the model holds nothing."""
-    model = trader.model
-    levels = model.levels()
-    state = model.state
-    if state[C.S_QTY] <= 0:
-        return ArmedRules()
-    rules = trader.rules
-    stop_loss = levels.stop if levels.stop_reason is FillReason.STOP_LOSS else None
-    if stop_loss is None and not math.isnan(rules.stop_loss):
-        stop_loss = float(state[C.S_AVG]) * (1.0 - rules.stop_loss)  # the trailing stop is above it now
-    trailing = levels.stop if levels.stop_reason is FillReason.TRAILING_STOP else None
-    trailing_from = None
-    if not levels.trailing_active and not math.isnan(rules.trailing_activate):
-        trailing_from = float(state[C.S_AVG]) * (1.0 + rules.trailing_activate)
-    pyramid = None
-    if rules.pyramid_max > 0 and state[C.S_NPYR] < rules.pyramid_max:
-        pyramid = float(state[C.S_AVG]) * (1.0 - rules.pyramid_drop)
-    return ArmedRules(
-        stop_loss=_price(stop_loss), trailing_stop=_price(trailing), trailing_from=_price(trailing_from),
-        take_profit=_price(levels.take_profit), partial_take_profit=_price(levels.partial),
-        next_pyramid=_price(pyramid),
-    )  # fmt: skip
-
-
 class TradingDesk:
     def __init__(
         self,
@@ -137,15 +89,21 @@ class TradingDesk:
         lock: Callable[[], EngineLockPort],
         warm_up: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        host: EngineHost | None = None,
     ) -> None:
         self._engine_factory = engine
         self._lock_factory = lock
         self._warm_up = warm_up
         self._clock = clock
+        self._host = host
         self._engine: TradingEngine | None = None
         self._lock: EngineLockPort | None = None
         self._warm = False
         self.generation = 0
+        self._live_guard = threading.Lock()
+        self._live: Mapping[str, LiveSession] = {}  # replaced whole, never changed once published
+        self._live_task: asyncio.Task[None] | None = None
+        self._in_flight = 0  # commands running on the engine's loop (counted there only)
 
     # --- the engine and its lock ----------------------------------------------------------------------
 
@@ -154,6 +112,11 @@ class TradingDesk:
         if self._engine is None:
             self._engine = self._engine_factory()
         return self._engine
+
+    @property
+    def host(self) -> EngineHost | None:
+        """The engine's thread, when it has one of its own."""
+        return self._host
 
     @property
     def owns_engine(self) -> bool:
@@ -179,16 +142,69 @@ class TradingDesk:
             self._warm_up()
         self._warm = True
 
-    # --- commands (on the engine's loop) ---------------------------------------------------------------
+    # --- commands: awaited from any loop, run on the engine's ----------------------------------------------
+
+    async def on_engine(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Await ``coro`` on the engine's loop (what the engine's objects, e.g. a session's order desk, must
+        be driven from), then publish a fresh ``live()``."""
+        if self._host is None:
+            return await self._command(coro)
+        return await self._host.run(self._command(coro))
+
+    async def _command(self, coro: Coroutine[Any, Any, T]) -> T:
+        self._in_flight += 1
+        self._follow_live()  # a long command (a resume that reconciles) starts following sessions half-way
+        try:
+            return await coro
+        finally:
+            self._in_flight -= 1
+            self._follow_live()
 
     async def open(self) -> DeskOpened:
         """Take the engine lock and resume the paper and live sessions left running (reconciled first).
 
         Opened again (the tab rebuilt after a profile switch or a restore), it first lets go of what it
         followed: the sessions and the lock of the profile open before."""
+        return await self.on_engine(self._open())
+
+    async def start(self, request: StartRequest, confirmation: str = "") -> TradingSession:
+        return await self.on_engine(self._start(request, confirmation))
+
+    async def resume(self, session_id: str, replay: ReplayWindow | None = None) -> TradingSession:
+        """Follow again a session stored as running that this process does not follow (a replay left by the
+        last run: replays are not resumed on their own)."""
+        return await self.on_engine(self._resume(session_id, replay))
+
+    async def stop(self, session_id: str, *, flatten: bool = False) -> None:
+        """Stop deciding; positions stay unless ``flatten`` (sold at market). Run elsewhere: ask that process."""
+        await self.on_engine(self._stop(session_id, flatten))
+
+    async def emergency_stop(self, *, flatten: bool = False) -> list[str]:
+        """Cancel every open order of every running session now and, if asked, sell every position. Never
+        waits for the config-change gate, nor for another command: it is a task of its own on the engine's
+        loop. Sessions run by another process are asked to halt."""
+        return await self.on_engine(self._emergency_stop(flatten))
+
+    async def close(self, generation: int | None = None) -> None:
+        """Stop following the sessions (they stay running: the next start resumes them, reconciled) and let
+        go of the engine lock. With ``generation`` (a tab going away): only if no later ``open`` happened, and
+        the engine's thread stays. Without (the app is closing): the engine's thread ends too."""
+        if self._host is not None and not self._host.running:
+            return  # never opened, or closed already with its thread: nothing is followed, nothing to start
+        await self.on_engine(self._close(generation))
+        if generation is None and self._host is not None and not self._host.in_engine_thread():
+            ended = asyncio.wrap_future(self._host.stop())
+            try:
+                await asyncio.wait_for(asyncio.shield(ended), CLOSE_WAIT_SECONDS)
+            except TimeoutError:
+                log.warning("the trading engine's thread did not end within %.0f s", CLOSE_WAIT_SECONDS)
+
+    # --- the commands themselves (on the engine's loop) ------------------------------------------------------
+
+    async def _open(self) -> DeskOpened:
         self.generation += 1
         generation = self.generation
-        await self.close()
+        await self._close()
         elsewhere = self._take_lock()
         if elsewhere:
             return DeskOpened(elsewhere=elsewhere, generation=generation)
@@ -204,24 +220,21 @@ class TradingDesk:
                 out.append(Resumed(sid, rec.looked_up, rec.not_placed, len(rec.review_items), rec.seconds))
         return DeskOpened(resumed=tuple(out), generation=generation)
 
-    async def start(self, request: StartRequest, confirmation: str = "") -> TradingSession:
+    async def _start(self, request: StartRequest, confirmation: str) -> TradingSession:
         elsewhere = self._take_lock()
         if elsewhere:
             raise ApplicationError(elsewhere)
         await asyncio.to_thread(self.warm_up)
         return await self.engine.start(request, confirmation=confirmation)
 
-    async def resume(self, session_id: str, replay: ReplayWindow | None = None) -> TradingSession:
-        """Follow again a session stored as running that this process does not follow (a replay left by the
-        last run: replays are not resumed on their own)."""
+    async def _resume(self, session_id: str, replay: ReplayWindow | None) -> TradingSession:
         elsewhere = self._take_lock()
         if elsewhere:
             raise ApplicationError(elsewhere)
         await asyncio.to_thread(self.warm_up)
         return await self.engine.resume(session_id, replay)
 
-    async def stop(self, session_id: str, *, flatten: bool = False) -> None:
-        """Stop deciding; positions stay unless ``flatten`` (sold at market). Run elsewhere: ask that process."""
+    async def _stop(self, session_id: str, flatten: bool) -> None:
         note = "stop requested" + (" (flatten)" if flatten else "")
         if self._lock is None and self._lock_factory().held_elsewhere():
             self._request_elsewhere([session_id], SessionState.STOPPED, note)
@@ -233,9 +246,7 @@ class TradingDesk:
                 await engine.resume(session_id, watch=False)  # reconcile, then sell what is really held
         await engine.stop(session_id, flatten=flatten, note=note)
 
-    async def emergency_stop(self, *, flatten: bool = False) -> list[str]:
-        """Cancel every open order of every running session now and, if asked, sell every position. Never
-        waits for the config-change gate. Sessions run by another process are asked to halt."""
+    async def _emergency_stop(self, flatten: bool) -> list[str]:
         reason = "emergency stop" + (" (flatten)" if flatten else "")
         engine = self.engine
         if self._lock is None and self._lock_factory().held_elsewhere():
@@ -243,14 +254,13 @@ class TradingDesk:
             self._request_elsewhere(targets, SessionState.HALTED, reason)
             return []
         problems = await engine.emergency_stop(flatten=flatten, reason=reason)
-        # sessions stored as running that no engine follows (a replay left by the last run): halted too
+        # sessions stored as running that no engine follows (a replay left by the last run, a session still
+        # starting: its start then refuses to go on): halted too
         for stored in engine.sessions.all(running_only=True):
             engine.sessions.save(stored.ended(SessionState.HALTED, self._clock(), reason))
         return problems
 
-    async def close(self, generation: int | None = None) -> None:
-        """The app is closing: stop following the sessions (they stay running: the next start resumes them,
-        reconciled) and let go of the engine lock. With ``generation``: only if no later ``open`` happened."""
+    async def _close(self, generation: int | None = None) -> None:
         if generation is not None and generation != self.generation:
             return
         try:
@@ -269,15 +279,26 @@ class TradingDesk:
                 engine.sessions.save(s.ended(state, self._clock(), note))
         log.info("%s requested from the process running the engine: %s", note, ", ".join(targets) or "-")
 
-    # --- memory reads (any thread; no database) --------------------------------------------------------
+    # --- what the engine holds in memory, for any thread (no database) --------------------------------------
 
-    def live(self) -> dict[str, LiveSession]:
+    def live(self) -> Mapping[str, LiveSession]:
+        """The sessions this process follows, with their prices, armed rules and risk state. Read on the
+        engine's loop (or without a host) it is computed now. From another thread, which sessions are followed
+        is read at once (as ``live_count`` does), and what the engine knows of each comes from the snapshot
+        its loop published last (at most ``LIVE_REFRESH_SECONDS`` old; a session followed since then shows its
+        mode and risk state only, until the next one)."""
+        if self._host is None or self._host.in_engine_thread():
+            return self._publish_live()
+        with self._live_guard:
+            published = self._live
         if self._engine is None:
             return {}
-        return {sid: _live_of(sid, running) for sid, running in list(self._engine.running.items())}
+        now = list(self._engine.running.items())  # one copy, taken at once
+        return {sid: published.get(sid) or followed(sid, running) for sid, running in now}
 
     def live_count(self) -> int:
-        """Live-mode sessions this process runs now (the status bar's LIVE)."""
+        """Live-mode sessions this process runs now (the status bar's LIVE). Safe from any thread: it reads
+        only the sessions' mode and whether their task ended (a copy of the dict taken at once, flags)."""
         if self._engine is None:
             return 0
         return sum(
@@ -285,16 +306,27 @@ class TradingDesk:
             if r.runner.session.mode is TradingMode.LIVE and not r.done.is_set()
         )  # fmt: skip
 
+    def _publish_live(self) -> Mapping[str, LiveSession]:
+        """On the engine's loop: compute what ``live()`` shows and publish it for the other threads."""
+        live: Mapping[str, LiveSession] = {}
+        if self._engine is not None:
+            live = {sid: live_of(sid, running) for sid, running in list(self._engine.running.items())}
+        with self._live_guard:
+            self._live = live
+        return live
 
-def _live_of(session_id: str, running: RunningSession) -> LiveSession:
-    runner = running.runner
-    markets = {}
-    for market, trader in list(runner.traders.items()):
-        price = trader.status.last_price
-        markets[market] = LiveMarket(market, price if price > 0 else None, armed_rules(trader))
-    risk = running.risk
-    return LiveSession(
-        session_id=session_id, mode=runner.session.mode,
-        risk_state=risk.state.value if risk is not None else "normal",
-        risk_reason=risk.reason if risk is not None else "", markets=markets, error=running.error,
-    )  # fmt: skip
+    def _following(self) -> bool:
+        return self._in_flight > 0 or (self._engine is not None and bool(self._engine.running))
+
+    def _follow_live(self) -> None:
+        """Publish now, and keep publishing while a command runs or sessions are followed."""
+        self._publish_live()
+        if self._host is None or not self._following():
+            return
+        if self._live_task is None or self._live_task.done():
+            self._live_task = asyncio.get_running_loop().create_task(self._keep_live(), name="desk-live")
+
+    async def _keep_live(self) -> None:
+        while self._following():
+            await asyncio.sleep(LIVE_REFRESH_SECONDS)
+            self._publish_live()

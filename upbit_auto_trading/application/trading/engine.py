@@ -42,6 +42,8 @@ from upbit_auto_trading.domain.trading.session import SessionState, TradingMode,
 
 log = logging.getLogger(__name__)
 
+NOTICE_WAIT = 10.0  # seconds an emergency stop waits, at its end, for its event to be queued on the bus
+
 
 @dataclass
 class AdapterSet:
@@ -165,7 +167,9 @@ class TradingEngine:
         try:
             await self._launch(session, request.replay, new=True)
         except BaseException:
-            self.sessions.save(session.ended(SessionState.STOPPED, self._clock(), "could not start"))
+            current = self.sessions.get(session.session_id)
+            if current is None or current.is_running:  # not halted meanwhile (an emergency stop says why)
+                self.sessions.save(session.ended(SessionState.STOPPED, self._clock(), "could not start"))
             raise
         return self.running[session.session_id].runner.session
 
@@ -216,7 +220,9 @@ class TradingEngine:
             first = {m: datetime.fromisoformat(session.first_candle[m]) for m in session.first_candle}
             for market in session.markets:
                 first.setdefault(market, adapters.first_candle[market])
-            runner.build(first)
+            # the warm-up signals and the models: CPU and database reads, off the loop (an emergency stop
+            # or another session's step never waits for them); nothing else sees this runner yet
+            await asyncio.to_thread(runner.build, first)
             guard = RiskGuard(session, desk, self._risk_limits, publish=self._publish, clock=runner.now,
                               last_price=lambda m: runner.traders[m].status.last_price or None)  # fmt: skip
             runner.use_risk(guard)
@@ -225,6 +231,7 @@ class TradingEngine:
             report = await reconcile.execute(ids, exclusive_account=adapters.exclusive_account,
                                              markets=session.markets)  # fmt: skip
             await runner.resume()
+            self._still_running(session.session_id)
         except BaseException:
             await adapters.close()
             raise
@@ -234,6 +241,15 @@ class TradingEngine:
         self.running[session.session_id] = running
         running.task = asyncio.create_task(self._run(running), name=f"session-{session.session_id}")
         await runner.announce(SessionState.RUNNING, "started" if new else "resumed")
+
+    def _still_running(self, session_id: str) -> None:
+        """A stop or an emergency stop that came while the session was starting (it reconciles, rebuilds its
+        model) ended it in the store: it must not start deciding after all."""
+        stored = self.sessions.get(session_id)
+        if stored is not None and not stored.is_running:
+            raise ApplicationError(
+                f"Session {session_id} was {stored.state.value} while it was starting ({stored.note or '-'})."
+            )
 
     def _sessions_on_same_account(self, session: TradingSession, adapters: AdapterSet) -> list[str]:
         if session.mode is TradingMode.REPLAY:
@@ -321,7 +337,7 @@ class TradingEngine:
             await self._cancel_and_flatten(running, flatten=True)
         await self._end(running, state, note)
         await running.adapters.close()
-        del self.running[session_id]
+        self.running.pop(session_id, None)
 
     async def detach(self, session_id: str) -> None:
         """Stop following a session without ending it (the process is shutting down: SIGINT/SIGTERM).
@@ -399,8 +415,14 @@ class TradingEngine:
 
     async def emergency_stop(self, *, flatten: bool = False, reason: str = "emergency stop") -> list[str]:
         """Cancel every open order of every running session and, if asked, sell every position at market.
-        Never held by the config-change gate; every order it places is journaled like any other."""
-        await self._publish(EmergencyStopRequested(reason=reason, source="trading"), EventPriority.CRITICAL_TRADING)
+        Never held by the config-change gate, and it does not wait for the bus either: its event is published
+        alongside (a full queue, a busy GUI loop) and waited for only at the end. Every order it places is
+        journaled like any other."""
+
+        async def announce() -> None:
+            await self._publish(EmergencyStopRequested(reason=reason, source="trading"), EventPriority.CRITICAL_TRADING)
+
+        notice = asyncio.create_task(announce(), name="emergency-stop-event")
         problems: list[str] = []
         for running in self.running.values():
             running.runner.stop()  # every session stops deciding now
@@ -409,7 +431,8 @@ class TradingEngine:
             problems += await self._cancel_and_flatten(running, flatten=flatten)
             await self._end(running, SessionState.HALTED, reason)
             await running.adapters.close()
-            del self.running[sid]
+            self.running.pop(sid, None)  # a stop asked just before may have let it go meanwhile
+        await asyncio.wait({notice}, timeout=NOTICE_WAIT)  # published by the time it returns (CLI: before exit)
         return problems
 
 

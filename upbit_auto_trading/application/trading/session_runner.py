@@ -141,18 +141,24 @@ class SessionRunner:
 
     async def resume(self) -> None:
         """Advance each model over the candles decided before a restart, then announce open trades."""
+        # CPU over every candle decided so far (seconds for a long session): off the loop, where an emergency
+        # stop must not wait for it; the runner is not followed yet, so nothing else touches its traders
+        await asyncio.to_thread(self._advance_decided)
         s = self.session
-        tf = s.timeframe
-        for market, trader in self.traders.items():
-            first, last = s.first_candle.get(market), s.last_candle.get(market)
-            if first and last:
-                arrays = self._candles.load_arrays(market, tf, datetime.fromisoformat(first),
-                                                   datetime.fromisoformat(last))  # fmt: skip
-                trader.replay_history([ClosedCandle(c) for c in arrays_to_candles(arrays)])
+        for market in self.traders:
             if self.parts.desk.position(s.session_id, market).is_open or self.parts.desk.unfinished(
                 s.session_id, market
             ):
                 await self.parts.desk.announce_open(s.session_id, market)
+
+    def _advance_decided(self) -> None:
+        s = self.session
+        for market, trader in self.traders.items():
+            first, last = s.first_candle.get(market), s.last_candle.get(market)
+            if first and last:
+                arrays = self._candles.load_arrays(market, s.timeframe, datetime.fromisoformat(first),
+                                                   datetime.fromisoformat(last))  # fmt: skip
+                trader.replay_history([ClosedCandle(c) for c in arrays_to_candles(arrays)])
 
     def now(self) -> datetime:
         """The session's clock: the market's time as the feed tells it (a replay's candles are history; the

@@ -55,7 +55,8 @@ P_RANK_TIME = 23
 P_RANK_PYR = 24
 P_RANK_SCALE = 25
 P_EXIT_ENABLED = 26  # 1 when exit signals are used
-N_PARAMS = 27
+P_INTRABAR = 27  # 0 stop first, 1 take-profit first (a stop and a profit level both inside one candle)
+N_PARAMS = 28
 
 # Kernel state vector (float64), carried from chunk to chunk.
 S_CASH = 0
@@ -73,4 +74,5 @@ S_PENDING = 11
 S_ENTRY_COST = 12
 S_TRADE = 13
 S_REFUSED = 14
-N_STATE = 15
+S_AMBIGUOUS = 15  # candles in which a stop level and a profit level were both inside the high-low range
+N_STATE = 16

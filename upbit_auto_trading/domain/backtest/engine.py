@@ -104,6 +104,7 @@ def run_backtest(
         equity=equity,
         position=qty,
         refused_orders=int(state[C.S_REFUSED]),
+        ambiguous_candles=int(state[C.S_AMBIGUOUS]),
     )
 
 

@@ -28,6 +28,7 @@ from upbit_auto_trading.domain.backtest.codes import (
     P_COOLDOWN,
     P_EXIT_ENABLED,
     P_FEE,
+    P_INTRABAR,
     P_MIN_ORDER,
     P_PART_PROFIT,
     P_PART_SELL,
@@ -52,6 +53,7 @@ from upbit_auto_trading.domain.backtest.codes import (
     P_TP,
     P_TRAIL,
     P_TRAIL_ACT,
+    S_AMBIGUOUS,
     S_AVG,
     S_CASH,
     S_ENTRY_BAR,
@@ -152,6 +154,16 @@ def _sell_all(s: np.ndarray, i: int, price: float, fee: float, reason: int, fill
     s[S_QTY] = 0.0
     s[S_LAST_EXIT] = i
     return _record_fill(fills, nf, i, reason, price, qty, f, int(s[S_TRADE]))
+
+
+def _stop_out(
+    s: np.ndarray, i: int, base: float, reason: int, p: np.ndarray, tick_lo: np.ndarray, tick_sz: np.ndarray,
+    fills: Fills, nf: int,
+) -> int:  # fmt: skip
+    """Rules 3 and 5: a stop (fixed or trailing) is a stop-market order: ``base`` less the slippage, rounded
+    down to the tick, for the whole position."""
+    price = _on_tick(base * (1.0 - p[P_SLIP]), False, p, tick_lo, tick_sz)
+    return _sell_all(s, i, price, p[P_FEE], reason, fills, nf)
 
 
 def _open_position(s: np.ndarray, i: int, price: float, p: np.ndarray, fills: Fills, nf: int) -> int:
@@ -283,7 +295,6 @@ def run_chunk_python(  # noqa: C901 - the numba kernel: split as far as inlining
     (docs/benchmarks.md, "Backtest engine")."""
     fills = (f_bar, f_reason, f_price, f_qty, f_fee, f_trade)
     fee = p[P_FEE]
-    slip = p[P_SLIP]
     tick_on = p[P_TICK] > 0.0
     sl = p[P_SL]
     tp = p[P_TP]
@@ -298,6 +309,7 @@ def run_chunk_python(  # noqa: C901 - the numba kernel: split as far as inlining
     use_exit = p[P_EXIT_ENABLED] > 0.0
     time_n = p[P_TIME_N]
     priority = p[P_POLICY] > 0.0
+    tp_first = p[P_INTRABAR] > 0.0
     nf = 0
     for i in range(begin, end):
         # ---- Rule 2: an order decided on the previous close fills at this candle's open (+ slippage).
@@ -323,22 +335,29 @@ def run_chunk_python(  # noqa: C901 - the numba kernel: split as far as inlining
                 part_lvl = round_price(avg * (1.0 + part_profit), True, tick_on, tick_lo, tick_sz)
 
             # Touched at the open first (a gap through a level fills at the open), then inside the candle
-            # (a level fills at the level); the stop before any profit.
+            # (a level fills at the level). Both a stop and a profit level inside the candle: the intrabar
+            # order decides (rule 4; stop first unless the settings say take-profit first).
             for phase in range(2):
                 if s[S_QTY] <= 0.0:
                     break
                 at_open = phase == 0
                 low = o[i] if at_open else lo_[i]
                 high = o[i] if at_open else h[i]
-                if stop_reason != 0 and low <= stop_lvl:
-                    base = o[i] if at_open else stop_lvl
-                    price = round_price(base * (1.0 - slip), False, tick_on, tick_lo, tick_sz)
-                    nf = _sell_all(s, i, price, fee, stop_reason, fills, nf)
+                stop_hit = stop_reason != 0 and low <= stop_lvl
+                stop_at = o[i] if at_open else stop_lvl
+                part_hit = s[S_PART_DONE] == 0.0 and high >= part_lvl
+                if stop_hit and not at_open and (part_hit or high >= tp_lvl):
+                    s[S_AMBIGUOUS] += 1.0
+                if stop_hit and not tp_first:
+                    nf = _stop_out(s, i, stop_at, stop_reason, p, tick_lo, tick_sz, fills, nf)
                     break
-                if s[S_PART_DONE] == 0.0 and high >= part_lvl:
+                if part_hit:
                     nf = _sell_part(s, i, o[i] if at_open else part_lvl, p, fills, nf)
                 if s[S_QTY] > 0.0 and high >= tp_lvl:
                     nf = _sell_all(s, i, o[i] if at_open else tp_lvl, fee, _TP, fills, nf)
+                if stop_hit and s[S_QTY] > 0.0:  # take-profit first: the stop takes what the profits left
+                    nf = _stop_out(s, i, stop_at, stop_reason, p, tick_lo, tick_sz, fills, nf)
+                    break
 
         # ---- Rule 5: the highest price since the last buy arms the trailing stop (from the next candle).
         if has_trail and s[S_QTY] > 0.0:
@@ -390,6 +409,7 @@ _KERNEL_FUNCTIONS = (
     _refused,
     _record_fill,
     _sell_all,
+    _stop_out,
     _open_position,
     _add_to_position,
     _sell_part,

@@ -33,6 +33,9 @@ class BacktestResult:
     equity: np.ndarray
     position: np.ndarray
     refused_orders: int
+    ambiguous_candles: int = 0
+    """Candles in which a stop level and a profit level were both inside the high-low range while a position
+    was held: the intrabar order (``settings.intrabar_order``) decided them."""
 
     @property
     def start_equity(self) -> float:

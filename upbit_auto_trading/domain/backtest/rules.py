@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from upbit_auto_trading.domain.backtest import codes as C
-from upbit_auto_trading.domain.backtest.settings import BacktestSettings
+from upbit_auto_trading.domain.backtest.settings import BacktestSettings, IntrabarOrder
 from upbit_auto_trading.domain.strategy import (
     ExitTriggers,
     PartialTakeProfit,
@@ -86,6 +86,7 @@ class EngineRules:
         p[C.P_RANK_PYR] = self.rank_pyramid
         p[C.P_RANK_SCALE] = self.rank_scale_in
         p[C.P_EXIT_ENABLED] = 1.0 if self.uses_exit_signal else 0.0
+        p[C.P_INTRABAR] = 1.0 if settings.intrabar_order is IntrabarOrder.TAKE_PROFIT_FIRST else 0.0
         return p
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
 from upbit_auto_trading.domain.backtest.errors import BacktestInputError
@@ -20,6 +21,16 @@ CAPITAL_RANGE = f"above 0 and at most {MAX_INITIAL_CAPITAL:,}"
 """The allowed starting capital as the front ends word it ("--capital takes an amount {CAPITAL_RANGE}")."""
 
 
+class IntrabarOrder(StrEnum):
+    """Which level fills first when a stop level and a profit level (take-profit or partial take-profit) are
+    both inside one candle's high-low range: a candle does not say whether its high or its low came first."""
+
+    STOP_FIRST = "stop_first"
+    """The conservative reading (the default, and every stored run's)."""
+    TAKE_PROFIT_FIRST = "take_profit_first"
+    """The optimistic reading: the profit levels fill, then the stop takes what is left."""
+
+
 def capital_in_range(value: Decimal) -> bool:
     """True for a finite starting capital within ``CAPITAL_RANGE`` (NaN and Infinity are not)."""
     return value.is_finite() and Decimal(0) < value <= MAX_INITIAL_CAPITAL
@@ -31,7 +42,8 @@ class BacktestSettings:
 
     ``tick_rounding`` rounds fill prices onto Upbit's KRW tick table; ``min_order_total`` refuses orders whose
     total is below it (None = off); ``quantity_step`` floors order quantities (None = any quantity). Turn the
-    first two off for non-KRW data (``for_non_krw``).
+    first two off for non-KRW data (``for_non_krw``). ``intrabar_order`` decides a candle that holds both a
+    stop and a profit level (docs/backtest-model.md, rule 4); the fill-sensitivity analysis varies it.
     """
 
     initial_capital: Decimal = Decimal("10000000")
@@ -40,6 +52,7 @@ class BacktestSettings:
     tick_rounding: bool = True
     min_order_total: Decimal | None = KRW_MIN_ORDER_TOTAL
     quantity_step: Decimal | None = Decimal("0.00000001")
+    intrabar_order: IntrabarOrder = IntrabarOrder.STOP_FIRST
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -55,6 +68,8 @@ class BacktestSettings:
             problems.append("the minimum order total cannot be negative")
         if self.quantity_step is not None and self.quantity_step <= 0:
             problems.append("the quantity step must be above 0 (or None)")
+        if not isinstance(self.intrabar_order, IntrabarOrder):
+            problems.append(f"the intrabar order must be one of {', '.join(IntrabarOrder)}")
         if problems:
             raise BacktestInputError("Invalid backtest settings: " + "; ".join(problems))
 
@@ -66,7 +81,7 @@ class BacktestSettings:
         return cls(**kwargs)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "initial_capital": str(self.initial_capital),
             "fee_rate": str(self.fee_rate),
             "slippage_rate": str(self.slippage_rate),
@@ -74,6 +89,9 @@ class BacktestSettings:
             "min_order_total": None if self.min_order_total is None else str(self.min_order_total),
             "quantity_step": None if self.quantity_step is None else str(self.quantity_step),
         }
+        if self.intrabar_order is not IntrabarOrder.STOP_FIRST:  # stored runs' documents stay as they were
+            data["intrabar_order"] = self.intrabar_order.value
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BacktestSettings:
@@ -97,4 +115,14 @@ class BacktestSettings:
             tick_rounding=bool(data.get("tick_rounding", base.tick_rounding)),
             min_order_total=dec("min_order_total", base.min_order_total),
             quantity_step=dec("quantity_step", base.quantity_step),
+            intrabar_order=_intrabar_order(data.get("intrabar_order", base.intrabar_order)),
         )
+
+
+def _intrabar_order(value: object) -> IntrabarOrder:
+    try:
+        return IntrabarOrder(str(value))
+    except ValueError:
+        raise BacktestInputError(
+            f"Backtest setting 'intrabar_order' must be one of {', '.join(IntrabarOrder)}, got {value!r}"
+        ) from None

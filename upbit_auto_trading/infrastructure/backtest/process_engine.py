@@ -48,6 +48,7 @@ class _Outcome:
     equity: np.ndarray
     position: np.ndarray
     refused_orders: int
+    ambiguous_candles: int
 
 
 def _run_in_worker(shipped: _Shipped, event: Any, done: Any) -> _Outcome:
@@ -59,7 +60,9 @@ def _run_in_worker(shipped: _Shipped, event: Any, done: Any) -> _Outcome:
         BacktestSettings.from_dict(shipped.settings), progress=progress, cancel=CancelToken(event),
     )  # fmt: skip
     result = in_thread_engine(job)
-    return _Outcome(result.fills, result.equity, result.position, result.refused_orders)
+    return _Outcome(
+        result.fills, result.equity, result.position, result.refused_orders, result.ambiguous_candles
+    )
 
 
 class ProcessEngine:
@@ -77,6 +80,7 @@ class ProcessEngine:
         return BacktestResult(
             candles=job.candles, settings=job.settings, rules=engine_rules(job.strategy), fills=out.fills,
             equity=out.equity, position=out.position, refused_orders=out.refused_orders,
+            ambiguous_candles=out.ambiguous_candles,
         )  # fmt: skip
 
     def _in_worker(self, job: EngineJob) -> _Outcome:

@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--yes", "-y", action="store_true", help="answer yes to confirmations")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if module_info.name.endswith("_views"):  # a command's text output: imported by the command that runs
+            continue
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         register = getattr(module, "register", None)
         if register is not None:

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
+from upbit_auto_trading.application.analysis.analyse_run import AnalyseRun
+from upbit_auto_trading.application.analysis.compare_runs import CompareRuns
+from upbit_auto_trading.application.analysis.export_report import ExportReport
+from upbit_auto_trading.application.analysis.fill_sensitivity import FillSensitivity
+from upbit_auto_trading.application.analysis.monte_carlo import RunMonteCarlo
 from upbit_auto_trading.application.backtest.delete_run import DeleteRun
 from upbit_auto_trading.application.backtest.get_run import GetRun
 from upbit_auto_trading.application.backtest.list_runs import ListRuns
@@ -49,6 +54,12 @@ from upbit_auto_trading.application.profiles.list_profiles import ListProfiles
 from upbit_auto_trading.application.profiles.restore_backup import RestoreBackup
 from upbit_auto_trading.application.profiles.switch_profile import SwitchProfile
 from upbit_auto_trading.application.profiles.verify_backup import VerifyBackup
+from upbit_auto_trading.application.robustness.list_parameters import ListSweepParameters
+from upbit_auto_trading.application.robustness.rerun_sweep import RerunSweep
+from upbit_auto_trading.application.robustness.resume_sweep import ResumeSweep
+from upbit_auto_trading.application.robustness.run_sweep import RunSweep
+from upbit_auto_trading.application.robustness.studies import DeleteStudy, GetSweep, ListStudies
+from upbit_auto_trading.application.robustness.walk_forward import GetWalkForward, RunWalkForward
 from upbit_auto_trading.application.strategy.create_strategy import CreateStrategy
 from upbit_auto_trading.application.strategy.delete_strategy import DeleteStrategy
 from upbit_auto_trading.application.strategy.duplicate_strategy import DuplicateStrategy
@@ -228,6 +239,24 @@ class StrategyServices:
 
 
 @dataclass(frozen=True)
+class AnalysisServices:
+    """``analysis`` and ``montecarlo``: stored runs analysed, compared and Monte-Carlo'd."""
+
+    analyse_run: Callable[[], AnalyseRun]
+    run_monte_carlo: Callable[[], RunMonteCarlo]
+    compare_runs: Callable[[], CompareRuns]
+    get_run: Callable[[], GetRun]
+    fill_sensitivity: Callable[[], FillSensitivity]
+
+
+@dataclass(frozen=True)
+class ReportServices:
+    """``report export``: stored runs as an HTML report and CSV files."""
+
+    export_report: Callable[[], ExportReport]
+
+
+@dataclass(frozen=True)
 class MarketDataServices:
     """``data`` (and the stored-candle check of ``sim-server``)."""
 
@@ -264,6 +293,21 @@ class EventServices:
 
 
 @dataclass(frozen=True)
+class RobustnessServices:
+    """``sweep`` and ``walkforward``."""
+
+    run_sweep: Callable[[], RunSweep]
+    resume_sweep: Callable[[], ResumeSweep]
+    rerun_sweep: Callable[[], RerunSweep]
+    get_sweep: Callable[[], GetSweep]
+    list_studies: Callable[[], ListStudies]
+    delete_study: Callable[[], DeleteStudy]
+    list_parameters: Callable[[], ListSweepParameters]
+    run_walk_forward: Callable[[], RunWalkForward]
+    get_walk_forward: Callable[[], GetWalkForward]
+
+
+@dataclass(frozen=True)
 class CliServices:
     system: SystemServices
     keys: KeyServices
@@ -273,4 +317,7 @@ class CliServices:
     market_data: MarketDataServices
     trading: TradingServices
     events: EventServices
+    robustness: RobustnessServices
     loopback_server: LoopbackServerFactory
+    analysis: AnalysisServices
+    report: ReportServices

@@ -319,4 +319,8 @@ class MainWindow(QMainWindow):
         self.save_state()
         super().closeEvent(event)
         if event is not None and event.isAccepted():
+            # A closed window's status bar is on its way out (deleteLater): a tick must not reach it.
+            timer = getattr(self, "_trading_timer", None)
+            if timer is not None:
+                timer.stop()
             self.closed.emit()

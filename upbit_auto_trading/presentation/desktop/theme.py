@@ -37,6 +37,13 @@ QLabel#warningBanner { background: #fff4ce; color: #5c4300; border: 1px solid #e
                        padding: 6px 8px; font-weight: bold; }
 """
 
+# Fusion draws a list's or table's check box in a shade of the window colour: on the dark theme it vanished.
+_DARK_QSS = """
+QAbstractItemView::indicator { width: 12px; height: 12px; border: 1px solid #8a8f98; border-radius: 2px;
+                               background: palette(base); }
+QAbstractItemView::indicator:checked { background: #3d7bd9; border-color: #3d7bd9; }
+"""
+
 
 CHART_COLOURS = {
     "light": {"background": "#ffffff", "foreground": "#4a4a4a", "line": "#444444"},
@@ -71,7 +78,7 @@ def apply_theme(app: QApplication, theme: str) -> str:
     else:
         palette = present(app.style(), "application style").standardPalette()
     app.setPalette(palette)
-    app.setStyleSheet(_COMMON_QSS)
+    app.setStyleSheet(_COMMON_QSS + (_DARK_QSS if theme == "dark" else ""))
     app.setProperty("appTheme", theme)
     _apply_chart_theme(theme)
     return theme

@@ -6,16 +6,14 @@ strategies), so the table says so instead of leaving it to the period column."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from upbit_auto_trading.application.analysis import compare_runs
 from upbit_auto_trading.presentation.desktop.backtest.model import (
     METRIC_KEYS,
-    candle_end,
     decimal_or,
-    epoch,
     format_metric,
     kst,
     metric_label,
@@ -51,7 +49,7 @@ def period_text(record: Any) -> str:
 def period_key(record: Any) -> tuple[int, int]:
     """The time a run covers, from its first candle's start to its last candle's end: a 1h and a 1d run
     over the same days cover the same time although their last candles start at different hours."""
-    return epoch(record.data_start), int(candle_end(record.data_end, record.timeframe).timestamp())
+    return compare_runs.period_key(record.data_start, record.data_end, record.timeframe)
 
 
 def _capital(record: Any) -> str:
@@ -76,10 +74,10 @@ def _flags(stored: Sequence[Any]) -> tuple[list[str], str]:
     """Why each run's period is flagged, and the notice above the table. When one period is shared by more
     runs than any other, the runs outside it are flagged; when none is, every run is."""
     keys = [period_key(s.record) for s in stored]
-    counts = Counter(keys).most_common()
-    if len(counts) <= 1:
+    check = compare_runs.check_periods(keys)
+    if not check.differ:
         return ["" for _ in stored], ""
-    common = counts[0][0] if counts[0][1] > counts[1][1] else None
+    common = check.common
     common_text = "" if common is None else period_text(stored[keys.index(common)].record)
     not_comparable = tr("기간이 다르면 수익률을 그대로 비교할 수 없습니다.",
                         "Returns over different periods are not directly comparable.")  # fmt: skip
@@ -100,8 +98,8 @@ def _flags(stored: Sequence[Any]) -> tuple[list[str], str]:
         notice = tr(f"⚠ 기간이 다른 실행: {odd} (나머지는 {common_text} KST). ",
                     f"⚠ Different period: {odd} (the others cover {common_text} KST). ") + not_comparable  # fmt: skip
     else:
-        notice = tr(f"⚠ 비교하는 실행들의 기간이 모두 같지 않습니다 ({len(counts)}가지). ",
-                    f"⚠ The compared runs cover {len(counts)} different periods. ") + not_comparable  # fmt: skip
+        notice = tr(f"⚠ 비교하는 실행들의 기간이 모두 같지 않습니다 ({check.distinct}가지). ",
+                    f"⚠ The compared runs cover {check.distinct} different periods. ") + not_comparable  # fmt: skip
     return flags, notice
 
 

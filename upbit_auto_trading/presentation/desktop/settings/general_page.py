@@ -1,15 +1,17 @@
-"""Settings -> General: language and theme."""
+"""Settings -> General: language, theme, and the Ray cluster sweeps run on by default."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from PyQt6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from upbit_auto_trading.presentation.desktop.i18n import tr
 
 LANGUAGE_CHOICES = (("auto", "시스템 설정 / System"), ("ko", "한국어"), ("en", "English"))
 THEME_CHOICES = (("light", "밝게 / Light"), ("dark", "어둡게 / Dark"))
+RAY_ADDRESS_KEY = "robustness/ray_address"
+"""Where the UI state keeps the default Ray address of the Robustness section ("" = local processes)."""
 
 
 class GeneralSettingsPage(QWidget):
@@ -20,6 +22,8 @@ class GeneralSettingsPage(QWidget):
         on_language: Callable[[str], None],
         on_theme: Callable[[str], None],
         parent: QWidget | None = None,
+        ray_address: str = "",
+        on_ray_address: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.language_combo = QComboBox(self)
@@ -37,6 +41,16 @@ class GeneralSettingsPage(QWidget):
         form.addRow(tr("언어", "Language"), self.language_combo)
         form.addRow("", self.language_note)
         form.addRow(tr("테마", "Theme"), self.theme_combo)
+        self.ray_address = QLineEdit(ray_address, self)
+        self.ray_address.setPlaceholderText(tr("비우면 로컬 프로세스 · auto · local · ray://head:10001",
+                                               "empty: local processes · auto · local · ray://head:10001"))  # fmt: skip
+        self.ray_address.setToolTip(tr("분석 > 견고성의 스윕과 워크포워드가 기본으로 쓰는 Ray 클러스터 주소 "
+                                       "(pip install -e \".[ray]\" 필요)",
+                                       "The Ray cluster that sweeps and walk-forwards (Analysis > Robustness) run on by "
+                                       "default (needs pip install -e \".[ray]\")"))  # fmt: skip
+        form.addRow(tr("Ray 주소 (스윕)", "Ray address (sweeps)"), self.ray_address)
+        if on_ray_address is not None:
+            self.ray_address.editingFinished.connect(lambda: on_ray_address(self.ray_address.text().strip()))
 
         def language_changed() -> None:
             self.language_note.setVisible(True)

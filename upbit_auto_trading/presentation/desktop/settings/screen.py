@@ -7,7 +7,7 @@ from PyQt6.QtWidgets import QWidget
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.qt_checked import gui_application
 from upbit_auto_trading.presentation.desktop.settings.api_keys.screen import build as build_api_keys_page
-from upbit_auto_trading.presentation.desktop.settings.general_page import GeneralSettingsPage
+from upbit_auto_trading.presentation.desktop.settings.general_page import RAY_ADDRESS_KEY, GeneralSettingsPage
 from upbit_auto_trading.presentation.desktop.settings.profiles.screen import build as build_database_page
 from upbit_auto_trading.presentation.desktop.settings.services import SettingsServices
 from upbit_auto_trading.presentation.desktop.settings.view import SettingsScreen
@@ -24,6 +24,8 @@ def build(services: SettingsServices, parent: QWidget | None = None) -> Settings
         lambda language: ui_state.set_value("language", language),
         lambda theme: _set_theme(ui_state, theme),
         screen,
+        ray_address=ui_state.value(RAY_ADDRESS_KEY, ""),
+        on_ray_address=lambda address: ui_state.set_value(RAY_ADDRESS_KEY, address),
     )
     screen.add_page(tr("일반", "General"), general)
     screen.add_page(tr("데이터베이스", "Database"), build_database_page(services.database, screen))

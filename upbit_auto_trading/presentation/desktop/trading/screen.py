@@ -10,7 +10,8 @@ from upbit_auto_trading.presentation.desktop.trading.view import TradingWidget
 
 
 def build(services: TradingServices, parent: QWidget | None = None) -> TradingWidget:
-    """Call on the GUI thread with the qasync loop running (the engine's coroutines run on it)."""
+    """Call on the GUI thread with the qasync loop running (the desk's commands are awaited on it; the engine
+    itself runs on its own thread)."""
     widget = TradingWidget(parent)
     presenter = TradingPresenter(widget, services, services.work(widget))
     widget.presenter = presenter

@@ -32,9 +32,9 @@ class TradingServices:
     export_drift_csv: ExportDriftCsv
     promotion_check: PromotionCheck
     check_live_connection: CheckLiveConnection
-    bus: EventBus  # the application's bus (running on the GUI loop): the engine publishes on it
+    bus: EventBus  # the application's bus (running on the GUI loop): the engine publishes on it from its thread
     active_profile: Callable[[], str]
     active_environment: Callable[[], str]
-    # made with the screen's widget as its owner: the engine's coroutines run on the GUI loop (qasync), the
-    # database reads and the drift report on the screen's worker thread
+    # made with the screen's widget as its owner: the desk's commands are awaited on the GUI loop (qasync) and
+    # run on the engine's own thread; the database reads and the drift report on the screen's worker thread
     work: Callable[[QObject], BackgroundWork] = QtBackgroundWork

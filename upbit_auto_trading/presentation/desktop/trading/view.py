@@ -34,6 +34,7 @@ from upbit_auto_trading.presentation.desktop.qt_checked import (
     vertical_header,
 )
 from upbit_auto_trading.presentation.desktop.trading.chart import TradingChart
+from upbit_auto_trading.presentation.desktop.trading.contract import ChainLine, LiveAnswer, LivePrompt
 from upbit_auto_trading.presentation.desktop.trading.dialogs import (
     DANGER_QSS,
     ChainDialog,
@@ -53,12 +54,7 @@ from upbit_auto_trading.presentation.desktop.trading.model import (
     StartForm,
     headers,
 )
-from upbit_auto_trading.presentation.desktop.trading.presenter import (
-    ChainLine,
-    LiveAnswer,
-    LivePrompt,
-    TradingPresenter,
-)
+from upbit_auto_trading.presentation.desktop.trading.presenter import TradingPresenter
 from upbit_auto_trading.presentation.desktop.trading.reports import DriftView
 
 TONES = {  # readable on the light and the dark theme (text colour only)

@@ -1,0 +1,1 @@
+"""Parameter sweeps, walk-forward analysis and the overfitting verdict, on any executor (docs/robustness.md)."""

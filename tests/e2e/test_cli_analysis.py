@@ -113,7 +113,7 @@ def test_montecarlo_is_reproducible_with_a_seed(runs: tuple[Path, list[int]]) ->
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("analysis", "show", "999"), 1, "No stored backtest run 999"),
+        # one missing run per kind of command (the other commands share their run lookup: integration tests)
         (("analysis", "compare", "1", "999"), 1, "No stored backtest run 999"),
         (("montecarlo", "999"), 1, "No stored backtest run 999"),
         (("analysis", "compare", "1"), 1, "Compare 2 to 8 runs"),

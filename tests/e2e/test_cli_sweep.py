@@ -5,12 +5,10 @@ periods: the point is the wiring, the JSON documents and the stored lineage."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import run_cli as cli  # tests/support, on sys.path by tests/e2e/conftest.py
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = "Basic 7-rule (기본 7규칙)"
@@ -18,20 +16,10 @@ PERIOD = ("--market", "KRW-BTC", "--timeframe", "1h", "--from", "2022-01-01", "-
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cli_sweep_home")
+def home(seeded_home) -> Path:  # noqa: ANN001
+    return seeded_home("cli_sweep")
 
 
-def cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
-    env.pop("UPBIT_AUTO_TRADING_HOME", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "upbit_auto_trading", "--home", str(home), *args],
-        capture_output=True, text=True, timeout=300, cwd=REPO_ROOT, env=env,
-    )  # fmt: skip
-    if check and result.returncode != 0:
-        raise AssertionError(f"{args} exited {result.returncode}: {result.stderr}")
-    return result
 
 
 def test_sweep_run_show_heatmap_list_rerun_and_delete(home: Path):

@@ -5,6 +5,8 @@ and the page sits in the Analysis tab with its Ray address from Settings."""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +47,11 @@ def english():  # noqa: ANN201
 
 @pytest.fixture
 def section(qtbot, container, english):  # noqa: ANN001, ANN201
-    widget = build(robustness_services(container), None)
+    return _section(qtbot, robustness_services(container))
+
+
+def _section(qtbot, services):  # noqa: ANN001, ANN202
+    widget = build(services, None)
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
     widget.show()
@@ -103,8 +109,27 @@ def test_a_small_sweep_fills_the_ranked_table_and_the_heatmap(qtbot, section):
     assert "Overfitting verdict: " in w.sweep_page.card.title.text() and "6" in w.sweep_page.card.text.text()
 
 
-def test_a_cancelled_sweep_resumes_from_the_stored_studies(qtbot, section):
-    w = section
+class _HeldAfterTwoCells:
+    """The real RunSweep, held on its worker thread once two cells are reported until the test has pressed
+    Cancel: on an idle machine 48 cells are done before the window sees the first progress."""
+
+    def __init__(self, real) -> None:  # noqa: ANN001
+        self.real = real
+        self.released = threading.Event()
+
+    def execute(self, request, spec, progress, cancel):  # noqa: ANN001, ANN201
+        def held(step) -> None:  # noqa: ANN001
+            progress(step)
+            if step.total == 48 and step.done >= 2:
+                self.released.wait(timeout=WAIT / 1000)
+
+        return self.real.execute(request, spec, held, cancel)
+
+
+def test_a_cancelled_sweep_resumes_from_the_stored_studies(qtbot, container, english):
+    services = robustness_services(container)
+    held = _HeldAfterTwoCells(services.run_sweep)
+    w = _section(qtbot, dataclasses.replace(services, run_sweep=held))
     w.end.setText("2022-06-30")
     w.parameters.set_swept(PERIOD, "6", "20", "2")  # 8 values
     w.parameters.set_swept(THRESHOLD, "15", "40", "5")  # 6 values: 48 cells
@@ -112,6 +137,7 @@ def test_a_cancelled_sweep_resumes_from_the_stored_studies(qtbot, section):
     def cancel_after_two_cells(value: int) -> None:  # the user presses Cancel as the bar passes 2 cells
         if value >= 2 * 1000 // 48 and w.cancel_button.isEnabled():
             w.cancel_button.click()
+            held.released.set()
 
     w.progress.valueChanged.connect(cancel_after_two_cells)
     w.run_button.click()

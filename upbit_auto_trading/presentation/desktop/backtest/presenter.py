@@ -274,17 +274,19 @@ class BacktestPresenter:
             self.view.show_error(tr(f"실행하지 않음: {what}가 1 %를 넘습니다 (단위는 %: 0.05 = 0.05 %).",
                                     f"Not run: the {what} is above 1 % (in percent: 0.05 = 0.05 %)."))  # fmt: skip
             return
+        # Said before the job is queued: its own progress (and its end) must come after, never before
+        waiting = len(self.active_jobs())
+        self.view.set_running(True)
+        self.view.show_progress(0.0, tr(f"대기 중 (앞에 {waiting}개)", f"queued ({waiting} ahead)") if waiting else
+                                tr("시작", "starting"))  # fmt: skip
         job = self.services.queue.submit(
             request,
             on_progress=lambda j: self.work.post(lambda: self._progress(j)),
             on_done=lambda j: self.work.post(lambda: self._done(j)),
         )
-        self.jobs.append(job)
-        self.view.set_running(True)
+        if not job.status.finished:  # a job may end before submit returns (a test's immediate work)
+            self.jobs.append(job)
         self.show_queue()
-        waiting = len(self.active_jobs()) - 1
-        self.view.show_progress(0.0, tr(f"대기 중 (앞에 {waiting}개)", f"queued ({waiting} ahead)") if waiting else
-                                tr("시작", "starting"))  # fmt: skip
 
     def cancel(self) -> None:
         """Cancel every waiting and running job (the *Cancel all* button)."""

@@ -48,7 +48,7 @@ def load_support(name: str):  # noqa: ANN201 - a module
     return sys.modules[name]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def support():  # noqa: ANN201 - the strategy/backtest support module (fakes, builders)
     return load_support("strategy_app_support")
 

@@ -290,3 +290,36 @@ def strategy_maker_services(w: SimpleNamespace, files: dict[str, str] | None = N
         read_text=lambda path: files.get(path, ""),
         write_text=files.__setitem__,
     )
+
+
+BUNDLED_UPBIT_1H = "upbit_krw-btc_1h_2017-09_2023-05.csv.gz"
+
+
+def stored_world(directory, strategy_doc: dict) -> SimpleNamespace:  # noqa: ANN001 - a Path
+    """Real SQLite databases in ``directory``: the bundled KRW-BTC hours, the sample conditions and the
+    strategy ``strategy_doc``; with ``run`` (a RunBacktest over them). Close ``session`` when done."""
+    from pathlib import Path
+
+    from upbit_auto_trading.application.backtest.run_backtest import RunBacktest
+    from upbit_auto_trading.application.market_data.dto import ImportSpec
+    from upbit_auto_trading.application.market_data.import_candles import ImportCandles
+    from upbit_auto_trading.infrastructure.market_data.candle_store import SqliteCandleStore
+    from upbit_auto_trading.infrastructure.market_data.importers.reader import CsvCandleFileReader
+    from upbit_auto_trading.infrastructure.sqlite.backtest_repository import SqliteBacktestRepository
+    from upbit_auto_trading.infrastructure.sqlite.session import DatabaseSession
+    from upbit_auto_trading.infrastructure.sqlite.strategy_repository import SqliteStrategyRepository
+    from upbit_auto_trading.infrastructure.sqlite.trigger_repository import SqliteTriggerRepository
+
+    bundled = Path(__file__).resolve().parents[2] / "upbit_auto_trading" / "resources" / "candles" / BUNDLED_UPBIT_1H
+    session = DatabaseSession({n: directory / f"{n}.sqlite3" for n in ("settings", "strategies", "market_data")})
+    session.migrate_all()
+    candles = SqliteCandleStore(session)
+    ImportCandles(CsvCandleFileReader(), candles).execute(ImportSpec(bundled, "KRW-BTC", "1h", "upbit"))
+    triggers = SqliteTriggerRepository(session)
+    for c in SAMPLE_CONDITIONS:
+        triggers.add(c)
+    strategies = SqliteStrategyRepository(session)
+    strategies.add(strategy_from_dict(strategy_doc))
+    runs = SqliteBacktestRepository(session)
+    return SimpleNamespace(session=session, candles=candles, triggers=triggers, strategies=strategies, runs=runs,
+                           run=RunBacktest(strategies, triggers, candles, runs))  # fmt: skip

@@ -3,8 +3,6 @@ analysed, Monte-Carlo'd and compared; the bundled Upbit KRW-BTC 1h candles are t
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,55 +14,23 @@ from upbit_auto_trading.application.analysis.analyse_run import AnalyseRun
 from upbit_auto_trading.application.analysis.compare_runs import CompareRuns
 from upbit_auto_trading.application.analysis.monte_carlo import RunMonteCarlo
 from upbit_auto_trading.application.backtest.request import BacktestRequest
-from upbit_auto_trading.application.backtest.run_backtest import RunBacktest
 from upbit_auto_trading.application.errors import ApplicationError, NotFoundError
-from upbit_auto_trading.application.market_data.dto import ImportSpec
-from upbit_auto_trading.application.market_data.import_candles import ImportCandles
 from upbit_auto_trading.domain.analysis.run_analysis import analyse
-from upbit_auto_trading.domain.strategy import strategy_from_dict
 from upbit_auto_trading.infrastructure.market_data.candle_store import SqliteCandleStore
-from upbit_auto_trading.infrastructure.market_data.importers.reader import CsvCandleFileReader
-from upbit_auto_trading.infrastructure.sqlite.backtest_repository import SqliteBacktestRepository
 from upbit_auto_trading.infrastructure.sqlite.session import DatabaseSession
-from upbit_auto_trading.infrastructure.sqlite.strategy_repository import SqliteStrategyRepository
-from upbit_auto_trading.infrastructure.sqlite.trigger_repository import SqliteTriggerRepository
 
 REPO = Path(__file__).resolve().parents[3]
-UPBIT_FILE = REPO / "upbit_auto_trading" / "resources" / "candles" / "upbit_krw-btc_1h_2017-09_2023-05.csv.gz"
 TWO_GROUPS = "Two ways in"
 
 
-def _support():  # noqa: ANN202 - tests/support/strategy_app_support.py, as the ``support`` fixture loads it
-    name = "strategy_app_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "support" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    support = _support()
-    directory = tmp_path_factory.mktemp("analysis")
-    session = DatabaseSession(
-        {n: directory / f"{n}.sqlite3" for n in ("settings", "strategies", "market_data")}
-    )
-    session.migrate_all()
-    candles = SqliteCandleStore(session)
-    ImportCandles(CsvCandleFileReader(), candles).execute(ImportSpec(UPBIT_FILE, "KRW-BTC", "1h", "upbit"))
-    triggers = SqliteTriggerRepository(session)
-    for condition in support.SAMPLE_CONDITIONS:
-        triggers.add(condition)
-    strategies = SqliteStrategyRepository(session)
+def world(tmp_path_factory: pytest.TempPathFactory, support):  # noqa: ANN001, ANN201
     doc = support.rsi_document(name=TWO_GROUPS)
     doc["entry"] = {
         "groups": [{"triggers": ["RSI below 35"]}, {"triggers": ["Crash: close 3% below previous close"]}]
     }
-    strategies.add(strategy_from_dict(doc))
-    runs = SqliteBacktestRepository(session)
-    run = RunBacktest(strategies, triggers, candles, runs)
+    w = support.stored_world(tmp_path_factory.mktemp("analysis"), doc)
+    run, runs, candles, session = w.run, w.runs, w.candles, w.session
 
     def backtest(start: str, end: str, capital: str = "10000000"):  # noqa: ANN202
         return run.execute(

@@ -4,9 +4,7 @@ KRW-BTC 1h candles are reopened, analysed and written as one HTML file and per-r
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
-import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,54 +13,20 @@ import pytest
 
 from upbit_auto_trading.application.analysis.export_report import ExportReport, ReportError
 from upbit_auto_trading.application.backtest.request import BacktestRequest
-from upbit_auto_trading.application.backtest.run_backtest import RunBacktest
 from upbit_auto_trading.application.errors import NotFoundError
-from upbit_auto_trading.application.market_data.dto import ImportSpec
-from upbit_auto_trading.application.market_data.import_candles import ImportCandles
-from upbit_auto_trading.domain.strategy import strategy_from_dict
 from upbit_auto_trading.domain.work import CancelToken, OperationCancelled, Progress
 from upbit_auto_trading.infrastructure.files.errors import FileOperationError
 from upbit_auto_trading.infrastructure.files.file_set import write_text_files
-from upbit_auto_trading.infrastructure.market_data.candle_store import SqliteCandleStore
-from upbit_auto_trading.infrastructure.market_data.importers.reader import CsvCandleFileReader
-from upbit_auto_trading.infrastructure.sqlite.backtest_repository import SqliteBacktestRepository
-from upbit_auto_trading.infrastructure.sqlite.session import DatabaseSession
-from upbit_auto_trading.infrastructure.sqlite.strategy_repository import SqliteStrategyRepository
-from upbit_auto_trading.infrastructure.sqlite.trigger_repository import SqliteTriggerRepository
 from upbit_auto_trading.presentation.report import ReportWriter
 
 REPO = Path(__file__).resolve().parents[3]
-UPBIT_FILE = REPO / "upbit_auto_trading" / "resources" / "candles" / "upbit_krw-btc_1h_2017-09_2023-05.csv.gz"
 NAME = "Report RSI"
 
 
-def _support():  # noqa: ANN202 - tests/support/strategy_app_support.py
-    name = "strategy_app_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "support" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    support = _support()
-    directory = tmp_path_factory.mktemp("report")
-    session = DatabaseSession(
-        {n: directory / f"{n}.sqlite3" for n in ("settings", "strategies", "market_data")}
-    )
-    session.migrate_all()
-    candles = SqliteCandleStore(session)
-    ImportCandles(CsvCandleFileReader(), candles).execute(ImportSpec(UPBIT_FILE, "KRW-BTC", "1h", "upbit"))
-    triggers = SqliteTriggerRepository(session)
-    for condition in support.SAMPLE_CONDITIONS:
-        triggers.add(condition)
-    strategies = SqliteStrategyRepository(session)
-    strategies.add(strategy_from_dict(support.rsi_document(name=NAME)))
-    runs = SqliteBacktestRepository(session)
-    run = RunBacktest(strategies, triggers, candles, runs)
+def world(tmp_path_factory: pytest.TempPathFactory, support):  # noqa: ANN001, ANN201
+    w = support.stored_world(tmp_path_factory.mktemp("report"), support.rsi_document(name=NAME))
+    run, runs, candles, session = w.run, w.runs, w.candles, w.session
 
     def backtest(start: str, end: str) -> int:
         return run.execute(

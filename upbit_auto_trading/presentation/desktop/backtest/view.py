@@ -42,6 +42,7 @@ from upbit_auto_trading.presentation.desktop.backtest.queue_panel import QueuePa
 from upbit_auto_trading.presentation.desktop.backtest.runs_table import RunsTable
 from upbit_auto_trading.presentation.desktop.i18n import tr
 from upbit_auto_trading.presentation.desktop.qt_checked import horizontal_header
+from upbit_auto_trading.presentation.desktop.series_choice import refill_timeframes, show_stored_range
 
 BOX_MARGINS = (6, 4, 6, 6)
 """Inside the group boxes of the left column: Qt's default 9-11 px each side, over four boxes and the gaps,
@@ -216,27 +217,12 @@ class BacktestWidget(QWidget):
         self._call("refresh")
 
     def _market_changed(self, *_: Any) -> None:
-        market = self.market.currentText()
-        current = self.timeframe.currentText()
-        self.timeframe.blockSignals(True)
-        self.timeframe.clear()
-        self.timeframe.addItems([s.timeframe for s in self._series if s.market == market])
-        if current:
-            self.timeframe.setCurrentText(current)
-        self.timeframe.blockSignals(False)
+        refill_timeframes(self.timeframe, self._series, self.market.currentText())
         self._timeframe_changed()
 
     def _timeframe_changed(self, *_: Any) -> None:
-        for s in self._series:
-            if s.market == self.market.currentText() and s.timeframe == self.timeframe.currentText():
-                self.range_hint.setText(tr(f"저장됨: {s.first} ~ {s.last} ({s.count:,}개)",
-                                           f"stored: {s.first} ~ {s.last} ({s.count:,})"))  # fmt: skip
-                self.start.setPlaceholderText(s.first)
-                self.end.setPlaceholderText(s.last)
-                return
-        self.range_hint.setText("")
-        self.start.setPlaceholderText("YYYY-MM-DD")
-        self.end.setPlaceholderText("YYYY-MM-DD")
+        show_stored_range(self._series, self.market.currentText(), self.timeframe.currentText(), self.range_hint,
+                          self.start, self.end)  # fmt: skip
 
     def selected_run_id(self) -> int | None:
         return self.runs.selected_run_id()

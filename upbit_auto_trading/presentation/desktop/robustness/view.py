@@ -48,6 +48,7 @@ from upbit_auto_trading.presentation.desktop.robustness.parameters_table import 
 from upbit_auto_trading.presentation.desktop.robustness.presenter import RobustnessPresenter
 from upbit_auto_trading.presentation.desktop.robustness.results import SweepPage, WalkForwardPage
 from upbit_auto_trading.presentation.desktop.robustness.tables import KEY_ROLE, fill, read_only_table
+from upbit_auto_trading.presentation.desktop.series_choice import refill_timeframes, show_stored_range
 
 BOX_MARGINS = (6, 4, 6, 6)
 MODES = (SWEEP, WALK_FORWARD)
@@ -312,28 +313,12 @@ class RobustnessWidget(QWidget):
         )
 
     def _market_changed(self, *_: Any) -> None:
-        market, current = self.market.currentText(), self.timeframe.currentText()
-        self.timeframe.blockSignals(True)
-        self.timeframe.clear()
-        self.timeframe.addItems([s.timeframe for s in self._series if s.market == market])
-        if current:
-            self.timeframe.setCurrentText(current)
-        self.timeframe.blockSignals(False)
+        refill_timeframes(self.timeframe, self._series, self.market.currentText())
         self._timeframe_changed()
 
     def _timeframe_changed(self, *_: Any) -> None:
-        for s in self._series:
-            if s.market == self.market.currentText() and s.timeframe == self.timeframe.currentText():
-                self.range_hint.setText(
-                    tr(
-                        f"저장됨: {s.first} ~ {s.last} ({s.count:,}개)",
-                        f"stored: {s.first} ~ {s.last} ({s.count:,})",
-                    )
-                )
-                self.start.setPlaceholderText(s.first)
-                self.end.setPlaceholderText(s.last)
-                return
-        self.range_hint.setText("")
+        show_stored_range(self._series, self.market.currentText(), self.timeframe.currentText(), self.range_hint,
+                          self.start, self.end)  # fmt: skip
 
     def _buttons(self) -> None:
         study = self.selected_study()

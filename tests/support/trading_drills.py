@@ -297,3 +297,32 @@ class Drill:
 def copy_home(template: Path, target: Path) -> Path:
     shutil.copytree(template, target)
     return target
+
+
+# ----- the Trading tab's tests (tests/ui/trading)
+async def until(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+    """Let the loop (the GUI, the engine, the bus) run until ``predicate`` holds."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < end, f"timed out waiting for {what or predicate}"
+        await asyncio.sleep(0.05)
+
+
+def desk_container(home: Path, *, profile: str | None = None, **overrides: Any) -> Any:
+    """A started container on ``home`` with the risk limits and the watchdog off (``overrides`` added)."""
+    settings = {"trading": {"risk": RISK_OFF, "watchdog": {"enabled": False}}, **overrides}
+    container = build_container(home=home, profile=profile, overrides=settings)
+    startup(container)
+    return container
+
+
+def trading_tab(qtbot: Any, services: Any) -> Any:
+    """The Trading tab built from ``services``, shown at a desk's size."""
+    from upbit_auto_trading.presentation.desktop.trading.screen import build
+
+    widget = build(services, None)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    return widget

@@ -27,6 +27,9 @@ def _drills() -> ModuleType:
     return sys.modules[name]
 
 
+_drills()  # now: the tests of this folder import their shared helpers from it (``from trading_drills import``)
+
+
 @pytest.fixture
 def drills() -> ModuleType:
     return _drills()

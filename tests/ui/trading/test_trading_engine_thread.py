@@ -12,49 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
+from trading_drills import trading_tab, until  # tests/support: loaded by conftest.py
 
 from upbit_auto_trading.application.trading.engine_host import ENGINE_THREAD
-from upbit_auto_trading.container.bootstrap import build_container
 from upbit_auto_trading.container.screens import trading_services
-from upbit_auto_trading.container.startup import startup
 from upbit_auto_trading.domain.trading.session import SessionState
 from upbit_auto_trading.presentation.desktop.i18n import set_language
 from upbit_auto_trading.presentation.desktop.trading.dialogs import EmergencyDialog
-from upbit_auto_trading.presentation.desktop.trading.screen import build
 from upbit_auto_trading.presentation.desktop.trading.view import TradingWidget
 
 MARKET = "KRW-BTC"
 HELD_STEPS = 5  # candles at which the engine's thread is held until the GUI has ticked
 TICKS_WHILE_HELD = 3
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < end, f"timed out waiting for {what or predicate}"
-        await asyncio.sleep(0.05)
-
-
-def _container(home: Path, drills: Any) -> Any:
-    container = build_container(
-        home=home, overrides={"trading": {"risk": drills.RISK_OFF, "watchdog": {"enabled": False}}}
-    )
-    startup(container)
-    return container
-
-
-def _tab(qtbot: Any, services: Any) -> TradingWidget:
-    widget = build(services, None)
-    qtbot.addWidget(widget)
-    widget.resize(1400, 900)
-    widget.show()
-    return widget
 
 
 def _start_replay(widget: TradingWidget, strategy: str, *, end: str, speed: str) -> None:
@@ -103,7 +75,7 @@ def test_the_engine_decides_and_journals_off_the_gui_thread_and_the_gui_runs_dur
     set_language("en")
     hooks = drills.FeedHooks()
     hooks.install(monkeypatch)
-    container = _container(home, drills)
+    container = drills.desk_container(home)
     strategy = drills.drill_strategy(container)
     gui_thread = threading.get_ident()
     ticks = GuiTicks()
@@ -136,7 +108,7 @@ def test_the_engine_decides_and_journals_off_the_gui_thread_and_the_gui_runs_dur
         await bus.start()
         services = trading_services(container)
         hooks.engines.append(services.desk.engine)
-        widget = _tab(qtbot, services)
+        widget = trading_tab(qtbot, services)
         ticks.start()
         sessions = container.trading.sessions()
         try:
@@ -176,7 +148,7 @@ def test_an_emergency_stop_issued_while_the_engine_is_busy_completes(
     set_language("en")
     hooks = drills.FeedHooks()
     hooks.install(monkeypatch)
-    container = _container(home, drills)
+    container = drills.desk_container(home)
     strategy = drills.drill_strategy(container, hold=50, cooldown=0)  # a position held for long
     busy, go_on = threading.Event(), threading.Event()
     asked_after: list[int] = []  # feed events the engine asked for once its long step was over
@@ -196,7 +168,7 @@ def test_an_emergency_stop_issued_while_the_engine_is_busy_completes(
         services = trading_services(container)
         desk = services.desk
         hooks.engines.append(desk.engine)
-        widget = _tab(qtbot, services)
+        widget = trading_tab(qtbot, services)
         sessions = container.trading.sessions()
         try:
             await until(lambda: widget.strategy_combo.findText(strategy) >= 0, what="the strategies")

@@ -6,16 +6,13 @@ real engine on the app's bus, the real loopback exchange and the real profile sw
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication, QLabel
+from trading_drills import until  # tests/support: loaded by conftest.py
 
 from upbit_auto_trading.container.bootstrap import build_container
 from upbit_auto_trading.container.screens import desktop_services
-from upbit_auto_trading.container.startup import startup
 from upbit_auto_trading.domain.trading.session import SessionState
 from upbit_auto_trading.presentation.desktop.app import create_main_window
 from upbit_auto_trading.presentation.desktop.i18n import set_language
@@ -25,33 +22,14 @@ MARKET = "KRW-BTC"
 OTHER_PROFILE = "testing"
 
 
-async def until(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < end, f"timed out waiting for {what or predicate}"
-        await asyncio.sleep(0.05)
-
-
-def _container(home: Path, drills: Any) -> Any:
-    settings = {
-        "trading": {"risk": drills.RISK_OFF, "watchdog": {"enabled": False}},
-        # the switched-to profile is opened as is (no bundled candles copied in): the switch stays quick
-        "market_data": {"seed_bundled": False},
-        "strategies": {"seed_samples": False},
-    }
-    container = build_container(home=home, overrides=settings)
-    startup(container)
-    return container
-
-
 def test_a_paper_replay_holding_a_position_is_live_for_the_gate_which_holds_a_profile_switch_until_flattened(
     qtbot, qloop, home, drills, monkeypatch
 ) -> None:
     set_language("en")
     hooks = drills.FeedHooks()
     hooks.install(monkeypatch)
-    container = _container(home, drills)
+    # the switched-to profile is opened as is (no bundled candles copied in): the switch stays quick
+    container = drills.desk_container(home, market_data={"seed_bundled": False}, strategies={"seed_samples": False})
     strategy = drills.drill_strategy(container, hold=50, cooldown=0)
     pause = hooks.pause_when(lambda m: m.holding())  # the engine idles between two prices, a position open
 

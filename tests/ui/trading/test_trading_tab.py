@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication
+from trading_drills import trading_tab, until  # tests/support: loaded by conftest.py
 
-from upbit_auto_trading.container.bootstrap import build_container
 from upbit_auto_trading.container.screens import desktop_services, trading_services
-from upbit_auto_trading.container.startup import startup
 from upbit_auto_trading.domain.market.tick_size import krw_tick_size
 from upbit_auto_trading.domain.trading.journal import JournalState
 from upbit_auto_trading.domain.trading.order import OrderRequest, OrderSide, OrderType
@@ -31,35 +28,9 @@ from upbit_auto_trading.presentation.desktop.trading.dialogs import (
     EmergencyDialog,
     LiveConfirmDialog,
 )
-from upbit_auto_trading.presentation.desktop.trading.screen import build
 from upbit_auto_trading.presentation.desktop.trading.view import TradingWidget
 
 MARKET = "KRW-BTC"
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
-    """Let the loop (the GUI, the engine, the bus) run until ``predicate`` holds."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < end, f"timed out waiting for {what or predicate}"
-        await asyncio.sleep(0.05)
-
-
-def _container(home: Path, drills: Any, **overrides: Any) -> Any:
-    settings = {"trading": {"risk": drills.RISK_OFF, "watchdog": {"enabled": False}}, **overrides}
-    profile = settings.pop("profile", None)
-    container = build_container(home=home, profile=profile, overrides=settings)
-    startup(container)
-    return container
-
-
-def _tab(qtbot: Any, services: Any) -> TradingWidget:
-    widget = build(services, None)
-    qtbot.addWidget(widget)
-    widget.resize(1400, 900)
-    widget.show()
-    return widget
 
 
 def _fill_form(widget: TradingWidget, strategy: str, mode: str, **fields: str) -> None:
@@ -88,7 +59,7 @@ def test_a_paper_replay_shows_what_happens_and_the_emergency_stop_leaves_no_open
     set_language("en")
     hooks = drills.FeedHooks()
     hooks.install(monkeypatch)
-    container = _container(home, drills)
+    container = drills.desk_container(home)
     strategy = drills.drill_strategy(container)
     pause = hooks.pause_when(lambda m: m.holding() and len(m.orders()) >= 3)  # the second trade is on
 
@@ -97,7 +68,7 @@ def test_a_paper_replay_shows_what_happens_and_the_emergency_stop_leaves_no_open
         await bus.start()
         services = trading_services(container)
         hooks.engines.append(services.desk.engine)
-        widget = _tab(qtbot, services)
+        widget = trading_tab(qtbot, services)
         try:
             await until(lambda: widget.strategy_combo.findText(strategy) >= 0, what="the strategies")
             _fill_form(widget, strategy, "replay", start="2021-01-01", end="2021-01-03T12:00", speed="20")
@@ -206,7 +177,7 @@ def test_the_live_confirmation_refuses_a_wrong_profile_name_and_live_shows_until
     set_language("en")
     upbit = _upbit(drills, keys=True)
     urls = {"api_url": upbit.base_url, "websocket_url": upbit.ws_url}
-    container = _container(home, drills, profile="production", upbit=urls)
+    container = drills.desk_container(home, profile="production", upbit=urls)
     container.secrets.save_api_keys().execute(DEMO_ACCESS_KEY, DEMO_SECRET_KEY)
     strategy = drills.drill_strategy(container, hold=2, cooldown=0)
     stop = threading.Event()
@@ -306,14 +277,14 @@ def test_a_paper_session_survives_a_restart_of_the_app_and_is_shown_reconciled(
     upbit = _upbit(drills, keys=False)  # Upbit's public side: the candles the paper session trades on
     urls = {"api_url": upbit.base_url, "websocket_url": upbit.ws_url}
     stop = threading.Event()
-    first = _container(home, drills, upbit=urls)
+    first = drills.desk_container(home, upbit=urls)
     strategy = drills.drill_strategy(first, hold=2, cooldown=0)
 
     async def run_until_a_fill() -> str:
         bus = first.event_bus.bus()
         await bus.start()
         services = trading_services(first)
-        widget = _tab(qtbot, services)
+        widget = trading_tab(qtbot, services)
         try:
             await until(lambda: widget.strategy_combo.findText(strategy) >= 0, what="the strategies")
             _fill_form(widget, strategy, "paper", timeframe="1m", budget="2,000,000")
@@ -329,11 +300,11 @@ def test_a_paper_session_survives_a_restart_of_the_app_and_is_shown_reconciled(
             await bus.stop()
 
     async def restart(sid: str) -> None:
-        second = _container(home, drills, upbit=urls)
+        second = drills.desk_container(home, upbit=urls)
         bus = second.event_bus.bus()
         await bus.start()
         services = trading_services(second)
-        widget = _tab(qtbot, services)
+        widget = trading_tab(qtbot, services)
         try:
             await until(lambda: "reconciled" in widget.status.text(), 30, "the resume")
             assert sid in widget.status.text()

@@ -52,37 +52,7 @@ def bench(support):  # noqa: ANN201
     return w
 
 
-class FakeView(analysis_support.RecordingView):
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list = []
-        self.checked: list[int] = []
-        self.current: int | None = None
-        self.comparison = None
-        self.curves: list = []
-        self.answer = True
-        self.errors: list[str] = []
-
-    def show_runs(self, items, checked) -> None:  # noqa: ANN001
-        self.items, self.checked = list(items), list(checked)
-
-    def checked_run_ids(self) -> list[int]:
-        return list(self.checked)
-
-    def current_run_id(self):  # noqa: ANN201
-        return self.current
-
-    def show_comparison(self, comparison) -> None:  # noqa: ANN001
-        self.comparison = comparison
-
-    def show_curves(self, curves) -> None:  # noqa: ANN001
-        self.curves = list(curves)
-
-    def confirm(self, question: str) -> bool:
-        return self.answer
-
-    def show_error(self, message: str) -> None:
-        self.errors.append(message)
+FakeView = analysis_support.RecordingView  # records what the presenter shows
 
 
 def test_compare_two_runs_side_by_side(bench):

@@ -101,34 +101,7 @@ def test_korean_headers_and_notice():
     assert c.notice.startswith("⚠ 기간이 다른 실행: #2") and "비교할 수 없습니다" in c.notice
 
 
-class FakeView(analysis_support.RecordingView):
-    def __init__(self) -> None:
-        super().__init__()
-        self.checked: list[int] = []
-        self.comparison = None
-        self.curves: list = []
-        self.errors: list[str] = []
-
-    def show_runs(self, items, checked) -> None:  # noqa: ANN001
-        self.checked = list(checked)
-
-    def checked_run_ids(self) -> list[int]:
-        return list(self.checked)
-
-    def current_run_id(self) -> None:
-        return None
-
-    def show_comparison(self, comparison) -> None:  # noqa: ANN001
-        self.comparison = comparison
-
-    def show_curves(self, curves) -> None:  # noqa: ANN001
-        self.curves = list(curves)
-
-    def confirm(self, question: str) -> bool:
-        return True
-
-    def show_error(self, message: str) -> None:
-        self.errors.append(message)
+FakeView = analysis_support.RecordingView  # records what the presenter shows
 
 
 def test_presenter_compares_stored_runs_and_flags_the_other_period(support):
